@@ -1,0 +1,388 @@
+package dev.autoscaler;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+/**
+ * An endpoint: a named service with scaling parameters and one or more worker groups
+ * (PROTOCOL.md "Endpoint parameters"). Defaults are Vast's. Immutable; build with
+ * {@link #builder(String)}, change with {@link #toBuilder()}. Every rejected value throws
+ * {@link InvalidConfigException} whose {@link InvalidConfigException#field() field} is the wire name.
+ */
+public final class EndpointConfig {
+    public static final double DEFAULT_TARGET_UTIL = 0.9;
+    public static final double DEFAULT_COLD_MULT = 2.5;
+    public static final int DEFAULT_COLD_WORKERS = 5;
+    public static final int DEFAULT_MAX_WORKERS = 20;
+    public static final double DEFAULT_MAX_QUEUE_TIME = 30;
+    public static final double DEFAULT_TARGET_QUEUE_TIME = 10;
+    public static final String DEFAULT_POLICY = "vast";
+    public static final String DEFAULT_TICKET_FORMAT = "vast-rsa";
+    public static final Duration DEFAULT_LOADING_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_RESUME_TIMEOUT = Duration.ofMinutes(2);
+
+    private final String name;
+    private final double minLoad;
+    private final double minColdLoad;
+    private final double targetUtil;
+    private final double coldMult;
+    private final int coldWorkers;
+    private final int maxWorkers;
+    private final double maxQueueTime;
+    private final double targetQueueTime;
+    private final Double inactivityTimeout;
+    private final EndpointState state;
+    private final String policy;
+    private final Settings policyParams;
+    private final String ticketFormat;
+    private final String apiKey;
+    private final Duration loadingTimeout;
+    private final Duration resumeTimeout;
+    private final List<WorkerGroupConfig> groups;
+
+    private EndpointConfig(Builder b) {
+        this.name = Validate.name("endpoint_name", b.name);
+        this.minLoad = Validate.nonNegative("min_load", b.minLoad);
+        this.minColdLoad = Validate.nonNegative("min_cold_load", b.minColdLoad);
+        Validate.finite("target_util", b.targetUtil);
+        if (b.targetUtil <= 0 || b.targetUtil > 1) {
+            throw new InvalidConfigException("target_util", "must be in (0, 1], got " + b.targetUtil);
+        }
+        this.targetUtil = b.targetUtil;
+        this.coldMult = Validate.atLeast("cold_mult", b.coldMult, 1.0);
+        this.coldWorkers = Validate.nonNegative("cold_workers", b.coldWorkers);
+        this.maxWorkers = Validate.nonNegative("max_workers", b.maxWorkers);
+        this.maxQueueTime = Validate.positive("max_queue_time", b.maxQueueTime);
+        this.targetQueueTime = Validate.positive("target_queue_time", b.targetQueueTime);
+        if (b.inactivityTimeout != null) {
+            Validate.finite("inactivity_timeout", b.inactivityTimeout);
+        }
+        this.inactivityTimeout = b.inactivityTimeout;
+        this.state = Objects.requireNonNull(b.state, "endpoint_state");
+        if (b.policy == null || b.policy.isBlank()) {
+            throw new InvalidConfigException("policy", "is required");
+        }
+        this.policy = b.policy;
+        this.policyParams = Objects.requireNonNullElse(b.policyParams, Settings.empty());
+        if (b.ticketFormat == null || b.ticketFormat.isBlank()) {
+            throw new InvalidConfigException("ticket_format", "is required");
+        }
+        this.ticketFormat = b.ticketFormat;
+        if (b.apiKey != null && b.apiKey.isEmpty()) {
+            throw new InvalidConfigException("api_key", "must not be empty when given");
+        }
+        this.apiKey = b.apiKey;
+        this.loadingTimeout = positive("loading_timeout", b.loadingTimeout);
+        this.resumeTimeout = positive("resume_timeout", b.resumeTimeout);
+        this.groups = List.copyOf(b.groups);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < groups.size(); i++) {
+            WorkerGroupConfig group = Objects.requireNonNull(groups.get(i), "groups[" + i + "]");
+            if (!seen.add(group.name())) {
+                throw new InvalidConfigException("groups[" + i + "].group_name",
+                        "duplicate group name '" + group.name() + "'");
+            }
+        }
+    }
+
+    private static Duration positive(String field, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new InvalidConfigException(field, "must be a positive duration, got " + value);
+        }
+        return value;
+    }
+
+    public static Builder builder(String name) {
+        return new Builder().name(name);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.name = name;
+        b.minLoad = minLoad;
+        b.minColdLoad = minColdLoad;
+        b.targetUtil = targetUtil;
+        b.coldMult = coldMult;
+        b.coldWorkers = coldWorkers;
+        b.maxWorkers = maxWorkers;
+        b.maxQueueTime = maxQueueTime;
+        b.targetQueueTime = targetQueueTime;
+        b.inactivityTimeout = inactivityTimeout;
+        b.state = state;
+        b.policy = policy;
+        b.policyParams = policyParams;
+        b.ticketFormat = ticketFormat;
+        b.apiKey = apiKey;
+        b.loadingTimeout = loadingTimeout;
+        b.resumeTimeout = resumeTimeout;
+        b.groups = new ArrayList<>(groups);
+        return b;
+    }
+
+    /** {@code endpoint_name}. */
+    public String name() {
+        return name;
+    }
+
+    /** {@code min_load}: floor on the load forecast, perf units/s (default 0). */
+    public double minLoad() {
+        return minLoad;
+    }
+
+    /** {@code min_cold_load}: floor on total (active + stopped) capacity, perf units/s (default 0). */
+    public double minColdLoad() {
+        return minColdLoad;
+    }
+
+    /** {@code target_util}: active capacity = anticipated load / target_util; in (0, 1] (default 0.9). */
+    public double targetUtil() {
+        return targetUtil;
+    }
+
+    /** {@code cold_mult}: total capacity = active load x cold_mult; at least 1 (default 2.5). */
+    public double coldMult() {
+        return coldMult;
+    }
+
+    /** {@code cold_workers}: floor on loaded (ready or stopped) workers (default 5). */
+    public int coldWorkers() {
+        return coldWorkers;
+    }
+
+    /** {@code max_workers}: hard cap on the endpoint's workers in every state but destroyed (default 20). */
+    public int maxWorkers() {
+        return maxWorkers;
+    }
+
+    /** {@code max_queue_time}: seconds of queued work one worker may hold before routing skips it (default 30). */
+    public double maxQueueTime() {
+        return maxQueueTime;
+    }
+
+    /** {@code target_queue_time}: observed queue time above it scales up at once (default 10). */
+    public double targetQueueTime() {
+        return targetQueueTime;
+    }
+
+    /**
+     * {@code inactivity_timeout}: seconds without traffic before the endpoint may scale to zero;
+     * empty (unset) or 0 disables the gate, negative never allows zero.
+     */
+    public OptionalDouble inactivityTimeout() {
+        return inactivityTimeout == null ? OptionalDouble.empty() : OptionalDouble.of(inactivityTimeout);
+    }
+
+    /** {@code endpoint_state} (default active). */
+    public EndpointState state() {
+        return state;
+    }
+
+    /** {@code policy}: the name of the scaling policy (default {@code vast}). */
+    public String policy() {
+        return policy;
+    }
+
+    /** {@code policy_params}: settings handed to the policy. */
+    public Settings policyParams() {
+        return policyParams;
+    }
+
+    /** {@code ticket_format}: {@code vast-rsa} (default, for Vast's worker library) or {@code ed25519}. */
+    public String ticketFormat() {
+        return ticketFormat;
+    }
+
+    /** {@code api_key}: the key clients present to {@code /route/}; empty when the engine's keys apply. */
+    public Optional<String> apiKey() {
+        return Optional.ofNullable(apiKey);
+    }
+
+    /** {@code loading_timeout}: a new or rebooting worker not ready after this is destroyed and replaced (default 10 min). */
+    public Duration loadingTimeout() {
+        return loadingTimeout;
+    }
+
+    /** {@code resume_timeout}: a resuming worker not ready after this is destroyed and replaced (default 2 min). */
+    public Duration resumeTimeout() {
+        return resumeTimeout;
+    }
+
+    /** The worker groups, in order. */
+    public List<WorkerGroupConfig> groups() {
+        return groups;
+    }
+
+    public Optional<WorkerGroupConfig> group(String groupName) {
+        for (WorkerGroupConfig group : groups) {
+            if (group.name().equals(groupName)) {
+                return Optional.of(group);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The {@code cold_workers} floor that applies to a group: its override, else the endpoint's. */
+    public int coldWorkersFor(WorkerGroupConfig group) {
+        return group.coldWorkers().orElse(coldWorkers);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof EndpointConfig other)) {
+            return false;
+        }
+        return name.equals(other.name) && minLoad == other.minLoad && minColdLoad == other.minColdLoad
+                && targetUtil == other.targetUtil && coldMult == other.coldMult && coldWorkers == other.coldWorkers
+                && maxWorkers == other.maxWorkers && maxQueueTime == other.maxQueueTime
+                && targetQueueTime == other.targetQueueTime && Objects.equals(inactivityTimeout, other.inactivityTimeout)
+                && state == other.state && policy.equals(other.policy) && policyParams.equals(other.policyParams)
+                && ticketFormat.equals(other.ticketFormat) && Objects.equals(apiKey, other.apiKey)
+                && loadingTimeout.equals(other.loadingTimeout) && resumeTimeout.equals(other.resumeTimeout)
+                && groups.equals(other.groups);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, targetUtil, coldMult, coldWorkers, maxWorkers, state, policy, groups);
+    }
+
+    @Override
+    public String toString() {
+        return "EndpointConfig{" + name + ", state=" + state.wireName() + ", policy=" + policy
+                + ", target_util=" + targetUtil + ", cold_mult=" + coldMult + ", cold_workers=" + coldWorkers
+                + ", max_workers=" + maxWorkers + ", groups=" + groups + "}";
+    }
+
+    /** Builder with Vast's defaults. */
+    public static final class Builder {
+        private String name;
+        private double minLoad;
+        private double minColdLoad;
+        private double targetUtil = DEFAULT_TARGET_UTIL;
+        private double coldMult = DEFAULT_COLD_MULT;
+        private int coldWorkers = DEFAULT_COLD_WORKERS;
+        private int maxWorkers = DEFAULT_MAX_WORKERS;
+        private double maxQueueTime = DEFAULT_MAX_QUEUE_TIME;
+        private double targetQueueTime = DEFAULT_TARGET_QUEUE_TIME;
+        private Double inactivityTimeout;
+        private EndpointState state = EndpointState.ACTIVE;
+        private String policy = DEFAULT_POLICY;
+        private Settings policyParams = Settings.empty();
+        private String ticketFormat = DEFAULT_TICKET_FORMAT;
+        private String apiKey;
+        private Duration loadingTimeout = DEFAULT_LOADING_TIMEOUT;
+        private Duration resumeTimeout = DEFAULT_RESUME_TIMEOUT;
+        private List<WorkerGroupConfig> groups = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder minLoad(double minLoad) {
+            this.minLoad = minLoad;
+            return this;
+        }
+
+        public Builder minColdLoad(double minColdLoad) {
+            this.minColdLoad = minColdLoad;
+            return this;
+        }
+
+        public Builder targetUtil(double targetUtil) {
+            this.targetUtil = targetUtil;
+            return this;
+        }
+
+        public Builder coldMult(double coldMult) {
+            this.coldMult = coldMult;
+            return this;
+        }
+
+        public Builder coldWorkers(int coldWorkers) {
+            this.coldWorkers = coldWorkers;
+            return this;
+        }
+
+        public Builder maxWorkers(int maxWorkers) {
+            this.maxWorkers = maxWorkers;
+            return this;
+        }
+
+        public Builder maxQueueTime(double maxQueueTime) {
+            this.maxQueueTime = maxQueueTime;
+            return this;
+        }
+
+        public Builder targetQueueTime(double targetQueueTime) {
+            this.targetQueueTime = targetQueueTime;
+            return this;
+        }
+
+        /** Seconds; null unsets it. */
+        public Builder inactivityTimeout(Double inactivityTimeout) {
+            this.inactivityTimeout = inactivityTimeout;
+            return this;
+        }
+
+        public Builder state(EndpointState state) {
+            this.state = state;
+            return this;
+        }
+
+        public Builder policy(String policy) {
+            this.policy = policy;
+            return this;
+        }
+
+        public Builder policyParams(Map<String, String> policyParams) {
+            this.policyParams = Settings.of("policy_params", policyParams);
+            return this;
+        }
+
+        public Builder ticketFormat(String ticketFormat) {
+            this.ticketFormat = ticketFormat;
+            return this;
+        }
+
+        public Builder apiKey(String apiKey) {
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        public Builder loadingTimeout(Duration loadingTimeout) {
+            this.loadingTimeout = loadingTimeout;
+            return this;
+        }
+
+        public Builder resumeTimeout(Duration resumeTimeout) {
+            this.resumeTimeout = resumeTimeout;
+            return this;
+        }
+
+        public Builder addGroup(WorkerGroupConfig group) {
+            this.groups.add(Objects.requireNonNull(group, "group"));
+            return this;
+        }
+
+        public Builder groups(List<WorkerGroupConfig> groups) {
+            this.groups = new ArrayList<>(groups);
+            return this;
+        }
+
+        /** Validates and copies. */
+        public EndpointConfig build() {
+            return new EndpointConfig(this);
+        }
+    }
+}

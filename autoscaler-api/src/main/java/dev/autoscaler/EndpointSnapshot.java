@@ -1,0 +1,35 @@
+package dev.autoscaler;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The immutable view of one endpoint that a scaling policy decides on.
+ *
+ * @param config   the endpoint's configuration, groups included
+ * @param now      wall time of the snapshot
+ * @param nanoTime monotonic time of the snapshot (compare with the workers' timestamps)
+ * @param groups   one snapshot per configured group, in configuration order
+ * @param load     the measured traffic
+ */
+public record EndpointSnapshot(EndpointConfig config, Instant now, long nanoTime, List<GroupSnapshot> groups,
+                               LoadStats load) {
+    public EndpointSnapshot {
+        groups = List.copyOf(groups);
+    }
+
+    public Optional<GroupSnapshot> group(String name) {
+        return groups.stream().filter(g -> g.name().equals(name)).findFirst();
+    }
+
+    /** Every worker of every group. */
+    public List<WorkerRecord> workers() {
+        return groups.stream().flatMap(g -> g.workers().stream()).toList();
+    }
+
+    /** Workers counted against {@code max_workers}. */
+    public long totalWorkers() {
+        return groups.stream().mapToLong(g -> g.workers().size()).sum();
+    }
+}

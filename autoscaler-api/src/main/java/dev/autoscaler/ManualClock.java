@@ -1,0 +1,53 @@
+package dev.autoscaler;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A clock that moves only when told to. Wall time and monotonic time advance together. Thread
+ * safe, so a test may read it from an HTTP handler thread while the test thread advances it.
+ */
+public final class ManualClock implements Clock {
+    private final Instant origin;
+    private volatile long elapsedNanos;
+
+    /** Starts at 2026-01-01T00:00:00Z, monotonic time zero. */
+    public ManualClock() {
+        this(Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    public ManualClock(Instant start) {
+        this.origin = Objects.requireNonNull(start, "start");
+    }
+
+    @Override
+    public Instant now() {
+        return origin.plusNanos(elapsedNanos);
+    }
+
+    @Override
+    public long nanoTime() {
+        return elapsedNanos;
+    }
+
+    /** Moves time forward. */
+    public synchronized void advance(Duration duration) {
+        advanceNanos(duration.toNanos());
+    }
+
+    /** Moves time forward by a number of nanoseconds (not negative). */
+    public synchronized void advanceNanos(long nanos) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("time cannot go backwards: " + nanos + " ns");
+        }
+        elapsedNanos += nanos;
+    }
+
+    /** Moves time forward to an absolute monotonic instant; earlier instants are ignored. */
+    public synchronized void advanceTo(long nanoTime) {
+        if (nanoTime > elapsedNanos) {
+            elapsedNanos = nanoTime;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.autoscaler;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A policy's answer for one endpoint and tick: a target per worker group, with a human-readable
+ * reason that the engine logs and publishes, or "keep the current size".
+ *
+ * @param targets     group name to target; groups left out keep their current target
+ * @param reason      why, in a sentence a user can read in a log
+ * @param keepCurrent true when the policy asks for no change at all
+ */
+public record ScalingDecision(Map<String, GroupTarget> targets, String reason, boolean keepCurrent) {
+    public ScalingDecision {
+        targets = targets == null ? Map.of() : Map.copyOf(targets);
+        reason = Objects.requireNonNullElse(reason, "");
+    }
+
+    public static ScalingDecision of(Map<String, GroupTarget> targets, String reason) {
+        return new ScalingDecision(targets, reason, false);
+    }
+
+    public static ScalingDecision keep(String reason) {
+        return new ScalingDecision(Map.of(), reason, true);
+    }
+
+    /** Targets in group-name order, for stable printing. */
+    public Map<String, GroupTarget> sortedTargets() {
+        return new TreeMap<>(targets);
+    }
+}

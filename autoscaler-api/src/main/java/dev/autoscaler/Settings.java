@@ -1,0 +1,120 @@
+package dev.autoscaler;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * String key-value settings handed to a plugin (policy parameters, provider settings), with typed
+ * getters whose errors name the setting. Immutable.
+ */
+public final class Settings {
+    private static final Settings EMPTY = new Settings("", Map.of());
+
+    private final String prefix;
+    private final Map<String, String> values;
+
+    private Settings(String prefix, Map<String, String> values) {
+        this.prefix = prefix;
+        this.values = Map.copyOf(values);
+    }
+
+    public static Settings empty() {
+        return EMPTY;
+    }
+
+    public static Settings of(Map<String, String> values) {
+        return new Settings("", values);
+    }
+
+    /**
+     * Settings whose error messages name fields as {@code prefix.key}, e.g. {@code policy_params.window}.
+     */
+    public static Settings of(String prefix, Map<String, String> values) {
+        return new Settings(prefix == null || prefix.isEmpty() ? "" : prefix + ".", values);
+    }
+
+    public Map<String, String> asMap() {
+        return new TreeMap<>(values);
+    }
+
+    public boolean isEmpty() {
+        return values.isEmpty();
+    }
+
+    public Optional<String> get(String key) {
+        return Optional.ofNullable(values.get(key));
+    }
+
+    public String getString(String key, String defaultValue) {
+        return values.getOrDefault(key, defaultValue);
+    }
+
+    public String require(String key) {
+        String value = values.get(key);
+        if (value == null || value.isBlank()) {
+            throw new InvalidConfigException(prefix + key, "is required");
+        }
+        return value;
+    }
+
+    public double getDouble(String key, double defaultValue) {
+        String raw = values.get(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        try {
+            double value = Double.parseDouble(raw.trim());
+            return Validate.finite(prefix + key, value);
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(prefix + key, "must be a number, got '" + raw + "'");
+        }
+    }
+
+    public long getLong(String key, long defaultValue) {
+        String raw = values.get(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(prefix + key, "must be an integer, got '" + raw + "'");
+        }
+    }
+
+    public int getInt(String key, int defaultValue) {
+        long value = getLong(key, defaultValue);
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw new InvalidConfigException(prefix + key, "is out of range: " + value);
+        }
+        return (int) value;
+    }
+
+    public boolean getBoolean(String key, boolean defaultValue) {
+        String raw = values.get(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        return switch (raw.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new InvalidConfigException(prefix + key, "must be true or false, got '" + raw + "'");
+        };
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Settings other && values.equals(other.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return asMap().toString();
+    }
+}

@@ -1,0 +1,21 @@
+package dev.autoscaler;
+
+import java.time.Duration;
+
+/**
+ * Runs the engine's periodic work (control ticks, provider syncs). Injected, so that tests and
+ * the simulator step time with a {@link ManualScheduler} instead of sleeping.
+ */
+public interface TaskScheduler {
+
+    /** Runs {@code task} after {@code initialDelay}, then every {@code period}, until cancelled. */
+    Cancellable scheduleAtFixedRate(Runnable task, Duration initialDelay, Duration period);
+
+    /** Runs {@code task} once, after {@code delay}. */
+    Cancellable schedule(Runnable task, Duration delay);
+
+    /** A handle on a scheduled task. */
+    interface Cancellable {
+        void cancel();
+    }
+}

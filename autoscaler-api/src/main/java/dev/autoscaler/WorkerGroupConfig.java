@@ -1,0 +1,249 @@
+package dev.autoscaler;
+
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+/**
+ * One worker group of an endpoint: what to run and where (PROTOCOL.md "Worker group fields").
+ * Immutable; build with {@link #builder(String)}. Every rejected value throws
+ * {@link InvalidConfigException} naming the field.
+ */
+public final class WorkerGroupConfig {
+    public static final double DEFAULT_GPU_RAM_GB = 24;
+    public static final int DEFAULT_WORKER_PORT = 3000;
+
+    private final String name;
+    private final WorkerTemplate template;
+    private final String searchParams;
+    private final String launchArgs;
+    private final double gpuRamGb;
+    private final Integer coldWorkers;
+    private final double weight;
+    private final boolean overflow;
+    private final Double maxPricePerHour;
+    private final Double expectedPerf;
+    private final String provider;
+    private final int workerPort;
+
+    private WorkerGroupConfig(Builder b) {
+        this.name = Validate.name("group_name", b.name);
+        this.template = Objects.requireNonNullElse(b.template, WorkerTemplate.none());
+        this.searchParams = Objects.requireNonNullElse(b.searchParams, "").trim();
+        this.launchArgs = Objects.requireNonNullElse(b.launchArgs, "");
+        this.gpuRamGb = Validate.positive("gpu_ram", b.gpuRamGb);
+        if (b.coldWorkers != null) {
+            Validate.nonNegative("cold_workers", b.coldWorkers);
+        }
+        this.coldWorkers = b.coldWorkers;
+        this.weight = Validate.nonNegative("weight", b.weight);
+        this.overflow = b.overflow;
+        if (b.maxPricePerHour != null) {
+            Validate.positive("max_price_per_hour", b.maxPricePerHour);
+        }
+        this.maxPricePerHour = b.maxPricePerHour;
+        if (b.expectedPerf != null) {
+            Validate.positive("expected_perf", b.expectedPerf);
+        }
+        this.expectedPerf = b.expectedPerf;
+        if (b.provider != null) {
+            Validate.name("provider", b.provider);
+        }
+        this.provider = b.provider;
+        if (b.workerPort < 1 || b.workerPort > 65535) {
+            throw new InvalidConfigException("worker_port", "must be in 1..65535, got " + b.workerPort);
+        }
+        this.workerPort = b.workerPort;
+    }
+
+    public static Builder builder(String name) {
+        return new Builder().name(name);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.name = name;
+        b.template = template;
+        b.searchParams = searchParams;
+        b.launchArgs = launchArgs;
+        b.gpuRamGb = gpuRamGb;
+        b.coldWorkers = coldWorkers;
+        b.weight = weight;
+        b.overflow = overflow;
+        b.maxPricePerHour = maxPricePerHour;
+        b.expectedPerf = expectedPerf;
+        b.provider = provider;
+        b.workerPort = workerPort;
+        return b;
+    }
+
+    /** {@code group_name}: unique within its endpoint, {@code ^[A-Za-z0-9_-]+$}. */
+    public String name() {
+        return name;
+    }
+
+    public WorkerTemplate template() {
+        return template;
+    }
+
+    /** {@code search_params}: the offer filter in the Vast CLI query language; empty for none. */
+    public String searchParams() {
+        return searchParams;
+    }
+
+    /** {@code launch_args}: extra arguments for the provider's launch. */
+    public String launchArgs() {
+        return launchArgs;
+    }
+
+    /** {@code gpu_ram}: minimum GPU memory in GB (default 24). */
+    public double gpuRamGb() {
+        return gpuRamGb;
+    }
+
+    /** {@code cold_workers}: this group's override of the endpoint's floor, if any. */
+    public OptionalInt coldWorkers() {
+        return coldWorkers == null ? OptionalInt.empty() : OptionalInt.of(coldWorkers);
+    }
+
+    /** {@code weight}: this group's share of the endpoint's traffic, relative to the other groups (default 1). */
+    public double weight() {
+        return weight;
+    }
+
+    /** {@code overflow}: gets traffic only when the primary groups are full. */
+    public boolean overflow() {
+        return overflow;
+    }
+
+    /** {@code max_price_per_hour}: the most an instance of this group may cost, in $/h. */
+    public OptionalDouble maxPricePerHour() {
+        return maxPricePerHour == null ? OptionalDouble.empty() : OptionalDouble.of(maxPricePerHour);
+    }
+
+    /**
+     * {@code expected_perf}: the perf (perf units/s) to assume for a new worker until one of this
+     * group has benchmarked. Without it, the first scale-up from zero is one worker at a time.
+     */
+    public OptionalDouble expectedPerf() {
+        return expectedPerf == null ? OptionalDouble.empty() : OptionalDouble.of(expectedPerf);
+    }
+
+    /** {@code provider}: the name of the instance provider for this group; empty for the engine's default. */
+    public java.util.Optional<String> provider() {
+        return java.util.Optional.ofNullable(provider);
+    }
+
+    /** {@code worker_port}: the port the worker serves on inside its instance (default 3000). */
+    public int workerPort() {
+        return workerPort;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof WorkerGroupConfig other)) {
+            return false;
+        }
+        return name.equals(other.name) && template.equals(other.template) && searchParams.equals(other.searchParams)
+                && launchArgs.equals(other.launchArgs) && gpuRamGb == other.gpuRamGb
+                && Objects.equals(coldWorkers, other.coldWorkers) && weight == other.weight
+                && overflow == other.overflow && Objects.equals(maxPricePerHour, other.maxPricePerHour)
+                && Objects.equals(expectedPerf, other.expectedPerf) && Objects.equals(provider, other.provider)
+                && workerPort == other.workerPort;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, template, searchParams, weight, overflow);
+    }
+
+    @Override
+    public String toString() {
+        return "WorkerGroupConfig{" + name + ", weight=" + weight + (overflow ? ", overflow" : "")
+                + (searchParams.isEmpty() ? "" : ", search='" + searchParams + "'") + "}";
+    }
+
+    /** Builder with Vast's defaults. */
+    public static final class Builder {
+        private String name;
+        private WorkerTemplate template;
+        private String searchParams = "";
+        private String launchArgs = "";
+        private double gpuRamGb = DEFAULT_GPU_RAM_GB;
+        private Integer coldWorkers;
+        private double weight = 1.0;
+        private boolean overflow;
+        private Double maxPricePerHour;
+        private Double expectedPerf;
+        private String provider;
+        private int workerPort = DEFAULT_WORKER_PORT;
+
+        private Builder() {
+        }
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder template(WorkerTemplate template) {
+            this.template = template;
+            return this;
+        }
+
+        public Builder searchParams(String searchParams) {
+            this.searchParams = searchParams;
+            return this;
+        }
+
+        public Builder launchArgs(String launchArgs) {
+            this.launchArgs = launchArgs;
+            return this;
+        }
+
+        public Builder gpuRamGb(double gpuRamGb) {
+            this.gpuRamGb = gpuRamGb;
+            return this;
+        }
+
+        public Builder coldWorkers(Integer coldWorkers) {
+            this.coldWorkers = coldWorkers;
+            return this;
+        }
+
+        public Builder weight(double weight) {
+            this.weight = weight;
+            return this;
+        }
+
+        public Builder overflow(boolean overflow) {
+            this.overflow = overflow;
+            return this;
+        }
+
+        public Builder maxPricePerHour(Double maxPricePerHour) {
+            this.maxPricePerHour = maxPricePerHour;
+            return this;
+        }
+
+        public Builder expectedPerf(Double expectedPerf) {
+            this.expectedPerf = expectedPerf;
+            return this;
+        }
+
+        public Builder provider(String provider) {
+            this.provider = provider;
+            return this;
+        }
+
+        public Builder workerPort(int workerPort) {
+            this.workerPort = workerPort;
+            return this;
+        }
+
+        /** Validates and copies. */
+        public WorkerGroupConfig build() {
+            return new WorkerGroupConfig(this);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.autoscaler;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The lifecycle of a worker, with its legal transitions. Intermediate states
+ * ({@link #CREATING}, {@link #STOPPING}, {@link #STARTING}, {@link #DESTROYING}) exist because
+ * provider calls are slow and asynchronous: while one is in flight the worker must be neither
+ * routed to nor acted on again.
+ */
+public enum WorkerState {
+    /** The provider was asked for an instance; there is none yet. */
+    CREATING,
+    /** The instance exists and boots, pulls, loads the model or benchmarks; not ready yet. */
+    LOADING,
+    /** Reported {@code max_perf > 0} with no error: routable. */
+    READY,
+    /** Reported a non-empty {@code error_msg}. */
+    ERROR,
+    /** A reboot was asked for after an error. */
+    REBOOTING,
+    /** A stop was asked for. */
+    STOPPING,
+    /** Stopped: no GPU held, disk (model, benchmark) kept. The cold pool. */
+    STOPPED,
+    /** A start was asked for: resuming from the cold pool. */
+    STARTING,
+    /** A destroy was asked for. */
+    DESTROYING,
+    /** Gone for good. */
+    DESTROYED;
+
+    private static final Set<WorkerState> ACTIVE = EnumSet.of(CREATING, LOADING, READY, ERROR, REBOOTING, STARTING);
+
+    /** The states this one may move to. */
+    public Set<WorkerState> successors() {
+        return switch (this) {
+            case CREATING -> EnumSet.of(LOADING, READY, STOPPED, ERROR, DESTROYING, DESTROYED);
+            case LOADING -> EnumSet.of(READY, ERROR, STOPPING, STOPPED, REBOOTING, DESTROYING, DESTROYED);
+            case READY -> EnumSet.of(LOADING, ERROR, STOPPING, STOPPED, REBOOTING, DESTROYING, DESTROYED);
+            case ERROR -> EnumSet.of(READY, LOADING, REBOOTING, STOPPING, STOPPED, DESTROYING, DESTROYED);
+            case REBOOTING -> EnumSet.of(LOADING, READY, ERROR, STOPPING, STOPPED, DESTROYING, DESTROYED);
+            case STOPPING -> EnumSet.of(STOPPED, LOADING, READY, ERROR, DESTROYING, DESTROYED);
+            case STOPPED -> EnumSet.of(STARTING, LOADING, READY, DESTROYING, DESTROYED);
+            case STARTING -> EnumSet.of(LOADING, READY, ERROR, STOPPING, STOPPED, DESTROYING, DESTROYED);
+            case DESTROYING -> EnumSet.of(DESTROYED);
+            case DESTROYED -> EnumSet.noneOf(WorkerState.class);
+        };
+    }
+
+    public boolean canMoveTo(WorkerState next) {
+        return next == this || successors().contains(next);
+    }
+
+    /** Holds (or is getting) a GPU: counts toward active capacity. */
+    public boolean isActive() {
+        return ACTIVE.contains(this);
+    }
+
+    /** Stopped or stopping: part of the cold pool. */
+    public boolean isCold() {
+        return this == STOPPED || this == STOPPING;
+    }
+
+    /** Has the model on disk and benchmarked: counts toward the {@code cold_workers} floor. */
+    public boolean isLoaded() {
+        return this == READY || this == STOPPED || this == STOPPING;
+    }
+
+    /** Not yet able to serve but on its way: a new instance, a resume or a reboot. */
+    public boolean isProvisioning() {
+        return this == CREATING || this == LOADING || this == STARTING || this == REBOOTING;
+    }
+
+    /** Counted against {@code max_workers}: every state but {@link #DESTROYED}. */
+    public boolean isCounted() {
+        return this != DESTROYED;
+    }
+
+    /** Billed at the full (GPU) price rather than the storage price. */
+    public boolean isBilledFull() {
+        return this != CREATING && this != STOPPED && this != DESTROYED;
+    }
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.autoscaler;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a worker runs: an image with its environment, start script and disk, or a provider-side
+ * template named by hash. Providers use what applies to them (the local provider ignores the image).
+ *
+ * @param image       container image, e.g. {@code vastai/vllm:latest}; may be empty with a template hash
+ * @param templateHash the provider's template id ({@code template_hash}), or empty
+ * @param env         environment variables for the worker; the engine adds MASTER_TOKEN, REPORT_ADDR, WORKER_PORT
+ * @param onstart     shell commands run at container start, or empty
+ * @param diskGb      disk to allocate, in GB
+ * @param ports       container ports to expose (the worker port is always exposed)
+ */
+public record WorkerTemplate(String image, String templateHash, Map<String, String> env, String onstart,
+                             double diskGb, List<Integer> ports) {
+
+    public static final double DEFAULT_DISK_GB = 32;
+
+    public WorkerTemplate {
+        image = Objects.requireNonNullElse(image, "");
+        templateHash = Objects.requireNonNullElse(templateHash, "");
+        env = env == null ? Map.of() : Map.copyOf(env);
+        onstart = Objects.requireNonNullElse(onstart, "");
+        Validate.positive("template.disk", diskGb);
+        ports = ports == null ? List.of() : List.copyOf(ports);
+        for (Integer port : ports) {
+            if (port == null || port < 1 || port > 65535) {
+                throw new InvalidConfigException("template.ports", "must hold ports in 1..65535, got " + port);
+            }
+        }
+    }
+
+    /** No image, no template: for providers that need none (simulated, local, static). */
+    public static WorkerTemplate none() {
+        return new WorkerTemplate("", "", Map.of(), "", DEFAULT_DISK_GB, List.of());
+    }
+
+    public static WorkerTemplate ofImage(String image) {
+        return new WorkerTemplate(image, "", Map.of(), "", DEFAULT_DISK_GB, List.of());
+    }
+}

@@ -1,0 +1,42 @@
+package dev.autoscaler.spi;
+
+import java.util.List;
+
+/**
+ * Rents, starts, stops and destroys instances. Calls may be slow (remote APIs with rate limits):
+ * the engine makes them off its control thread and never twice at once for the same instance.
+ * Every failure is a {@link dev.autoscaler.ProviderException} that says whether a retry can help.
+ *
+ * <p>Contract (checked by the contract test kit in autoscaler-core's test jar):
+ * <ul>
+ *   <li>{@link #create} returns only once the instance exists, carrying the request's label; a create
+ *       whose outcome is unknown must not be retried blindly (look for the label first);</li>
+ *   <li>{@link #list} returns every instance of the account, labelled or not; the engine keeps to
+ *       its own labels and never touches the others;</li>
+ *   <li>{@link #destroy} of an instance that is already gone succeeds.</li>
+ * </ul>
+ */
+public interface InstanceProvider extends AutoCloseable {
+
+    /** Rents a new instance for a group and starts it. */
+    Instance create(CreateInstanceRequest request);
+
+    /** Starts a stopped instance (a resume from the cold pool). */
+    void start(String instanceId);
+
+    /** Stops a running instance, keeping its disk. */
+    void stop(String instanceId);
+
+    /** Restarts a running instance's container. */
+    void reboot(String instanceId);
+
+    /** Destroys an instance for good; succeeds when it is already gone. */
+    void destroy(String instanceId);
+
+    /** Every instance of the account, labelled or not. */
+    List<Instance> list();
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,21 @@
+package dev.autoscaler.spi;
+
+import dev.autoscaler.Settings;
+
+/**
+ * Makes {@link InstanceProvider}s; found with {@link java.util.ServiceLoader} and chosen by
+ * {@link #name()} ({@code vast}, {@code local}, {@code simulated}, {@code static}).
+ */
+public interface InstanceProviderFactory {
+
+    String name();
+
+    /** One line for listings. */
+    String description();
+
+    /**
+     * @param settings the provider's settings from the configuration; throw
+     *                 {@link dev.autoscaler.InvalidConfigException} naming the setting when one is wrong
+     */
+    InstanceProvider create(Settings settings, ProviderContext context);
+}
