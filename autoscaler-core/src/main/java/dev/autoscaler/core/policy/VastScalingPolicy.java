@@ -37,7 +37,8 @@ import java.util.Set;
  *     with {@code perf} the group's {@code perfEstimate} (measured median, else
  *     {@code expected_perf}). When perf is unknown (0: nothing benchmarked yet) and the group has
  *     load, it asks for {@code max(1, current active)}: one worker bootstraps the group, then the
- *     benchmark sizes it.</li>
+ *     benchmark sizes it. A group with a traffic share never gets 0 while requests wait at the
+ *     router, even when their cost is 0.</li>
  * <li><b>Queue trigger</b>: when the observed queue time exceeds {@code target_queue_time}, the
  *     group gets at least {@code max(ready + 1, ceil(ready x min(queue_time / target_queue_time,
  *     max_queue_boost)))} active, and never fewer than it has now. It is based on the workers that
@@ -195,6 +196,12 @@ public final class VastScalingPolicy implements ScalingPolicy {
             plan.note(loadText + "no load -> 0 active");
         }
 
+        // requests of zero cost still need a worker: someone waiting is demand whatever the forecast says
+        if (share > 0 && plan.active == 0 && in.load.waitingRequests() > 0) {
+            plan.active = 1;
+            plan.note(in.load.waitingRequests() + " requests waiting -> 1 active");
+        }
+
         // 2. queue trigger: add capacity now, relative to the workers that serve
         double queueTime = Numbers.sane(in.load.queueTimeSeconds());
         if (share > 0 && queueTime > config.targetQueueTime()) {
@@ -279,9 +286,6 @@ public final class VastScalingPolicy implements ScalingPolicy {
             plan.cold = plan.currentCold;
             plan.note("metrics stale -> hold " + plan.cold + " cold");
         }
-        // no group alone may exceed the cap; MaxWorkersCap then fits the sum
-        plan.active = Math.min(plan.active, in.config.maxWorkers());
-        plan.cold = Math.min(plan.cold, in.config.maxWorkers() - plan.active);
     }
 
     @Override
