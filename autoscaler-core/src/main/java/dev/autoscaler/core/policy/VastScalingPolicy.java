@@ -185,15 +185,15 @@ public final class VastScalingPolicy implements ScalingPolicy {
                 ? Numbers.format(groupLoad) + "/s (share " + Numbers.format(share * 100) + "%) " : "";
 
         // 1. active capacity from the forecast
-        if (perf > 0) {
+        if (groupLoad <= 0) {
+            plan.note(loadText + "no load -> 0 active");
+        } else if (perf > 0) {
             plan.active = Numbers.workersFor(groupLoad / config.targetUtil(), perf);
             plan.note(loadText + "/ target_util " + Numbers.format(config.targetUtil()) + " at "
                     + Numbers.format(perf) + "/s per worker -> " + plan.active + " active");
-        } else if (groupLoad > 0) {
+        } else {
             plan.active = Math.max(1, plan.currentActive);
             plan.note(loadText + "perf unknown until a worker benchmarks -> " + plan.active + " active");
-        } else {
-            plan.note(loadText + "no load -> 0 active");
         }
 
         // requests of zero cost still need a worker: someone waiting is demand whatever the forecast says
