@@ -1,0 +1,76 @@
+package dev.autoscaler.examples.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autoscaler.AutoscalerEvent;
+import dev.autoscaler.GroupTarget;
+import dev.autoscaler.ManualClock;
+import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.WorkerState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("DemoRecorder and DemoReport")
+class DemoRecorderTest {
+    private final ManualClock clock = new ManualClock();
+    private final DemoRecorder recorder = new DemoRecorder(clock, 10);
+
+    private static WorkerRecord worker(String id, WorkerState state, double maxPerf) {
+        return WorkerRecord.builder(id, "demo", "g", "label-" + id, "tok").state(state).maxPerf(maxPerf)
+                .reliability(1.0).build();
+    }
+
+    private static RequestOutcome served(double queueSeconds) {
+        return new RequestOutcome(new TraceRequest(0, 10, 10), RequestOutcome.Kind.SERVED, queueSeconds,
+                queueSeconds + 1, "http://w");
+    }
+
+    @Test
+    @DisplayName("offered load is the cost sent per second; capacity sums the ready workers' perf")
+    void loadAndCapacity() {
+        recorder.sent(new TraceRequest(0, 150, 50));
+        recorder.sent(new TraceRequest(0, 100, 100));
+        clock.advance(Duration.ofSeconds(2));
+
+        DemoRecorder.Sample s = recorder.sample(List.of(worker("1", WorkerState.READY, 1000),
+                worker("2", WorkerState.LOADING, 0), worker("3", WorkerState.READY, 500)));
+
+        assertThat(s.offeredLoad()).isEqualTo(200.0);
+        assertThat(s.capacity()).isEqualTo(1500.0);
+        assertThat(s.workers()).containsEntry(WorkerState.READY, 2).containsEntry(WorkerState.LOADING, 1);
+    }
+
+    @Test
+    @DisplayName("figures count SLO violations against target_queue_time and give nearest-rank percentiles")
+    void figures() {
+        for (int i = 1; i <= 20; i++) {
+            recorder.sent(new TraceRequest(0, 1, 1));
+            recorder.outcome(served(i));
+        }
+
+        Map<String, Object> f = recorder.figures();
+
+        assertThat(f).containsEntry("requests", 20).containsEntry("served", 20)
+                .containsEntry("slo_violations", 10L).containsEntry("queue_time_p95_s", 19.0)
+                .containsEntry("queue_time_p50_s", 10.0);
+    }
+
+    @Test
+    @DisplayName("the report holds both charts, the histogram, the figures and the escaped decision log")
+    void report() {
+        recorder.sample(List.of(worker("1", WorkerState.READY, 1000)));
+        recorder.outcome(served(0.5));
+        recorder.onDecision(new AutoscalerEvent.DecisionMade(Instant.EPOCH, "demo", Map.of(),
+                Map.of("g", new GroupTarget(2, 3)), "load <rising>"));
+
+        String html = DemoReport.html("demo", Map.of("policy", "vast"), recorder);
+
+        assertThat(html).contains("Offered load vs ready capacity", "Workers by state", "Queue time",
+                "queue_time_p95_s", "g: 2 active + 3 cold", "load &lt;rising&gt;");
+        assertThat(html.split("<svg", -1)).hasSize(4);
+    }
+}
