@@ -37,7 +37,7 @@ public final class Worker implements AutoCloseable {
     public static final String GENERATE_ROUTE = "/generate";
     public static final String HEALTH_ROUTE = "/health";
     /** Where this project's engine serves its Ed25519 keys (JWKS); a worker without them verifies RSA only. */
-    public static final String DEFAULT_JWKS_PATH = "/pubkey/ed25519/";
+    public static final String DEFAULT_JWKS_PATH = "/ed25519-keys/";
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final ObjectMapper JSON = new ObjectMapper();
