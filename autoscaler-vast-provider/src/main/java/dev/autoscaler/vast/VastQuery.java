@@ -283,7 +283,9 @@ public final class VastQuery {
         BigDecimal stripped = number.stripTrailingZeros();
         if (stripped.scale() <= 0) {
             try {
-                return JsonNodeFactory.instance.numberNode(stripped.longValueExact());
+                long value = stripped.longValueExact();
+                return value == (int) value ? JsonNodeFactory.instance.numberNode((int) value)
+                        : JsonNodeFactory.instance.numberNode(value);
             } catch (ArithmeticException tooBig) {
                 // falls through to a double
             }
