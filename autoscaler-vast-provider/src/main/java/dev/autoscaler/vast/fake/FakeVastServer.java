@@ -86,6 +86,7 @@ public final class FakeVastServer implements AutoCloseable {
     private boolean rateLimits;
     private boolean v1Disabled;
     private int dropCreateAnswers;
+    private int loseOffers;
 
     private FakeVastServer(Builder b) throws IOException {
         this.clock = b.clock;
@@ -200,6 +201,14 @@ public final class FakeVastServer implements AutoCloseable {
         dropCreateAnswers += count;
     }
 
+    /**
+     * The next {@code count} creates lose a race: another renter takes the offer just before, so
+     * the offer leaves the market and the create answers 410.
+     */
+    public synchronized void loseNextOffers(int count) {
+        loseOffers += count;
+    }
+
     /** The next {@code count} new instances stay {@code loading} for ever. */
     public void stickNextInstancesInLoading(int count) {
         account.stickNextInLoading(count);
@@ -233,6 +242,7 @@ public final class FakeVastServer implements AutoCloseable {
     public synchronized void clearFaults() {
         faults.clear();
         dropCreateAnswers = 0;
+        loseOffers = 0;
         for (HttpExchange exchange : hung) {
             try {
                 send(exchange, 503, "text/plain", "released");
@@ -421,6 +431,12 @@ public final class FakeVastServer implements AutoCloseable {
         }
         if (request.has("env") && !request.get("env").isObject()) {
             return Answer.json(400, "{\"success\":false,\"error\":\"invalid_args\",\"msg\":\"env must be an object\"}");
+        }
+        synchronized (this) {
+            if (loseOffers > 0) {
+                loseOffers--;
+                account.withdrawOffer(offerId);
+            }
         }
         FakeVastAccount.Created created = account.create(offerId, request);
         if (created instanceof FakeVastAccount.Created.NoSuchOffer) {
