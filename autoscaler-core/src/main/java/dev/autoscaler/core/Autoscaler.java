@@ -1,0 +1,389 @@
+package dev.autoscaler.core;
+
+import dev.autoscaler.Clock;
+import dev.autoscaler.EndpointConfig;
+import dev.autoscaler.EndpointSnapshot;
+import dev.autoscaler.GroupTarget;
+import dev.autoscaler.LoadReport;
+import dev.autoscaler.NotFoundException;
+import dev.autoscaler.PluginNotFoundException;
+import dev.autoscaler.Settings;
+import dev.autoscaler.TaskScheduler;
+import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.core.internal.engine.EndpointController;
+import dev.autoscaler.core.policy.ScalingPolicies;
+import dev.autoscaler.core.internal.engine.EngineContext;
+import dev.autoscaler.core.internal.engine.EventPublisher;
+import dev.autoscaler.core.internal.engine.LoadTracker;
+import dev.autoscaler.core.internal.engine.MtokenMinter;
+import dev.autoscaler.core.internal.engine.ProviderActions;
+import dev.autoscaler.core.internal.engine.ProviderSync;
+import dev.autoscaler.core.internal.engine.ReportProcessor;
+import dev.autoscaler.core.store.InMemoryStateStore;
+import dev.autoscaler.spi.AutoscalerListener;
+import dev.autoscaler.spi.InstanceProvider;
+import dev.autoscaler.spi.ScalingPolicy;
+import dev.autoscaler.spi.ScalingPolicyProvider;
+import dev.autoscaler.spi.StateStore;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
+import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
+
+/**
+ * The scaling engine: endpoints made of worker groups, scaled by a policy on the load their workers
+ * report, on instances from one or more {@link InstanceProvider}s.
+ *
+ * <pre>{@code
+ * Autoscaler engine = Autoscaler.builder()
+ *     .provider(myProvider)
+ *     .publicUrl("https://autoscaler.example.com")
+ *     .endpoint(EndpointConfig.builder("llama").addGroup(WorkerGroupConfig.builder("4090s").build()).build())
+ *     .build();
+ * engine.start();          // adopts labelled instances, then ticks every tickInterval
+ * engine.report(report);   // for each POST /worker_status/
+ * engine.close();
+ * }</pre>
+ *
+ * <p>Time, scheduling and provider calls are injected: with a {@link dev.autoscaler.ManualClock}, a
+ * {@link dev.autoscaler.ManualScheduler} and a direct executor ({@code Runnable::run}) the engine is
+ * deterministic and runs entirely on the caller's thread, which is how the tests and the simulator
+ * drive it. Thread safe otherwise.
+ */
+public final class Autoscaler implements AutoCloseable {
+    /** The name under which {@link Builder#provider(InstanceProvider)} registers the default provider. */
+    public static final String DEFAULT_PROVIDER = "default";
+
+    private final EngineContext ctx;
+    private final Map<String, InstanceProvider> providers;
+    private final TaskScheduler scheduler;
+    private final Duration tickInterval;
+    private final Duration syncInterval;
+    private final BiFunction<String, Settings, ScalingPolicy> policies;
+    private final Map<String, EndpointController> controllers = new ConcurrentHashMap<>();
+    private final ReportProcessor reports;
+    private final ProviderSync sync;
+    private final List<TaskScheduler.Cancellable> scheduled = new ArrayList<>();
+    private volatile boolean started;
+
+    private Autoscaler(Builder b) {
+        Clock clock = Objects.requireNonNullElse(b.clock, Clock.system());
+        this.providers = Map.copyOf(b.providers);
+        if (providers.isEmpty()) {
+            throw new IllegalArgumentException("at least one instance provider is required");
+        }
+        String defaultProvider = b.providers.containsKey(DEFAULT_PROVIDER) ? DEFAULT_PROVIDER
+                : b.providers.keySet().iterator().next();
+        EventPublisher events = new EventPublisher();
+        b.listeners.forEach(events::add);
+        StateStore store = Objects.requireNonNullElseGet(b.store, InMemoryStateStore::new);
+        RandomGenerator random = Objects.requireNonNullElseGet(b.random, SecureRandom::new);
+        byte[] secret = b.secret;
+        if (secret == null) {
+            secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+        }
+        ProviderActions actions = new ProviderActions(store, this::provider,
+                Objects.requireNonNullElse(b.executor, Runnable::run), clock, events, random);
+        this.ctx = new EngineContext(store, clock, actions, events, new MtokenMinter(secret), random, b.owner,
+                defaultProvider, b.publicUrl);
+        this.scheduler = b.scheduler;
+        this.tickInterval = b.tickInterval;
+        this.syncInterval = b.syncInterval;
+        this.policies = b.policies != null ? b.policies : ScalingPolicies.load()::create;
+        this.reports = new ReportProcessor(store, clock, actions, this::tracker);
+        this.sync = new ProviderSync(ctx, this::provider);
+        for (EndpointConfig endpoint : b.endpoints) {
+            putEndpoint(endpoint);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Adopts the instances the providers list with this engine's labels, then schedules the control
+     * ticks and provider syncs on the scheduler (when one was given). Call it once the HTTP surface
+     * is up: workers fetch {@code /pubkey/} as they start.
+     */
+    public synchronized void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        syncWithProviders();
+        if (scheduler != null) {
+            scheduled.add(scheduler.scheduleAtFixedRate(this::tick, tickInterval, tickInterval));
+            scheduled.add(scheduler.scheduleAtFixedRate(this::syncWithProviders, syncInterval, syncInterval));
+        }
+    }
+
+    /** Runs one control tick for every endpoint now. */
+    public void tick() {
+        for (EndpointController controller : controllers.values()) {
+            controller.tick();
+        }
+    }
+
+    /** Lists every provider's instances now: adopts ours, drops vanished ones, destroys failed ones. */
+    public void syncWithProviders() {
+        Map<String, EndpointConfig> endpoints = new LinkedHashMap<>();
+        controllers.forEach((name, c) -> endpoints.put(name, c.config()));
+        sync.sync(endpoints);
+    }
+
+    /**
+     * Applies a {@code /worker_status/} report.
+     *
+     * @return the worker after the report
+     * @throws dev.autoscaler.AuthenticationException for an unknown worker id or a wrong mtoken
+     */
+    public WorkerRecord report(LoadReport report) {
+        return reports.apply(report);
+    }
+
+    /** Adds an endpoint, or replaces the configuration of an existing one (live). */
+    public void putEndpoint(EndpointConfig config) {
+        ScalingPolicy policy = policies.apply(config.policy(), config.policyParams());
+        controllers.compute(config.name(), (name, existing) -> {
+            if (existing == null) {
+                return new EndpointController(ctx, config, policy);
+            }
+            existing.reconfigure(config, policy);
+            return existing;
+        });
+    }
+
+    /** The configuration of an endpoint. */
+    public EndpointConfig endpoint(String name) {
+        return controller(name).config();
+    }
+
+    /** The names of the endpoints, sorted. */
+    public List<String> endpointNames() {
+        return controllers.keySet().stream().sorted().toList();
+    }
+
+    /** What a policy would see of this endpoint now. */
+    public EndpointSnapshot snapshot(String endpoint) {
+        return controller(endpoint).snapshot();
+    }
+
+    /** The targets the engine works toward now, by group. */
+    public Map<String, GroupTarget> targets(String endpoint) {
+        return controller(endpoint).targets();
+    }
+
+    /** The reason of the last decision that changed a target of this endpoint. */
+    public String lastDecisionReason(String endpoint) {
+        return controller(endpoint).lastReason();
+    }
+
+    /** An endpoint's workers in every state but destroyed. */
+    public List<WorkerRecord> workers(String endpoint) {
+        controller(endpoint);
+        return ctx.store().workers(endpoint);
+    }
+
+    /**
+     * Counts a request's cost as arriving traffic, once, when the router first sees it. The router
+     * calls this; so may an embedder that routes requests itself.
+     */
+    public void recordRoutedRequest(String endpoint, double cost) {
+        controller(endpoint).tracker().recordRouted(cost, ctx.clock().nanoTime());
+    }
+
+    public StateStore stateStore() {
+        return ctx.store();
+    }
+
+    public Clock clock() {
+        return ctx.clock();
+    }
+
+    public void addListener(AutoscalerListener listener) {
+        ctx.events().add(listener);
+    }
+
+    public void removeListener(AutoscalerListener listener) {
+        ctx.events().remove(listener);
+    }
+
+    /** The provider registered under {@code name}. */
+    public InstanceProvider provider(String name) {
+        InstanceProvider provider = providers.get(name);
+        if (provider == null) {
+            throw new PluginNotFoundException("instance provider", name, providers.keySet().stream().sorted().toList());
+        }
+        return provider;
+    }
+
+    /** Stops the ticks and syncs. Instances are left as they are: a restarted engine adopts them. */
+    @Override
+    public synchronized void close() {
+        scheduled.forEach(TaskScheduler.Cancellable::cancel);
+        scheduled.clear();
+        started = false;
+    }
+
+    private EndpointController controller(String name) {
+        EndpointController controller = controllers.get(name);
+        if (controller == null) {
+            throw new NotFoundException("no endpoint named '" + name + "'");
+        }
+        return controller;
+    }
+
+    private LoadTracker tracker(String endpoint) {
+        EndpointController controller = controllers.get(endpoint);
+        return controller == null ? new LoadTracker() : controller.tracker();
+    }
+
+    /** Configures an {@link Autoscaler}. */
+    public static final class Builder {
+        private static final Pattern OWNER = Pattern.compile("^[A-Za-z0-9_-]+$");
+
+        private Clock clock;
+        private TaskScheduler scheduler;
+        private final Map<String, InstanceProvider> providers = new LinkedHashMap<>();
+        private StateStore store;
+        private final List<AutoscalerListener> listeners = new ArrayList<>();
+        private final List<EndpointConfig> endpoints = new ArrayList<>();
+        private Duration tickInterval = Duration.ofSeconds(5);
+        private Duration syncInterval = Duration.ofSeconds(60);
+        private String publicUrl = "";
+        private String owner = "autoscaler";
+        private byte[] secret;
+        private Executor executor;
+        private RandomGenerator random;
+        private BiFunction<String, Settings, ScalingPolicy> policies;
+
+        private Builder() {
+        }
+
+        /** The time source (default: the system clock). */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Where ticks and syncs are scheduled by {@link #start()}; without one, call {@link #tick()} yourself. */
+        public Builder scheduler(TaskScheduler scheduler) {
+            this.scheduler = scheduler;
+            return this;
+        }
+
+        /** The default instance provider, for groups that name none. */
+        public Builder provider(InstanceProvider provider) {
+            return provider(DEFAULT_PROVIDER, provider);
+        }
+
+        /** An instance provider that groups can name ({@code provider} in the group config). */
+        public Builder provider(String name, InstanceProvider provider) {
+            providers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(provider, "provider"));
+            return this;
+        }
+
+        /** Where workers and requests are kept (default: in memory). */
+        public Builder stateStore(StateStore store) {
+            this.store = store;
+            return this;
+        }
+
+        public Builder listener(AutoscalerListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        public Builder endpoint(EndpointConfig endpoint) {
+            endpoints.add(Objects.requireNonNull(endpoint, "endpoint"));
+            return this;
+        }
+
+        /** How often each endpoint's control loop runs (default 5 s). */
+        public Builder tickInterval(Duration tickInterval) {
+            this.tickInterval = positive("tickInterval", tickInterval);
+            return this;
+        }
+
+        /** How often the providers' lists are compared with the engine's workers (default 60 s). */
+        public Builder syncInterval(Duration syncInterval) {
+            this.syncInterval = positive("syncInterval", syncInterval);
+            return this;
+        }
+
+        /** The engine's public base URL, given to workers as {@code REPORT_ADDR}. */
+        public Builder publicUrl(String publicUrl) {
+            this.publicUrl = Objects.requireNonNull(publicUrl, "publicUrl");
+            return this;
+        }
+
+        /**
+         * The first part of every instance label (default {@code autoscaler}). Two engines sharing a
+         * provider account must have different owners: each leaves the other's instances alone.
+         */
+        public Builder owner(String owner) {
+            if (owner == null || !OWNER.matcher(owner).matches()) {
+                throw new IllegalArgumentException("owner must match ^[A-Za-z0-9_-]+$, got '" + owner + "'");
+            }
+            this.owner = owner;
+            return this;
+        }
+
+        /**
+         * The secret workers' mtokens are derived from (at least 16 bytes). Keep it across restarts so
+         * that re-adopted workers can still authenticate their reports; default: random per process.
+         */
+        public Builder secret(byte[] secret) {
+            if (secret == null || secret.length < 16) {
+                throw new IllegalArgumentException("secret must have at least 16 bytes");
+            }
+            this.secret = secret.clone();
+            return this;
+        }
+
+        /** Where provider calls run (default: on the calling thread, which suits tests and simulation). */
+        public Builder providerExecutor(Executor executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        /** The random source for worker ids and backoff jitter (seed it for reproducible runs). */
+        public Builder random(RandomGenerator random) {
+            this.random = random;
+            return this;
+        }
+
+        /** How policy names are resolved (default: {@link ScalingPolicies#load()}, the {@link ScalingPolicyProvider}s on the class path). */
+        public Builder policies(BiFunction<String, Settings, ScalingPolicy> policies) {
+            this.policies = policies;
+            return this;
+        }
+
+        public Autoscaler build() {
+            return new Autoscaler(this);
+        }
+
+        private static Duration positive(String name, Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + d);
+            }
+            return d;
+        }
+    }
+
+    /** For tests in this package. */
+    Optional<EndpointController> controllerFor(String name) {
+        return Optional.ofNullable(controllers.get(name));
+    }
+}

@@ -1,0 +1,171 @@
+package dev.autoscaler.core.internal.engine;
+
+import dev.autoscaler.AutoscalerEvent;
+import dev.autoscaler.EndpointConfig;
+import dev.autoscaler.EndpointSnapshot;
+import dev.autoscaler.EndpointState;
+import dev.autoscaler.GroupTarget;
+import dev.autoscaler.ScalingDecision;
+import dev.autoscaler.WorkerGroupConfig;
+import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.spi.ScalingPolicy;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One endpoint's control loop. Each tick: repair broken workers, build the snapshot, ask the policy,
+ * clamp its decision to {@code max_workers}, publish it when it changes a target, and reconcile.
+ * A policy that throws is logged and published; the endpoint then keeps its current targets.
+ */
+public final class EndpointController {
+    private static final Logger log = LoggerFactory.getLogger(EndpointController.class);
+
+    private final EngineContext ctx;
+    private final LoadTracker tracker = new LoadTracker();
+    private final WorkerRepair repair;
+    private final Reconciler reconciler;
+    private final Map<String, Double> rememberedPerf = new HashMap<>();
+    private volatile EndpointConfig config;
+    private volatile ScalingPolicy policy;
+    private volatile Map<String, GroupTarget> targets = Map.of();
+    private volatile String lastReason = "";
+
+    public EndpointController(EngineContext ctx, EndpointConfig config, ScalingPolicy policy) {
+        this.ctx = ctx;
+        this.config = config;
+        this.policy = policy;
+        this.repair = new WorkerRepair(ctx);
+        this.reconciler = new Reconciler(ctx);
+    }
+
+    public EndpointConfig config() {
+        return config;
+    }
+
+    public LoadTracker tracker() {
+        return tracker;
+    }
+
+    /** The targets the engine works toward now, by group. */
+    public Map<String, GroupTarget> targets() {
+        return targets;
+    }
+
+    /** The reason of the last decision that changed a target. */
+    public String lastReason() {
+        return lastReason;
+    }
+
+    /** Swaps the configuration (and the policy, when it changed); takes effect at the next tick. */
+    public synchronized void reconfigure(EndpointConfig next, ScalingPolicy nextPolicy) {
+        this.config = next;
+        this.policy = nextPolicy;
+    }
+
+    public EndpointSnapshot snapshot() {
+        EndpointConfig cfg = config;
+        return SnapshotBuilder.build(cfg, ctx.store().workers(cfg.name()), ctx.store().requests(cfg.name()), targets,
+                rememberedPerf, tracker, ctx.clock().now(), ctx.clock().nanoTime());
+    }
+
+    /** One control step. Never throws: a tick that fails is logged, and the next one starts afresh. */
+    public synchronized void tick() {
+        EndpointConfig cfg = config;
+        try {
+            if (cfg.state() == EndpointState.SUSPENDED) {
+                return; // the engine stops managing: workers keep their state, nothing is replaced
+            }
+            repair.repair(cfg, ctx.store().workers(cfg.name()));
+            List<WorkerRecord> workers = ctx.store().workers(cfg.name());
+            if (cfg.state() == EndpointState.STOPPED) {
+                Map<String, GroupTarget> zero = new LinkedHashMap<>();
+                for (WorkerGroupConfig g : cfg.groups()) {
+                    zero.put(g.name(), new GroupTarget(0, targets.getOrDefault(g.name(), new GroupTarget(0, 0)).cold()));
+                }
+                publishIfChanged(cfg, zero, "endpoint_state is stopped");
+                reconciler.stopAll(cfg, workers);
+                return;
+            }
+            EndpointSnapshot snapshot = SnapshotBuilder.build(cfg, workers, ctx.store().requests(cfg.name()), targets,
+                    rememberedPerf, tracker, ctx.clock().now(), ctx.clock().nanoTime());
+            Map<String, GroupTarget> next = decide(cfg, snapshot);
+            reconciler.reconcile(cfg, workers, next);
+        } catch (RuntimeException e) {
+            log.error("tick of endpoint {} failed; the next tick starts afresh", cfg.name(), e);
+        }
+    }
+
+    private Map<String, GroupTarget> decide(EndpointConfig cfg, EndpointSnapshot snapshot) {
+        Map<String, GroupTarget> current = new LinkedHashMap<>();
+        for (var group : snapshot.groups()) {
+            current.put(group.name(), group.currentTarget());
+        }
+        ScalingDecision decision;
+        try {
+            decision = policy.decide(snapshot);
+            if (decision == null) {
+                throw new IllegalStateException("policy returned no decision");
+            }
+        } catch (RuntimeException e) {
+            log.warn("policy {} of endpoint {} threw; keeping the current size", cfg.policy(), cfg.name(), e);
+            ctx.events().publish(new AutoscalerEvent.PluginFailed(ctx.clock().now(), cfg.name(), cfg.policy(), e));
+            targets = current;
+            return current;
+        }
+        if (decision.keepCurrent()) {
+            targets = current;
+            return current;
+        }
+        Map<String, GroupTarget> next = new LinkedHashMap<>(current);
+        for (var entry : decision.targets().entrySet()) {
+            if (next.containsKey(entry.getKey())) {
+                next.put(entry.getKey(), entry.getValue());
+            } else {
+                log.warn("policy {} set a target for unknown group {} of endpoint {}; ignored", cfg.policy(),
+                        entry.getKey(), cfg.name());
+            }
+        }
+        String reason = decision.reason();
+        if (clampToMaxWorkers(next, cfg.maxWorkers())) {
+            reason = reason + " (clamped to max_workers " + cfg.maxWorkers() + ")";
+        }
+        publishIfChanged(cfg, next, reason);
+        return next;
+    }
+
+    private void publishIfChanged(EndpointConfig cfg, Map<String, GroupTarget> next, String reason) {
+        if (!next.equals(targets)) {
+            Map<String, GroupTarget> previous = targets;
+            targets = Map.copyOf(next);
+            lastReason = reason;
+            log.info("endpoint {}: {} -> {}: {}", cfg.name(), previous, next, reason);
+            ctx.events().publish(new AutoscalerEvent.DecisionMade(ctx.clock().now(), cfg.name(), previous, next, reason));
+        }
+    }
+
+    /** Trims cold targets first, then active ones, last group first, until the sum fits. */
+    static boolean clampToMaxWorkers(Map<String, GroupTarget> targets, int maxWorkers) {
+        int sum = targets.values().stream().mapToInt(GroupTarget::total).sum();
+        if (sum <= maxWorkers) {
+            return false;
+        }
+        List<String> names = List.copyOf(targets.keySet());
+        for (int i = names.size() - 1; i >= 0 && sum > maxWorkers; i--) {
+            GroupTarget t = targets.get(names.get(i));
+            int cut = Math.min(t.cold(), sum - maxWorkers);
+            targets.put(names.get(i), new GroupTarget(t.active(), t.cold() - cut));
+            sum -= cut;
+        }
+        for (int i = names.size() - 1; i >= 0 && sum > maxWorkers; i--) {
+            GroupTarget t = targets.get(names.get(i));
+            int cut = Math.min(t.active(), sum - maxWorkers);
+            targets.put(names.get(i), new GroupTarget(t.active() - cut, t.cold()));
+            sum -= cut;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,248 @@
+package dev.autoscaler.core.internal.engine;
+
+import dev.autoscaler.EndpointConfig;
+import dev.autoscaler.GroupTarget;
+import dev.autoscaler.WorkerGroupConfig;
+import dev.autoscaler.WorkerIntent;
+import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.WorkerState;
+import dev.autoscaler.spi.CreateInstanceRequest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the difference between a group's target and its workers into provider actions, in the order
+ * of preference of DESIGN.md flow 3:
+ * <ol>
+ *   <li>more active: give cold-bound loading workers back to service, resume stopped workers (best
+ *       price-performance first), then create new ones;</li>
+ *   <li>fewer active: re-mark loading workers for the cold pool (never stop a worker that is still
+ *       loading: let it finish, then it joins the pool), then stop ready ones, idle first, worst
+ *       price-performance first;</li>
+ *   <li>cold pool: stop workers that finished loading for the pool; destroy surplus stopped workers,
+ *       worst price-performance first, never below the {@code cold_workers} floor; create new ones
+ *       for the pool when it is short.</li>
+ * </ol>
+ * {@code max_workers} holds at every instant: a create is asked for only while the endpoint's count
+ * of workers in every state but destroyed is below it, and a count above it (a lowered cap, adopted
+ * instances) is cut, stopped workers first.
+ */
+final class Reconciler {
+    private static final Comparator<WorkerRecord> BEST_PRICE_PERFORMANCE_FIRST =
+            Comparator.comparingDouble(WorkerRecord::perfPerDollar).reversed().thenComparing(WorkerRecord::workerId);
+    private static final Comparator<WorkerRecord> WORST_PRICE_PERFORMANCE_FIRST =
+            Comparator.comparingDouble(WorkerRecord::perfPerDollar).thenComparing(WorkerRecord::workerId);
+    private static final Comparator<WorkerRecord> IDLE_THEN_WORST_FIRST =
+            Comparator.comparingDouble((WorkerRecord w) -> w.curLoad() + w.reservedLoad())
+                    .thenComparing(WORST_PRICE_PERFORMANCE_FIRST);
+
+    private final EngineContext ctx;
+
+    Reconciler(EngineContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Works every group toward its target. {@code workers} is the endpoint's current list. */
+    void reconcile(EndpointConfig config, List<WorkerRecord> workers, Map<String, GroupTarget> targets) {
+        int[] total = {countedTotal(workers)};
+        enforceCap(config, workers, total);
+        Map<String, List<WorkerRecord>> byGroup = new HashMap<>();
+        for (WorkerRecord w : workers) {
+            byGroup.computeIfAbsent(w.group(), g -> new ArrayList<>()).add(w);
+        }
+        for (WorkerGroupConfig group : config.groups()) {
+            GroupTarget target = targets.getOrDefault(group.name(), new GroupTarget(0, 0));
+            // Workers with a call in flight are in an in-between state (creating, starting, stopping):
+            // they count toward the targets, and nothing below acts on those states.
+            List<WorkerRecord> members = byGroup.getOrDefault(group.name(), List.of()).stream()
+                    .filter(w -> w.state() != WorkerState.DESTROYING && w.state() != WorkerState.DESTROYED)
+                    .toList();
+            reconcileGroup(config, group, members, target, total);
+        }
+        retireRemovedGroups(config, byGroup);
+    }
+
+    /** Every worker stops: {@code endpoint_state} is stopped. Nothing is destroyed. */
+    void stopAll(EndpointConfig config, List<WorkerRecord> workers) {
+        for (WorkerRecord w : workers) {
+            if (w.state().isActive() && w.state() != WorkerState.CREATING && !ctx.actions().isInFlight(w.workerId())) {
+                ctx.actions().stop(w, providerOf(config, w), "endpoint_state is stopped");
+            }
+        }
+    }
+
+    private void reconcileGroup(EndpointConfig config, WorkerGroupConfig group, List<WorkerRecord> members,
+                                GroupTarget target, int[] total) {
+        String provider = ctx.providerFor(group);
+        List<WorkerRecord> servingOrLoading = new ArrayList<>();
+        List<WorkerRecord> loadingForPool = new ArrayList<>();
+        List<WorkerRecord> stopped = new ArrayList<>();
+        int stopping = 0;
+        int loaded = 0;
+        for (WorkerRecord w : members) {
+            if (w.state().isLoaded()) {
+                loaded++;
+            }
+            if (w.state() == WorkerState.STOPPED) {
+                stopped.add(w);
+            } else if (w.state() == WorkerState.STOPPING) {
+                stopping++;
+            } else if (w.state().isActive()) {
+                (w.intent() == WorkerIntent.COLD ? loadingForPool : servingOrLoading).add(w);
+            }
+        }
+
+        // 1. Active workers.
+        int need = target.active() - servingOrLoading.size();
+        if (need > 0) {
+            // Workers loading (or just loaded) for the cold pool are the cheapest capacity there is.
+            for (var it = loadingForPool.iterator(); it.hasNext() && need > 0; ) {
+                remark(it.next(), WorkerIntent.ACTIVE);
+                it.remove();
+                need--;
+            }
+            stopped.sort(BEST_PRICE_PERFORMANCE_FIRST);
+            while (need > 0 && !stopped.isEmpty()) {
+                WorkerRecord w = stopped.remove(0);
+                ctx.actions().start(w, provider, "resume for target " + target.active() + " active");
+                need--;
+            }
+            while (need > 0 && total[0] < config.maxWorkers() && ctx.actions().createAllowed(config.name(), group.name())) {
+                create(config, group, WorkerIntent.ACTIVE, "create for target " + target.active() + " active");
+                total[0]++;
+                need--;
+            }
+        } else if (need < 0) {
+            int surplus = -need;
+            List<WorkerRecord> provisioning = servingOrLoading.stream()
+                    .filter(w -> w.state().isProvisioning()).sorted(Comparator.comparingLong(WorkerRecord::createdAtNanos).reversed())
+                    .toList();
+            for (WorkerRecord w : provisioning) {
+                if (surplus == 0) {
+                    break;
+                }
+                if (w.state() != WorkerState.CREATING) {
+                    remark(w, WorkerIntent.COLD);
+                    loadingForPool.add(w);
+                    surplus--;
+                }
+            }
+            List<WorkerRecord> ready = servingOrLoading.stream().filter(w -> w.state() == WorkerState.READY)
+                    .sorted(IDLE_THEN_WORST_FIRST).toList();
+            for (WorkerRecord w : ready) {
+                if (surplus == 0) {
+                    break;
+                }
+                ctx.actions().stop(w, provider, "stop for target " + target.active() + " active");
+                stopping++;
+                surplus--;
+            }
+        }
+
+        // 2. Workers that loaded for the cold pool go to it.
+        for (WorkerRecord w : loadingForPool) {
+            if (w.state() == WorkerState.READY) {
+                ctx.actions().stop(w, provider, "loaded for the cold pool");
+                stopping++;
+            }
+        }
+
+        // 3. The cold pool.
+        int cold = stopped.size() + stopping + (int) loadingForPool.stream().filter(w -> w.state() != WorkerState.READY).count();
+        int floor = Math.min(config.coldWorkersFor(group), config.maxWorkers());
+        if (cold > target.cold()) {
+            int surplus = cold - target.cold();
+            stopped.sort(WORST_PRICE_PERFORMANCE_FIRST);
+            for (WorkerRecord w : stopped) {
+                if (surplus == 0 || loaded <= floor) {
+                    break;
+                }
+                ctx.actions().destroy(w, provider, "cold pool above target " + target.cold());
+                loaded--;
+                total[0]--;
+                surplus--;
+            }
+        } else if (cold < target.cold()) {
+            int short_ = target.cold() - cold;
+            while (short_ > 0 && total[0] < config.maxWorkers() && ctx.actions().createAllowed(config.name(), group.name())) {
+                create(config, group, WorkerIntent.COLD, "create for cold pool target " + target.cold());
+                total[0]++;
+                short_--;
+            }
+        }
+    }
+
+    /** Cuts the endpoint back under {@code max_workers}: stopped workers first, worst value first, then idle ones. */
+    private void enforceCap(EndpointConfig config, List<WorkerRecord> workers, int[] total) {
+        if (total[0] <= config.maxWorkers()) {
+            return;
+        }
+        List<WorkerRecord> candidates = new ArrayList<>(workers.stream()
+                .filter(w -> w.state() != WorkerState.DESTROYING && w.state() != WorkerState.CREATING
+                        && !ctx.actions().isInFlight(w.workerId()))
+                .toList());
+        candidates.sort(Comparator.comparing((WorkerRecord w) -> w.state() != WorkerState.STOPPED)
+                .thenComparing(w -> w.state() == WorkerState.READY)
+                .thenComparing(IDLE_THEN_WORST_FIRST));
+        for (WorkerRecord w : candidates) {
+            if (total[0] <= config.maxWorkers()) {
+                break;
+            }
+            ctx.actions().destroy(w, providerOf(config, w), "above max_workers " + config.maxWorkers());
+            total[0]--;
+        }
+    }
+
+    /** Workers of groups no longer configured: drained (left alone while busy), then destroyed. */
+    private void retireRemovedGroups(EndpointConfig config, Map<String, List<WorkerRecord>> byGroup) {
+        for (Map.Entry<String, List<WorkerRecord>> entry : byGroup.entrySet()) {
+            if (config.group(entry.getKey()).isPresent()) {
+                continue;
+            }
+            for (WorkerRecord w : entry.getValue()) {
+                boolean busy = w.state() == WorkerState.READY && (w.curLoad() + w.reservedLoad() > 0);
+                if (!busy && w.state() != WorkerState.CREATING && !ctx.actions().isInFlight(w.workerId())) {
+                    ctx.actions().destroy(w, ctx.defaultProviderName(), "its group " + entry.getKey() + " was removed");
+                }
+            }
+        }
+    }
+
+    private void create(EndpointConfig config, WorkerGroupConfig group, WorkerIntent intent, String reason) {
+        long now = ctx.clock().nanoTime();
+        String uid = HexFormat.of().toHexDigits(ctx.random().nextLong());
+        String label = new WorkerLabel(ctx.owner(), config.name(), group.name(), uid).toString();
+        String mtoken = ctx.minter().mint(label);
+        Map<String, String> env = new HashMap<>(group.template().env());
+        env.put("MASTER_TOKEN", mtoken);
+        env.put("REPORT_ADDR", ctx.publicUrl());
+        env.put("WORKER_PORT", Integer.toString(group.workerPort()));
+        WorkerRecord worker = WorkerRecord.builder(uid, config.name(), group.name(), label, mtoken)
+                .intent(intent).createdAtNanos(now).stateSinceNanos(now).build();
+        ctx.actions().create(worker, new CreateInstanceRequest(config.name(), group, label, env),
+                ctx.providerFor(group), reason);
+    }
+
+    private void remark(WorkerRecord w, WorkerIntent intent) {
+        ctx.store().updateWorker(w.workerId(), current -> current.intent() == intent ? current
+                : current.toBuilder().intent(intent).build());
+    }
+
+    private static int countedTotal(List<WorkerRecord> workers) {
+        int n = 0;
+        for (WorkerRecord w : workers) {
+            if (w.state().isCounted()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private String providerOf(EndpointConfig config, WorkerRecord w) {
+        return config.group(w.group()).map(ctx::providerFor).orElse(ctx.defaultProviderName());
+    }
+}

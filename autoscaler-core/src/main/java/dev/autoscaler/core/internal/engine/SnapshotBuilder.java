@@ -1,0 +1,105 @@
+package dev.autoscaler.core.internal.engine;
+
+import dev.autoscaler.EndpointConfig;
+import dev.autoscaler.EndpointSnapshot;
+import dev.autoscaler.GroupSnapshot;
+import dev.autoscaler.GroupTarget;
+import dev.autoscaler.LoadStats;
+import dev.autoscaler.WorkerGroupConfig;
+import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.WorkerState;
+import dev.autoscaler.spi.RequestRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the immutable {@link EndpointSnapshot} a policy decides on. */
+final class SnapshotBuilder {
+    /**
+     * A ready worker whose last report is older than this makes the figures stale (policies then do
+     * not scale down). Well above the 10 s idle report cadence of Vast's worker library.
+     */
+    static final double STALE_AFTER_SECONDS = 60;
+
+    private SnapshotBuilder() {
+    }
+
+    static EndpointSnapshot build(EndpointConfig config, List<WorkerRecord> workers, List<RequestRecord> requests,
+                                  Map<String, GroupTarget> targets, Map<String, Double> rememberedPerf,
+                                  LoadTracker tracker, Instant now, long nanoTime) {
+        List<GroupSnapshot> groups = new ArrayList<>();
+        for (WorkerGroupConfig group : config.groups()) {
+            List<WorkerRecord> members = workers.stream()
+                    .filter(w -> w.group().equals(group.name()) && w.state() != WorkerState.DESTROYED).toList();
+            double perf = medianPerf(members);
+            if (perf > 0) {
+                rememberedPerf.put(group.name(), perf);
+            } else {
+                perf = rememberedPerf.getOrDefault(group.name(), group.expectedPerf().orElse(0));
+            }
+            GroupTarget current = targets.getOrDefault(group.name(), countsOf(members));
+            groups.add(new GroupSnapshot(group, members, perf, current));
+        }
+        return new EndpointSnapshot(config, now, nanoTime, groups, loadStats(workers, requests, tracker, nanoTime));
+    }
+
+    static GroupTarget countsOf(List<WorkerRecord> members) {
+        int active = 0;
+        int cold = 0;
+        for (WorkerRecord w : members) {
+            if (w.state().isCold()) {
+                cold++;
+            } else if (w.state().isActive()) {
+                active++;
+            }
+        }
+        return new GroupTarget(active, cold);
+    }
+
+    static double medianPerf(List<WorkerRecord> members) {
+        double[] perfs = members.stream().mapToDouble(WorkerRecord::perf).filter(p -> p > 0).sorted().toArray();
+        if (perfs.length == 0) {
+            return 0;
+        }
+        int mid = perfs.length / 2;
+        return perfs.length % 2 == 1 ? perfs[mid] : (perfs[mid - 1] + perfs[mid]) / 2;
+    }
+
+    private static LoadStats loadStats(List<WorkerRecord> workers, List<RequestRecord> requests, LoadTracker tracker,
+                                       long now) {
+        double inFlight = 0;
+        double queueSum = 0;
+        int ready = 0;
+        boolean fresh = true;
+        for (WorkerRecord w : workers) {
+            if (w.state().isActive()) {
+                inFlight += w.curLoad() + w.reservedLoad();
+            }
+            if (w.state() == WorkerState.READY) {
+                ready++;
+                queueSum += w.expectedQueueSeconds();
+                if (w.secondsSinceReport(now) > STALE_AFTER_SECONDS) {
+                    fresh = false;
+                }
+            }
+        }
+        double waitingDemand = 0;
+        int waiting = 0;
+        long oldest = Long.MAX_VALUE;
+        for (RequestRecord r : requests) {
+            if (r.isWaiting()) {
+                waiting++;
+                waitingDemand += r.cost();
+                oldest = Math.min(oldest, r.firstSeenNanos());
+            }
+        }
+        double oldestWait = waiting == 0 ? 0 : (now - oldest) / 1e9;
+        double meanQueue = ready == 0 ? 0 : queueSum / ready;
+        double sinceLast = waiting > 0 ? 0 : tracker.secondsSinceLastArrival(now);
+        return new LoadStats(tracker.shortArrivalRate(now), tracker.arrivalRate(LoadStats.LONG_WINDOW_SECONDS, now),
+                tracker.servedRate(LoadStats.SHORT_WINDOW_SECONDS, now), inFlight, waitingDemand, waiting,
+                Math.max(oldestWait, meanQueue), sinceLast, fresh);
+    }
+
+}
