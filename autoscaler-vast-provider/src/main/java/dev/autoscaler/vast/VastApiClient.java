@@ -320,7 +320,7 @@ public final class VastApiClient implements AutoCloseable {
         }
     }
 
-    /** One HTTP exchange, after waiting for the route's turn. Never throws a VastApiException itself. */
+    /** One HTTP exchange, after waiting for the route's turn; failures come back in the Exchange (only an interrupt throws). */
     private Exchange exchange(Route route, Request request) {
         String what = "Vast " + route.description() + " (" + request.method() + " " + request.url().encodedPath() + ")";
         try {

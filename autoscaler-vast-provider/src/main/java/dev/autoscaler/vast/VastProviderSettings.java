@@ -50,14 +50,14 @@ public final class VastProviderSettings {
     private VastProviderSettings(Settings s, UnaryOperator<String> env) {
         String key = s.get("api_key").filter(v -> !v.isBlank()).orElseGet(() -> env.apply(API_KEY_ENV));
         if (key == null || key.isBlank()) {
-            throw new InvalidConfigException("api_key", "is required: set it, or the " + API_KEY_ENV
+            throw new InvalidConfigException(s.fieldName("api_key"), "is required: set it, or the " + API_KEY_ENV
                     + " environment variable");
         }
         this.apiKey = key.trim();
         this.baseUrl = s.getString("base_url", DEFAULT_BASE_URL).trim();
         HttpUrl parsed = HttpUrl.parse(baseUrl);
         if (parsed == null) {
-            throw new InvalidConfigException("base_url", "must be an http or https URL, got '" + baseUrl + "'");
+            throw new InvalidConfigException(s.fieldName("base_url"), "must be an http or https URL, got '" + baseUrl + "'");
         }
         this.createInterval = seconds(s, "create_interval_s", 4.5, false);
         this.listInterval = seconds(s, "list_interval_s", 1, false);
@@ -67,7 +67,7 @@ public final class VastProviderSettings {
         this.backoffBase = seconds(s, "backoff_base_s", 1, true);
         this.backoffMax = seconds(s, "backoff_max_s", 30, true);
         if (backoffMax.compareTo(backoffBase) < 0) {
-            throw new InvalidConfigException("backoff_max_s", "must be >= backoff_base_s");
+            throw new InvalidConfigException(s.fieldName("backoff_max_s"), "must be >= backoff_base_s");
         }
         this.timeout = seconds(s, "timeout_s", 30, true);
         this.searchLimit = intIn(s, "search_limit", 64, 1, 1000);
@@ -88,10 +88,10 @@ public final class VastProviderSettings {
     private static Duration seconds(Settings s, String key, double fallback, boolean positive) {
         double value = s.getDouble(key, fallback);
         if (positive ? value <= 0 : value < 0) {
-            throw new InvalidConfigException(key, "must be " + (positive ? "> 0" : ">= 0") + ", got " + value);
+            throw new InvalidConfigException(s.fieldName(key), "must be " + (positive ? "> 0" : ">= 0") + ", got " + value);
         }
         if (value > 86_400) {
-            throw new InvalidConfigException(key, "must be at most 86400 seconds, got " + value);
+            throw new InvalidConfigException(s.fieldName(key), "must be at most 86400 seconds, got " + value);
         }
         return Duration.ofNanos(Math.round(value * 1e9));
     }
@@ -99,7 +99,7 @@ public final class VastProviderSettings {
     private static int intIn(Settings s, String key, int fallback, int min, int max) {
         int value = s.getInt(key, fallback);
         if (value < min || value > max) {
-            throw new InvalidConfigException(key, "must be in " + min + ".." + max + ", got " + value);
+            throw new InvalidConfigException(s.fieldName(key), "must be in " + min + ".." + max + ", got " + value);
         }
         return value;
     }

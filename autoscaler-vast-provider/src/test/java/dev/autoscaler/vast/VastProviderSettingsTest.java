@@ -70,6 +70,15 @@ class VastProviderSettingsTest {
     }
 
     @Test
+    @DisplayName("errors name the setting with the settings' prefix, like the typed getters")
+    void prefixed() {
+        assertThatThrownBy(() -> VastProviderSettings.from(Settings.of("provider_settings",
+                Map.of("api_key", "k", "max_retries", "99")), name -> null))
+                .isInstanceOf(InvalidConfigException.class)
+                .satisfies(e -> assertThat(((InvalidConfigException) e).field()).isEqualTo("provider_settings.max_retries"));
+    }
+
+    @Test
     @DisplayName("toString hides the key")
     void toStringHidesKey() {
         assertThat(read(Map.of("api_key", "secret-key")).toString()).doesNotContain("secret-key");
