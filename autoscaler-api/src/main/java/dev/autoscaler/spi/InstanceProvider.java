@@ -36,6 +36,14 @@ public interface InstanceProvider extends AutoCloseable {
     /** Every instance of the account, labelled or not. */
     List<Instance> list();
 
+    /**
+     * Tells the provider what a worker of a group measured (its benchmark {@code max_perf} times
+     * reliability) on a GPU type, so that it can rank offers by the group's own perf per dollar.
+     * Called by the engine each time a worker becomes ready. The default ignores it.
+     */
+    default void recordMeasuredPerf(String group, String gpuName, double perf) {
+    }
+
     @Override
     default void close() {
     }

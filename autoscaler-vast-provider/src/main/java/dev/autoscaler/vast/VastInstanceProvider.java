@@ -92,6 +92,7 @@ public final class VastInstanceProvider implements InstanceProvider {
      * GPU type, so that offers are ranked by this group's real perf per dollar from now on. Values
      * for the same pair are averaged. Non-positive or non-finite values are ignored.
      */
+    @Override
     public void recordMeasuredPerf(String group, String gpuName, double perf) {
         if (group == null || gpuName == null || gpuName.isBlank() || !(perf > 0) || !Double.isFinite(perf)) {
             return;
