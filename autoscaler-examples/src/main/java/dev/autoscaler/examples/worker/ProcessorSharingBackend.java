@@ -147,9 +147,10 @@ public final class ProcessorSharingBackend implements AutoCloseable {
     private void run() {
         while (!closed) {
             List<Job> finished = new ArrayList<>();
+            long now;
             lock.lock();
             try {
-                long now = clock.nanoTime();
+                now = clock.nanoTime();
                 advance(now);
                 for (var it = inService.iterator(); it.hasNext(); ) {
                     Job j = it.next();
@@ -168,7 +169,7 @@ public final class ProcessorSharingBackend implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            long now = clock.nanoTime();
+            // the completion time is the instant the loop saw them done, when the next ones started
             for (Job j : finished) {
                 j.done.complete(new Completion(j.work, j.entered, j.started, now));
             }
