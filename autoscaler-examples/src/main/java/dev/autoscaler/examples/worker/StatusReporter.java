@@ -50,6 +50,7 @@ final class StatusReporter implements AutoCloseable {
     private final List<Finished> finished = new ArrayList<>();
     private ScheduledFuture<?> nextReport;
     private long nextReportAtNanos;
+    private long generation; // bumped by every (re)schedule, so a report knows if one was asked for meanwhile
     private boolean flushScheduled;
 
     StatusReporter(WorkerSettings settings, WorkerMetrics metrics, Supplier<Health> health, HttpClient http) {
@@ -96,11 +97,16 @@ final class StatusReporter implements AutoCloseable {
         if (nextReport != null) {
             nextReport.cancel(false);
         }
+        generation++;
         nextReportAtNanos = System.nanoTime() + delay.toNanos();
         nextReport = thread.schedule(this::report, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void report() {
+        long myGeneration;
+        synchronized (this) {
+            myGeneration = generation;
+        }
         WorkerMetrics.Sample sample = metrics.take();
         Health h = health.get();
         ObjectNode body = JSON.createObjectNode();
@@ -127,8 +133,8 @@ final class StatusReporter implements AutoCloseable {
             metrics.restore(sample);
         }
         synchronized (this) {
-            if (nextReport != null && nextReport.getDelay(TimeUnit.NANOSECONDS) > 0 && !nextReport.isDone()) {
-                return; // someone asked for an earlier report meanwhile
+            if (generation != myGeneration) {
+                return; // a report was asked for while this one was posting: it is already scheduled
             }
             schedule(!ok ? settings.errorRetryInterval()
                     : sample.working() > 0 || metrics.busy() ? settings.busyReportInterval()
