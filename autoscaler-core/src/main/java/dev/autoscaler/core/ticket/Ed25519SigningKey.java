@@ -8,7 +8,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Objects;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
@@ -24,15 +23,13 @@ public final class Ed25519SigningKey {
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Ed25519PrivateKeyParameters privateKey;
-    private final Ed25519PublicKeyParameters publicKey;
+    private final byte[] seed;
     private final byte[] publicKeyBytes;
     private final String kid;
 
     private Ed25519SigningKey(Ed25519PrivateKeyParameters privateKey) {
-        this.privateKey = privateKey;
-        this.publicKey = privateKey.generatePublicKey();
-        this.publicKeyBytes = publicKey.getEncoded();
+        this.seed = privateKey.getEncoded();
+        this.publicKeyBytes = privateKey.generatePublicKey().getEncoded();
         this.kid = thumbprint(publicKeyBytes);
     }
 
@@ -72,13 +69,13 @@ public final class Ed25519SigningKey {
 
     /** The 32-byte private seed (a copy). A secret: never log it. */
     public byte[] seed() {
-        return privateKey.getEncoded();
+        return seed.clone();
     }
 
     /** The 64-byte Ed25519 signature of {@code message[0..length)}. Thread safe and stateless. */
     public byte[] sign(byte[] message, int length) {
         byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
-        privateKey.sign(Ed25519.Algorithm.Ed25519, publicKey, null, message, 0, length, signature, 0);
+        Ed25519.sign(seed, 0, publicKeyBytes, 0, message, 0, length, signature, 0);
         return signature;
     }
 

@@ -41,7 +41,7 @@ class Ed25519TicketSignerTest {
         String payload = payloadOf(ticket);
         JsonNode node = TicketTestSupport.JSON.readTree(payload);
         Map<String, Object> fields = new TreeMap<>();
-        node.fields().forEachRemaining(e -> fields.put(e.getKey(),
+        node.properties().forEach(e -> fields.put(e.getKey(),
                 e.getValue().isTextual() ? e.getValue().textValue()
                         : e.getValue().isIntegralNumber() ? (Object) e.getValue().longValue() : e.getValue().doubleValue()));
         assertThat(fields).containsOnlyKeys("aud", "cost", "endpoint", "exp", "iat", "jti", "kid", "reqnum",

@@ -35,7 +35,7 @@ class PythonJsonTest {
     /** Jackson keeps 100 as an int and 100.0 as a double, as Python does. */
     static Map<String, Object> fields(JsonNode node) {
         Map<String, Object> out = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> {
+        node.properties().forEach(e -> {
             JsonNode v = e.getValue();
             out.put(e.getKey(), v.isTextual() ? v.textValue() : v.isIntegralNumber() ? (Object) v.longValue() : v.doubleValue());
         });
