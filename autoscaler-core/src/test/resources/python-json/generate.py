@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates the expected outputs of Python's json module used by the ticket tests.
 
-Run from this directory with CPython 3 (any 3.x prints floats the same way since 3.1):
+Run from this directory with CPython 3.9 or later (for math.nextafter; repr is the same since 3.1):
     python3 generate.py
 Writes float-repr.txt, string-escapes.jsonl and canonical-payloads.jsonl; seeded, so the output
 is the same on every run.
@@ -28,7 +28,8 @@ values = [0.0, -0.0, 0.5, 242.0, 100.0, 1.0, -1.0, 0.1, 0.2, 0.3, 0.1 + 0.2, 1 /
           1e22, 1e23, 2e23, 9007199254740993.0, 2.0 ** 53 + 2, 4.35, 2.675, 1.005, 0.30000000000000004,
           1e21, 1e-7, 1.2345e-5, 12345678901234567890.0, 4.9e-324, 3.14159, math.pi, math.e,
           2.82879384806159e17, 1.1920928955078125e-07, 5.960464477539063e-08]
-values += [2.0 ** e for e in range(-1074, 1024, 7)]
+values += [2.0 ** e for e in range(-1074, 1024)]
+values += [math.nextafter(2.0 ** e, 0.0) for e in range(-1073, 1024)]
 values += [float("1e%d" % e) for e in range(-323, 309)]
 values += [float("%de%d" % (rng.randint(1, 999999999), rng.randint(-330, 300))) for _ in range(1000)]
 values += [round(rng.uniform(0, 10 ** rng.randint(0, 8)), rng.randint(0, 6)) for _ in range(1000)]

@@ -55,33 +55,45 @@ public final class PythonFloat {
         return format(value < 0, shortest);
     }
 
-    /** The decimal with the fewest significant digits that parses back to {@code positive}. */
+    /**
+     * The decimal with the fewest significant digits that parses back to {@code positive}. Binary
+     * search over the digit count: if some p-digit decimal reads back as the value, so does a
+     * (p+1)-digit one (the same with a trailing zero), so "p digits suffice" is monotone in p.
+     */
     static BigDecimal shortestRoundTrip(double positive) {
         BigDecimal exact = new BigDecimal(positive);
-        for (int p = 1; p <= 17; p++) {
-            BigDecimal down = exact.round(FLOOR[p]);
-            BigDecimal up = exact.round(CEILING[p]);
-            boolean downOk = down.doubleValue() == positive;
-            boolean upOk = up.doubleValue() == positive;
-            if (downOk && upOk) {
-                int cmp = exact.subtract(down).compareTo(up.subtract(exact));
-                if (cmp < 0) {
-                    return down;
-                }
-                if (cmp > 0) {
-                    return up;
-                }
-                return exact.round(HALF_EVEN[p]);
-            }
-            if (downOk) {
-                return down;
-            }
-            if (upOk) {
-                return up;
+        int lo = 1;
+        int hi = 17; // 17 significant digits always round-trip a double
+        BigDecimal best = null;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            BigDecimal candidate = roundTripWithDigits(exact, positive, mid);
+            if (candidate != null) {
+                hi = mid;
+                best = candidate;
+            } else {
+                lo = mid + 1;
             }
         }
-        // 17 significant digits always round-trip a double; this is unreachable.
-        return exact.round(HALF_EVEN[17]);
+        return best != null ? best : roundTripWithDigits(exact, positive, 17);
+    }
+
+    /**
+     * The p-digit decimal nearest to {@code exact} that reads back as {@code positive}, or null. Only
+     * the two p-digit neighbours of the exact value can qualify (the round-trip interval is contiguous
+     * around it); when both do, the nearer wins, as in David Gay's shortest mode that CPython uses.
+     * Checking both matters at powers of two, where the interval is lopsided.
+     */
+    private static BigDecimal roundTripWithDigits(BigDecimal exact, double positive, int p) {
+        BigDecimal down = exact.round(FLOOR[p]);
+        BigDecimal up = exact.round(CEILING[p]);
+        boolean downOk = down.doubleValue() == positive;
+        boolean upOk = up.doubleValue() == positive;
+        if (downOk && upOk) {
+            int cmp = exact.subtract(down).compareTo(up.subtract(exact));
+            return cmp < 0 ? down : cmp > 0 ? up : exact.round(HALF_EVEN[p]);
+        }
+        return downOk ? down : upOk ? up : null;
     }
 
     private static String format(boolean negative, BigDecimal decimal) {
