@@ -18,6 +18,11 @@ import java.math.RoundingMode;
 public final class PythonFloat {
     /** Below this, an integral double prints as its integer digits plus {@code .0}; see {@link #repr}. */
     private static final double FIXED_INTEGER_LIMIT = 1e16;
+    /** Decimals of at most this many digits are further apart than any normal double's rounding interval. */
+    private static final int MAX_UNIQUE_DIGITS = 15;
+    private static final double[] EXACT_POWERS_OF_TEN = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     private static final MathContext[] FLOOR = new MathContext[18];
     private static final MathContext[] CEILING = new MathContext[18];
     private static final MathContext[] HALF_EVEN = new MathContext[18];
@@ -51,8 +56,73 @@ public final class PythonFloat {
         if (Math.abs(value) < FIXED_INTEGER_LIMIT && value == Math.rint(value)) {
             return Long.toString((long) value) + ".0";
         }
-        BigDecimal shortest = shortestRoundTrip(Math.abs(value));
-        return format(value < 0, shortest);
+        double abs = Math.abs(value);
+        if (abs >= Double.MIN_NORMAL) {
+            String fast = fromJavaDigits(value < 0, abs);
+            if (fast != null) {
+                return fast;
+            }
+        }
+        return reprBySearch(value);
+    }
+
+    /** The slow path alone, for any finite non-zero value: a BigDecimal search for the shortest digits. */
+    static String reprBySearch(double value) {
+        BigDecimal shortest = shortestRoundTrip(Math.abs(value)).stripTrailingZeros();
+        String digits = shortest.unscaledValue().toString();
+        return format(value < 0, digits, digits.length() - shortest.scale());
+    }
+
+    /**
+     * The fast path for short decimals such as {@code 242.37} (a few hundred nanoseconds instead of a
+     * few microseconds): Java's {@link Double#toString} always reads back exactly, and when it has
+     * n <= 15 significant digits for a normal double it is the only n-digit decimal that does
+     * (n-digit decimals lie further apart than the double's rounding interval is wide), so it is the
+     * answer unless some (n-1)-digit decimal also reads back, which is checked with its two (n-1)-digit
+     * neighbours (if any decimal of that length lies in the interval, one of them does). Null when Java
+     * printed 16 or more digits or was not the shortest.
+     */
+    private static String fromJavaDigits(boolean negative, double abs) {
+        String java = Double.toString(abs);
+        int ePos = java.indexOf('E');
+        String mantissa = ePos < 0 ? java : java.substring(0, ePos);
+        int exponent = ePos < 0 ? 0 : Integer.parseInt(java.substring(ePos + 1));
+        int dot = mantissa.indexOf('.');
+        String all = mantissa.substring(0, dot) + mantissa.substring(dot + 1);
+        exponent -= mantissa.length() - dot - 1; // value = all x 10^exponent
+        int start = 0;
+        while (start < all.length() - 1 && all.charAt(start) == '0') {
+            start++;
+        }
+        int end = all.length();
+        while (end > start + 1 && all.charAt(end - 1) == '0') {
+            end--;
+            exponent++;
+        }
+        int n = end - start;
+        if (n > MAX_UNIQUE_DIGITS) {
+            return null;
+        }
+        String digits = all.substring(start, end);
+        if (n > 1) {
+            long shorter = Long.parseLong(digits) / 10;
+            if (readsBackAs(shorter, exponent + 1, abs) || readsBackAs(shorter + 1, exponent + 1, abs)) {
+                return null;
+            }
+        }
+        return format(negative, digits, n + exponent);
+    }
+
+    /** Whether {@code digits x 10^exponent} parses to {@code target}; exact double arithmetic when it can be. */
+    private static boolean readsBackAs(long digits, int exponent, double target) {
+        double parsed;
+        if (digits < (1L << 53) && exponent >= -22 && exponent <= 22) {
+            // both operands are exact doubles, so one IEEE operation rounds correctly (Clinger's fast path)
+            parsed = exponent >= 0 ? digits * EXACT_POWERS_OF_TEN[exponent] : digits / EXACT_POWERS_OF_TEN[-exponent];
+        } else {
+            parsed = Double.parseDouble(digits + "E" + exponent);
+        }
+        return parsed == target;
     }
 
     /**
@@ -96,10 +166,8 @@ public final class PythonFloat {
         return downOk ? down : upOk ? up : null;
     }
 
-    private static String format(boolean negative, BigDecimal decimal) {
-        BigDecimal stripped = decimal.stripTrailingZeros();
-        String digits = stripped.unscaledValue().toString();
-        int decpt = digits.length() - stripped.scale(); // value = 0.DIGITS x 10^decpt
+    /** Python's layout of {@code 0.DIGITS x 10^decpt} (digits without leading or trailing zeros). */
+    private static String format(boolean negative, String digits, int decpt) {
         StringBuilder out = new StringBuilder(digits.length() + 8);
         if (negative) {
             out.append('-');

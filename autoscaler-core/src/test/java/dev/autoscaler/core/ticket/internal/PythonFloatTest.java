@@ -82,6 +82,21 @@ class PythonFloatTest {
     }
 
     @Test
+    @DisplayName("random short decimals (the fast path): same output as the full search, which matches CPython")
+    void fastPathAgreesWithSearch() {
+        Random random = new Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            long mantissa = random.nextLong() % 1_000_000_000_000_000L; // up to 18 digits
+            mantissa /= (long) Math.pow(10, random.nextInt(16));        // usually far fewer
+            double value = Double.parseDouble(mantissa + "E" + (random.nextInt(640) - 330));
+            if (!Double.isFinite(value) || value == 0) {
+                continue;
+            }
+            assertThat(PythonFloat.repr(value)).as("%s", value).isEqualTo(PythonFloat.reprBySearch(value));
+        }
+    }
+
+    @Test
     @DisplayName("differs from Java 17's Double.toString where Java is not shortest")
     void notJavaToString() {
         assertThat(Double.toString(Double.MIN_VALUE)).isEqualTo("4.9E-324");
