@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -39,6 +41,9 @@ import org.openjdk.jmh.annotations.State;
  *   <li>{@code ed25519Ticket}: a full strong ticket (canonical JSON payload, jti, Ed25519, base64url).</li>
  *   <li>{@code ed25519BareBaseline}: BouncyCastle's Ed25519 sign of a message of the same length,
  *       nothing else. Goal: {@code ed25519Ticket / ed25519BareBaseline >= 0.7}.</li>
+ *   <li>{@code ed25519Pair}: the same two, run at the same time on two threads, so that both see the
+ *       same machine noise; on a shared machine its ratio {@code pairTicket / pairBare} is the one to
+ *       trust.</li>
  * </ul>
  *
  * Run: {@code mvn -B -q -pl autoscaler-benchmarks -am package -DskipTests && java -jar
@@ -123,6 +128,24 @@ public class TicketSigningBenchmark {
 
     @Benchmark
     public byte[] ed25519BareBaseline() {
+        return bareSign();
+    }
+
+    @Benchmark
+    @Group("ed25519Pair")
+    @GroupThreads(1)
+    public String pairTicket(Cursor cursor) {
+        return ed25519.sign(claims[cursor.advance()]);
+    }
+
+    @Benchmark
+    @Group("ed25519Pair")
+    @GroupThreads(1)
+    public byte[] pairBare() {
+        return bareSign();
+    }
+
+    private byte[] bareSign() {
         byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
         Ed25519.sign(bareSeed, 0, barePublicKey, 0, bareMessage, 0, bareMessage.length, signature, 0);
         return signature;
