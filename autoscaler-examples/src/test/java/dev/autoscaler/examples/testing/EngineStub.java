@@ -31,6 +31,11 @@ public final class EngineStub implements AutoCloseable {
     private volatile String pubkeyPem;
 
     public EngineStub(String pubkeyPem) {
+        this(pubkeyPem, null);
+    }
+
+    /** Also serves {@code jwks} (Ed25519 ticket keys) at {@code /ed25519-keys/} when not null. */
+    public EngineStub(String pubkeyPem, String jwks) {
         this.pubkeyPem = pubkeyPem;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -43,6 +48,13 @@ public final class EngineStub implements AutoCloseable {
                 answer(ex, 404, "{\"error\":\"not found\"}");
             } else {
                 answer(ex, 200, pem);
+            }
+        });
+        server.createContext("/ed25519-keys/", ex -> {
+            if (jwks == null) {
+                answer(ex, 404, "{\"error\":\"not found\"}");
+            } else {
+                answer(ex, 200, jwks);
             }
         });
         server.createContext("/worker_status/", ex -> collect(ex, statuses));

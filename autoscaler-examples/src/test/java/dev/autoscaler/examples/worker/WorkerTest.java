@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoscaler.Clock;
+import dev.autoscaler.core.ticket.TicketFormats;
+import dev.autoscaler.spi.TicketClaims;
+import dev.autoscaler.spi.TicketSigner;
 import dev.autoscaler.examples.testing.EngineStub;
 import dev.autoscaler.examples.testing.TestRsaTickets;
 import java.io.IOException;
@@ -15,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -52,7 +56,11 @@ class WorkerTest {
     }
 
     private EngineStub engine(String pem) {
-        EngineStub e = new EngineStub(pem);
+        return engine(pem, null);
+    }
+
+    private EngineStub engine(String pem, String jwks) {
+        EngineStub e = new EngineStub(pem, jwks);
         open.add(e);
         return e;
     }
@@ -64,7 +72,7 @@ class WorkerTest {
     }
 
     private Worker start(WorkerSettings settings) throws IOException {
-        Worker w = Worker.start(settings, TicketLibraryVerifiers.INSTANCE, "", Clock.system());
+        Worker w = Worker.start(settings, TicketLibraryVerifiers.INSTANCE, Worker.DEFAULT_JWKS_PATH, Clock.system());
         open.add(w);
         return w;
     }
@@ -189,6 +197,65 @@ class WorkerTest {
             assertThat(entry.path("work_completed_at").asDouble())
                     .isGreaterThanOrEqualTo(entry.path("work_started_at").asDouble());
             engine.awaitStatus(r -> r.path("cur_perf").asDouble() == 30.0 && r.path("num_requests_recieved").asLong() == 1);
+        }
+    }
+
+    @Nested
+    @DisplayName("strong ed25519 tickets")
+    class StrongTickets {
+        private final TicketFormats formats = TicketFormats.builder().build();
+        private final TicketSigner signer = formats.signer(TicketFormats.ED25519);
+
+        private Worker worker(long id) throws IOException {
+            EngineStub engine = engine(formats.rsaPublicKeyPem(), formats.jwksJson());
+            return readyWorker(engine, id, 30);
+        }
+
+        private ObjectNode strongAuth(Worker w, String audience, long idx) {
+            ObjectNode a = authData(w, idx, 30);
+            a.put("signature", signer.sign(new TicketClaims("demo", w.url(), 30.0, idx, idx, audience,
+                    Instant.now())));
+            return a;
+        }
+
+        @Test
+        @DisplayName("a ticket for this worker is served")
+        void accepted() throws Exception {
+            Worker w = worker(30);
+
+            assertThat(postAndWait(w, body(strongAuth(w, "30", REQUEST_IDX.incrementAndGet()), 1, 1)).statusCode())
+                    .isEqualTo(200);
+        }
+
+        @Test
+        @DisplayName("a ticket for another worker is 401")
+        void otherAudience() throws Exception {
+            Worker w = worker(31);
+
+            assertThat(postAndWait(w, body(strongAuth(w, "99", REQUEST_IDX.incrementAndGet()), 1, 1)).statusCode())
+                    .isEqualTo(401);
+        }
+
+        @Test
+        @DisplayName("a replayed ticket is 401 the second time")
+        void replay() throws Exception {
+            Worker w = worker(32);
+            ObjectNode body = body(strongAuth(w, "32", REQUEST_IDX.incrementAndGet()), 1, 1);
+            assertThat(postAndWait(w, body).statusCode()).isEqualTo(200);
+
+            assertThat(postAndWait(w, body).statusCode()).isEqualTo(401);
+        }
+
+        @Test
+        @DisplayName("a vast-rsa signature from the same engine still verifies beside them")
+        void rsaToo() throws Exception {
+            Worker w = worker(33);
+            long idx = REQUEST_IDX.incrementAndGet();
+            ObjectNode auth = authData(w, idx, 30);
+            auth.put("signature", formats.signer(TicketFormats.VAST_RSA).sign(new TicketClaims("demo", w.url(), 30.0,
+                    idx, idx, "", Instant.now())));
+
+            assertThat(postAndWait(w, body(auth, 1, 1)).statusCode()).isEqualTo(200);
         }
     }
 
