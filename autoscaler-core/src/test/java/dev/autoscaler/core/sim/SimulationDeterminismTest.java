@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The default world, faults and all, on a short slice of the spike scenario. */
+/** The default world, faults and all, with the vast policy, on a short slice of the spike scenario. */
 class SimulationDeterminismTest {
 
     private static String run(long seed) {
         Workload w = Scenario.SPIKE.generate(seed).first(1500);
-        SimulationConfig config = SimulationConfig.of(SimulationConfig.defaultEndpoint(ProportionalTestPolicy.NAME), w, seed);
+        SimulationConfig config = SimulationConfig.of(SimulationConfig.defaultEndpoint("vast"), w, seed);
         return Simulation.builder(config).build().run().toJson();
     }
 
@@ -32,7 +32,7 @@ class SimulationDeterminismTest {
         Workload w = TraceReader.standard().read(getClass().getResourceAsStream("/traces/azure-llm-2023-conv-excerpt.csv"),
                 "excerpt.csv");
         SimulationReport r = Simulation.builder(SimulationConfig.of(
-                SimulationConfig.defaultEndpoint(ProportionalTestPolicy.NAME), w, 1)).build().run();
+                SimulationConfig.defaultEndpoint("vast"), w, 1)).build().run();
 
         assertThat(r.served() + r.dropped()).isEqualTo(300);
         assertThat(r.coldStarts()).isPositive();
