@@ -100,7 +100,7 @@ public final class Autoscaler implements AutoCloseable {
         this.tickInterval = b.tickInterval;
         this.syncInterval = b.syncInterval;
         this.policies = b.policies != null ? b.policies : ScalingPolicies.load()::create;
-        this.reports = new ReportProcessor(store, clock, actions, this::tracker);
+        this.reports = new ReportProcessor(store, clock, actions, this::tracker, this::providerNameOf);
         this.sync = new ProviderSync(ctx, this::provider);
         for (EndpointConfig endpoint : b.endpoints) {
             putEndpoint(endpoint);
@@ -242,6 +242,12 @@ public final class Autoscaler implements AutoCloseable {
             throw new NotFoundException("no endpoint named '" + name + "'");
         }
         return controller;
+    }
+
+    private String providerNameOf(WorkerRecord worker) {
+        EndpointController controller = controllers.get(worker.endpoint());
+        return controller == null ? ctx.defaultProviderName()
+                : controller.config().group(worker.group()).map(ctx::providerFor).orElse(ctx.defaultProviderName());
     }
 
     private LoadTracker tracker(String endpoint) {
