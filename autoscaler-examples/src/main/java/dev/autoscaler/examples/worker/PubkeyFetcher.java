@@ -47,7 +47,11 @@ final class PubkeyFetcher {
                 if (r.statusCode() == 200 && !r.body().isBlank()) {
                     return Optional.of(r.body());
                 }
-                log.warn("GET {}{} answered {} (try {}/{})", reportAddr, path, r.statusCode(), attempt, tries);
+                if (tries > 1) {
+                    log.warn("GET {}{} answered {} (try {}/{})", reportAddr, path, r.statusCode(), attempt, tries);
+                } else {
+                    log.info("GET {}{} answered {}: not served by this engine", reportAddr, path, r.statusCode());
+                }
             } catch (IOException | IllegalArgumentException e) {
                 log.warn("GET {}{} failed: {} (try {}/{})", reportAddr, path, e.toString(), attempt, tries);
             }
