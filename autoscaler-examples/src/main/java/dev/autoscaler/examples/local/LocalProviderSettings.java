@@ -2,11 +2,14 @@ package dev.autoscaler.examples.local;
 
 import dev.autoscaler.InvalidConfigException;
 import dev.autoscaler.Settings;
+import java.io.File;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Settings of the {@code local} provider (all optional):
@@ -55,6 +58,7 @@ record LocalProviderSettings(Path stateDir, String java, String classpath, List<
         if (classpath == null || classpath.isBlank()) {
             throw new InvalidConfigException("classpath", "is empty and this JVM has none to give the workers");
         }
+        classpath = absolute(classpath);
         List<String> jvmOptions = Arrays.stream(s.getString("jvm_options", DEFAULT_JVM_OPTIONS).trim().split("\\s+"))
                 .filter(o -> !o.isEmpty()).toList();
         double price = s.getDouble("price_per_hour", 0.40);
@@ -80,6 +84,17 @@ record LocalProviderSettings(Path stateDir, String java, String classpath, List<
         });
         return new LocalProviderSettings(stateDir, java, classpath, jvmOptions,
                 s.getString("gpu_name", "local-emulated"), price, workerEnv);
+    }
+
+    /**
+     * Workers run in their instance directory, so a relative entry ({@code java -jar
+     * target/autoscaler.jar} gives one) must be made absolute against this JVM's directory.
+     */
+    static String absolute(String classpath) {
+        return Arrays.stream(classpath.split(Pattern.quote(File.pathSeparator)))
+                .filter(e -> !e.isEmpty())
+                .map(e -> Path.of(e).toAbsolutePath().normalize().toString())
+                .collect(Collectors.joining(File.pathSeparator));
     }
 
     private static double positive(Settings s, String key) {
