@@ -135,6 +135,16 @@ public final class Autoscaler implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs one control tick for one endpoint now, on the calling thread. The router calls it when the
+     * first request waits at an endpoint that has no worker on the way (scaled to zero), so that the
+     * scale-up starts at once instead of at the next scheduled tick. Never throws for a tick that
+     * fails (it is logged); throws {@link NotFoundException} for an unknown endpoint.
+     */
+    public void tick(String endpoint) {
+        controller(endpoint).tick();
+    }
+
     /** Lists every provider's instances now: adopts ours, drops vanished ones, destroys failed ones. */
     public void syncWithProviders() {
         Map<String, EndpointConfig> endpoints = new LinkedHashMap<>();
