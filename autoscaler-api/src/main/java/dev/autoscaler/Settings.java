@@ -42,6 +42,14 @@ public final class Settings {
         return values.isEmpty();
     }
 
+    /**
+     * The name this object's errors give {@code key}, e.g. {@code policy_params.scale_down_step}, so that
+     * a plugin that validates a value itself names the field the same way the typed getters do.
+     */
+    public String fieldName(String key) {
+        return prefix + key;
+    }
+
     public Optional<String> get(String key) {
         return Optional.ofNullable(values.get(key));
     }

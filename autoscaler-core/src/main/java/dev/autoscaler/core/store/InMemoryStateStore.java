@@ -7,7 +7,7 @@ import dev.autoscaler.spi.StateStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +25,10 @@ public final class InMemoryStateStore implements StateStore {
     private final ConcurrentHashMap<String, Long> insertionOrder = new ConcurrentHashMap<>();
     private final AtomicLong insertions = new AtomicLong();
     private final ConcurrentHashMap<Long, RequestRecord> requests = new ConcurrentHashMap<>();
+    // Per-endpoint indexes, so that a tick or a route reads its own endpoint's few records rather
+    // than scanning every endpoint's (a tick over 1,000 endpoints would otherwise be quadratic).
+    private final ConcurrentHashMap<String, Set<String>> workerIdsByEndpoint = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<Long>> requestIdxsByEndpoint = new ConcurrentHashMap<>();
 
     @Override
     public long nextReqnum(String endpoint) {
@@ -50,8 +54,9 @@ public final class InMemoryStateStore implements StateStore {
     @Override
     public List<WorkerRecord> workers(String endpoint) {
         List<WorkerRecord> result = new ArrayList<>();
-        for (WorkerRecord w : workers.values()) {
-            if (w.endpoint().equals(endpoint)) {
+        for (String id : workerIdsByEndpoint.getOrDefault(endpoint, Set.of())) {
+            WorkerRecord w = workers.get(id);
+            if (w != null) {
                 result.add(w);
             }
         }
@@ -77,14 +82,15 @@ public final class InMemoryStateStore implements StateStore {
             throw new StaleStateException("worker " + stored.workerId() + " already exists");
         }
         insertionOrder.put(stored.workerId(), insertions.incrementAndGet());
+        workerIdsByEndpoint.computeIfAbsent(stored.endpoint(), e -> ConcurrentHashMap.newKeySet()).add(stored.workerId());
         indexInstance(null, stored);
         return stored;
     }
 
     @Override
     public WorkerRecord replaceWorker(WorkerRecord current, WorkerRecord next) {
-        if (!current.workerId().equals(next.workerId())) {
-            throw new IllegalArgumentException("cannot change a worker's id: " + current.workerId() + " -> " + next.workerId());
+        if (!current.workerId().equals(next.workerId()) || !current.endpoint().equals(next.endpoint())) {
+            throw new IllegalArgumentException("cannot change a worker's id or endpoint: " + current.workerId() + " -> " + next.workerId());
         }
         WorkerRecord stored = next.toBuilder().version(current.version() + 1).build();
         boolean[] won = new boolean[1];
@@ -116,15 +122,25 @@ public final class InMemoryStateStore implements StateStore {
     public void removeWorker(String workerId) {
         WorkerRecord removed = workers.remove(workerId);
         insertionOrder.remove(workerId);
-        if (removed != null && !removed.instanceId().isEmpty()) {
-            workerIdByInstanceId.remove(removed.instanceId(), workerId);
+        if (removed != null) {
+            Set<String> ids = workerIdsByEndpoint.get(removed.endpoint());
+            if (ids != null) {
+                ids.remove(workerId);
+            }
+            if (!removed.instanceId().isEmpty()) {
+                workerIdByInstanceId.remove(removed.instanceId(), workerId);
+            }
         }
     }
 
     @Override
     public Optional<RequestRecord> putRequestIfAbsent(RequestRecord request) {
         RequestRecord stored = withVersion(request, 1);
-        return Optional.ofNullable(requests.putIfAbsent(stored.requestIdx(), stored));
+        RequestRecord existing = requests.putIfAbsent(stored.requestIdx(), stored);
+        if (existing == null) {
+            requestIdxsByEndpoint.computeIfAbsent(stored.endpoint(), e -> ConcurrentHashMap.newKeySet()).add(stored.requestIdx());
+        }
+        return Optional.ofNullable(existing);
     }
 
     @Override
@@ -148,15 +164,23 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public Optional<RequestRecord> removeRequest(long requestIdx) {
-        return Optional.ofNullable(requests.remove(requestIdx));
+        RequestRecord removed = requests.remove(requestIdx);
+        if (removed != null) {
+            Set<Long> idxs = requestIdxsByEndpoint.get(removed.endpoint());
+            if (idxs != null) {
+                idxs.remove(requestIdx);
+            }
+        }
+        return Optional.ofNullable(removed);
     }
 
     @Override
     public List<RequestRecord> requests(String endpoint) {
         List<RequestRecord> result = new ArrayList<>();
-        for (Map.Entry<Long, RequestRecord> e : requests.entrySet()) {
-            if (e.getValue().endpoint().equals(endpoint)) {
-                result.add(e.getValue());
+        for (Long idx : requestIdxsByEndpoint.getOrDefault(endpoint, Set.of())) {
+            RequestRecord r = requests.get(idx);
+            if (r != null) {
+                result.add(r);
             }
         }
         result.sort(Comparator.comparingLong(RequestRecord::requestIdx));

@@ -1,0 +1,137 @@
+package dev.autoscaler.core.policy;
+
+import dev.autoscaler.EndpointConfig;
+import dev.autoscaler.EndpointSnapshot;
+import dev.autoscaler.GroupSnapshot;
+import dev.autoscaler.GroupTarget;
+import dev.autoscaler.LoadStats;
+import dev.autoscaler.WorkerGroupConfig;
+import dev.autoscaler.WorkerIntent;
+import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.WorkerState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Builds {@link EndpointSnapshot}s by hand for policy tests. Vast's defaults apply except
+ * {@code cold_workers}, which starts at 0 so that a test sees only the parameter it sets; traffic
+ * starts idle and fresh. Workers added with {@link #workers} join the last group added; without any
+ * group, one named {@code main} with perf 1,000/s is added.
+ */
+final class SnapshotFixture {
+    static final String ENDPOINT = "ep";
+
+    private EndpointConfig.Builder config = EndpointConfig.builder(ENDPOINT).coldWorkers(0);
+    private final List<GroupSpec> groups = new ArrayList<>();
+    private double shortRate;
+    private double longRate;
+    private double waitingDemand;
+    private int waitingRequests;
+    private double queueTime;
+    private double secondsSinceLastRequest = Double.POSITIVE_INFINITY;
+    private boolean fresh = true;
+
+    static SnapshotFixture endpoint() {
+        return new SnapshotFixture();
+    }
+
+    /** Changes the endpoint config, e.g. {@code c -> c.targetUtil(0.5)}. */
+    SnapshotFixture config(UnaryOperator<EndpointConfig.Builder> change) {
+        config = change.apply(config);
+        return this;
+    }
+
+    /** A group with default settings whose perf estimate is {@code perf} (0 = unknown). */
+    SnapshotFixture group(String name, double perf) {
+        return group(WorkerGroupConfig.builder(name).build(), perf);
+    }
+
+    SnapshotFixture group(WorkerGroupConfig group, double perf) {
+        groups.add(new GroupSpec(group, perf));
+        return this;
+    }
+
+    /** {@code count} workers in {@code state} in the last group added. */
+    SnapshotFixture workers(WorkerState state, int count) {
+        GroupSpec group = lastGroup();
+        for (int i = 0; i < count; i++) {
+            String id = group.config.name() + "-" + group.workers.size();
+            group.workers.add(WorkerRecord.builder(id, ENDPOINT, group.config.name(), "autoscaler:" + id, "mtoken-" + id)
+                    .state(state)
+                    .intent(state.isCold() ? WorkerIntent.COLD : WorkerIntent.ACTIVE)
+                    .maxPerf(state.isLoaded() ? group.perf : 0)
+                    .build());
+        }
+        return this;
+    }
+
+    /** The same arrival rate over both windows. */
+    SnapshotFixture rate(double perSecond) {
+        return rates(perSecond, perSecond);
+    }
+
+    SnapshotFixture rates(double shortWindow, double longWindow) {
+        this.shortRate = shortWindow;
+        this.longRate = longWindow;
+        this.secondsSinceLastRequest = shortWindow > 0 || longWindow > 0 ? 0 : secondsSinceLastRequest;
+        return this;
+    }
+
+    SnapshotFixture waiting(double demand, int requests) {
+        this.waitingDemand = demand;
+        this.waitingRequests = requests;
+        return this;
+    }
+
+    SnapshotFixture queueTime(double seconds) {
+        this.queueTime = seconds;
+        return this;
+    }
+
+    SnapshotFixture secondsSinceLastRequest(double seconds) {
+        this.secondsSinceLastRequest = seconds;
+        return this;
+    }
+
+    SnapshotFixture stale() {
+        this.fresh = false;
+        return this;
+    }
+
+    EndpointSnapshot build() {
+        if (groups.isEmpty()) {
+            group("main", 1000);
+        }
+        EndpointConfig.Builder builder = config;
+        builder.groups(groups.stream().map(g -> g.config).toList());
+        EndpointConfig built = builder.build();
+        List<GroupSnapshot> snapshots = groups.stream()
+                .map(g -> new GroupSnapshot(g.config, g.workers, g.perf, new GroupTarget(
+                        (int) g.workers.stream().filter(w -> w.state().isActive()).count(),
+                        (int) g.workers.stream().filter(w -> w.state().isCold()).count())))
+                .toList();
+        LoadStats load = new LoadStats(shortRate, longRate, shortRate, 0, waitingDemand, waitingRequests, queueTime,
+                secondsSinceLastRequest, fresh);
+        return new EndpointSnapshot(built, Instant.parse("2026-01-01T00:00:00Z"), 0, snapshots, load);
+    }
+
+    private GroupSpec lastGroup() {
+        if (groups.isEmpty()) {
+            group("main", 1000);
+        }
+        return groups.get(groups.size() - 1);
+    }
+
+    private static final class GroupSpec {
+        final WorkerGroupConfig config;
+        final double perf;
+        final List<WorkerRecord> workers = new ArrayList<>();
+
+        GroupSpec(WorkerGroupConfig config, double perf) {
+            this.config = config;
+            this.perf = perf;
+        }
+    }
+}
