@@ -124,10 +124,19 @@ public final class AutoscalerHttpServer implements AutoCloseable {
         return "http://" + host + ":" + a.getPort();
     }
 
-    /** Stops accepting, gives in-flight requests up to a second, and stops the threads. */
+    /**
+     * Stops at once: closes the listener and the connections, and stops the threads. (On JDK 17,
+     * {@code HttpServer.stop(delay)} waits the whole delay even when nothing is in flight; use
+     * {@link #close(int)} for a grace period.)
+     */
     @Override
     public void close() {
-        server.stop(1);
+        close(0);
+    }
+
+    /** Stops accepting, gives in-flight requests up to {@code graceSeconds}, and stops the threads. */
+    public void close(int graceSeconds) {
+        server.stop(Math.max(0, graceSeconds));
         executor.shutdownNow();
     }
 
