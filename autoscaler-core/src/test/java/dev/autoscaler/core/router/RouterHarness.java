@@ -43,9 +43,14 @@ public final class RouterHarness {
     }
 
     public RouterHarness(int fleet, UnaryOperator<EndpointConfig.Builder> endpoint, UnaryOperator<Router.Builder> router) {
+        this(defaultUrls(fleet), endpoint, router);
+    }
+
+    /** A fleet whose worker n (101, 102, ...) has the n-th URL. */
+    public RouterHarness(List<String> urls, UnaryOperator<EndpointConfig.Builder> endpoint, UnaryOperator<Router.Builder> router) {
         List<StaticWorker> workers = new ArrayList<>();
-        for (int i = 1; i <= fleet; i++) {
-            workers.add(new StaticWorker(Integer.toString(100 + i), "tok-" + (100 + i), "http://10.0.0.1:" + (4000 + i)));
+        for (int i = 1; i <= urls.size(); i++) {
+            workers.add(new StaticWorker(Integer.toString(100 + i), "tok-" + (100 + i), urls.get(i - 1)));
         }
         this.provider = new StaticInstanceProvider(workers);
         this.engine = Autoscaler.builder()
@@ -61,6 +66,14 @@ public final class RouterHarness {
         engine.start();
         this.router = router.apply(Router.builder(engine).signer(new TestRsaSigner())
                 .random((RandomGenerator) new SplittableRandom(11))).build();
+    }
+
+    private static List<String> defaultUrls(int fleet) {
+        List<String> urls = new ArrayList<>();
+        for (int i = 1; i <= fleet; i++) {
+            urls.add("http://10.0.0.1:" + (4000 + i));
+        }
+        return urls;
     }
 
     /** Sets the policy to {@code active} workers of group main and runs a tick. */
