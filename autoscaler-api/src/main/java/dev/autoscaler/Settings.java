@@ -121,8 +121,16 @@ public final class Settings {
         return values.hashCode();
     }
 
+    /** The settings with the values of secret-looking keys (key, token, secret, password) masked. */
     @Override
     public String toString() {
-        return asMap().toString();
+        Map<String, String> shown = new TreeMap<>();
+        values.forEach((k, v) -> shown.put(k, isSecret(k) ? "(set)" : v));
+        return shown.toString();
+    }
+
+    private static boolean isSecret(String key) {
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        return k.contains("key") || k.contains("token") || k.contains("secret") || k.contains("password");
     }
 }

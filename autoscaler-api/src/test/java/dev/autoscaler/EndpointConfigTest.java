@@ -148,4 +148,11 @@ class EndpointConfigTest {
         assertThatThrownBy(() -> s.require("missing")).hasMessage("policy_params.missing: is required");
         assertThat(s.getInt("absent", 7)).isEqualTo(7);
     }
+
+    @Test
+    @DisplayName("settings never print secret values")
+    void settingsMaskSecrets() {
+        Settings s = Settings.of(java.util.Map.of("api_key", "sk-123", "base_url", "http://x"));
+        assertThat(s.toString()).doesNotContain("sk-123").contains("api_key=(set)").contains("base_url=http://x");
+    }
 }

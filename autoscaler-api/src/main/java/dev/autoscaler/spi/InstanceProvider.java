@@ -7,7 +7,7 @@ import java.util.List;
  * the engine makes them off its control thread and never twice at once for the same instance.
  * Every failure is a {@link dev.autoscaler.ProviderException} that says whether a retry can help.
  *
- * <p>Contract (checked by the contract test kit in autoscaler-core's test jar):
+ * <p>Contract (checked by {@code InstanceProviderContract} in the autoscaler-testkit module):
  * <ul>
  *   <li>{@link #create} returns only once the instance exists, carrying the request's label; a create
  *       whose outcome is unknown must not be retried blindly (look for the label first);</li>
@@ -35,6 +35,14 @@ public interface InstanceProvider extends AutoCloseable {
 
     /** Every instance of the account, labelled or not. */
     List<Instance> list();
+
+    /**
+     * Tells the provider what a worker of a group measured (its benchmark {@code max_perf} times
+     * reliability) on a GPU type, so that it can rank offers by the group's own perf per dollar.
+     * Called by the engine each time a worker becomes ready. The default ignores it.
+     */
+    default void recordMeasuredPerf(String group, String gpuName, double perf) {
+    }
 
     @Override
     default void close() {

@@ -11,6 +11,7 @@ import dev.autoscaler.Settings;
 import dev.autoscaler.TaskScheduler;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.core.internal.engine.EndpointController;
+import dev.autoscaler.core.policy.ScalingPolicies;
 import dev.autoscaler.core.internal.engine.EngineContext;
 import dev.autoscaler.core.internal.engine.EventPublisher;
 import dev.autoscaler.core.internal.engine.LoadTracker;
@@ -34,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
@@ -102,8 +102,8 @@ public final class Autoscaler implements AutoCloseable {
         this.scheduler = b.scheduler;
         this.tickInterval = b.tickInterval;
         this.syncInterval = b.syncInterval;
-        this.policies = Objects.requireNonNullElse(b.policies, Autoscaler::policyFromServiceLoader);
-        this.reports = new ReportProcessor(store, clock, actions, this::tracker);
+        this.policies = b.policies != null ? b.policies : ScalingPolicies.load()::create;
+        this.reports = new ReportProcessor(store, clock, actions, this::tracker, this::providerNameOf);
         this.sync = new ProviderSync(ctx, this::provider);
         this.ledger = new RequestLedger(store);
         for (EndpointConfig endpoint : b.endpoints) {
@@ -281,20 +281,15 @@ public final class Autoscaler implements AutoCloseable {
         return controller;
     }
 
+    private String providerNameOf(WorkerRecord worker) {
+        EndpointController controller = controllers.get(worker.endpoint());
+        return controller == null ? ctx.defaultProviderName()
+                : controller.config().group(worker.group()).map(ctx::providerFor).orElse(ctx.defaultProviderName());
+    }
+
     private LoadTracker tracker(String endpoint) {
         EndpointController controller = controllers.get(endpoint);
         return controller == null ? new LoadTracker() : controller.tracker();
-    }
-
-    private static ScalingPolicy policyFromServiceLoader(String name, Settings params) {
-        List<String> found = new ArrayList<>();
-        for (ScalingPolicyProvider provider : ServiceLoader.load(ScalingPolicyProvider.class)) {
-            if (provider.name().equals(name)) {
-                return provider.create(params);
-            }
-            found.add(provider.name());
-        }
-        throw new PluginNotFoundException("scaling policy", name, found.stream().sorted().toList());
     }
 
     /** Configures an {@link Autoscaler}. */
@@ -412,7 +407,7 @@ public final class Autoscaler implements AutoCloseable {
             return this;
         }
 
-        /** How policy names are resolved (default: {@link ServiceLoader} lookup of {@link ScalingPolicyProvider}s). */
+        /** How policy names are resolved (default: {@link ScalingPolicies#load()}, the {@link ScalingPolicyProvider}s on the class path). */
         public Builder policies(BiFunction<String, Settings, ScalingPolicy> policies) {
             this.policies = policies;
             return this;

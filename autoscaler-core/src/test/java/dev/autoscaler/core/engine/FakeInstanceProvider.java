@@ -23,6 +23,7 @@ class FakeInstanceProvider implements InstanceProvider {
     final Map<String, Instance> instances = new LinkedHashMap<>();
     final Map<String, Map<String, String>> envs = new LinkedHashMap<>();
     final List<String> calls = new ArrayList<>();
+    final List<String> measured = new ArrayList<>();
     private final Map<Call, Deque<ProviderException>> failures = new EnumMap<>(Call.class);
     private int nextId = 1000;
     /** GPU name and price for the next creates, in turn; the last one repeats. */
@@ -90,6 +91,11 @@ class FakeInstanceProvider implements InstanceProvider {
         calls.add("destroy " + instanceId);
         maybeFail(Call.DESTROY);
         instances.remove(instanceId);
+    }
+
+    @Override
+    public void recordMeasuredPerf(String group, String gpuName, double perf) {
+        measured.add(group + "/" + gpuName + "=" + perf);
     }
 
     @Override

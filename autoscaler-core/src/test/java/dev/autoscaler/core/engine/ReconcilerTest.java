@@ -45,6 +45,7 @@ class ReconcilerTest {
         assertThat(h.report(w, 0, "").state()).isEqualTo(WorkerState.LOADING);
         assertThat(h.report(w, 1500, "").state()).isEqualTo(WorkerState.READY);
         assertThat(h.workers().get(0).perf()).isEqualTo(1500);
+        assertThat(h.provider.measured).containsExactly("main/RTX 4090=1500.0");
     }
 
     @Test

@@ -48,6 +48,15 @@ public final class ProviderActions {
         this.random = random;
     }
 
+    /** Feeds a worker's measured perf to its provider, for offer ranking. Never throws. */
+    public void recordMeasuredPerf(WorkerRecord worker, String providerName) {
+        try {
+            providers.apply(providerName).recordMeasuredPerf(worker.group(), worker.gpuName(), worker.perf());
+        } catch (RuntimeException e) {
+            log.warn("provider {} failed to take a perf measurement", providerName, e);
+        }
+    }
+
     /** True while a provider call for this worker has not returned. */
     public boolean isInFlight(String workerId) {
         return inFlight.contains(workerId);

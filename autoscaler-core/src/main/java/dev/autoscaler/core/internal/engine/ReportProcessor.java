@@ -19,13 +19,16 @@ public final class ReportProcessor {
     private final ProviderActions actions;
     private final Function<String, LoadTracker> trackers;
     private final RequestLedger ledger;
+    private final Function<WorkerRecord, String> providerOf;
 
-    public ReportProcessor(StateStore store, Clock clock, ProviderActions actions, Function<String, LoadTracker> trackers) {
+    public ReportProcessor(StateStore store, Clock clock, ProviderActions actions, Function<String, LoadTracker> trackers,
+                           Function<WorkerRecord, String> providerOf) {
         this.store = store;
         this.clock = clock;
         this.actions = actions;
         this.trackers = trackers;
         this.ledger = new RequestLedger(store);
+        this.providerOf = providerOf;
     }
 
     /**
@@ -71,6 +74,9 @@ public final class ReportProcessor {
         }).orElseThrow(() -> new AuthenticationException("unknown worker id or wrong mtoken"));
         if (stored.state() != before[0]) {
             actions.publishState(stored, before[0], stored.state(), reasonFor(report, stored.state()));
+            if (stored.state() == WorkerState.READY) {
+                actions.recordMeasuredPerf(stored, providerOf.apply(stored));
+            }
         }
         if (countsLoad(before[0])) {
             trackers.apply(stored.endpoint()).recordReport(report.newLoad(), report.curPerf(),
