@@ -42,7 +42,7 @@ public final class HttpBenchServer {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
         AutoscalerHttpServer.configureJdkServer();
 
-        Router router = readyRouter(format, BenchSigners.signer(format), 8);
+        Router router = readyRouter(format, BenchSigners.signer(format), 8, true);
         AutoscalerApi api = AutoscalerApi.builder(router).apiKey("bench-key").rsaPublicKeyPem(() -> "unused").build();
         InetAddress loopback = InetAddress.getLoopbackAddress();
         AutoscalerHttpServer apiServer = AutoscalerHttpServer.start(api, new InetSocketAddress(loopback, 0), threads);
@@ -73,7 +73,7 @@ public final class HttpBenchServer {
      * An engine with endpoint {@code bench} and {@code workers} ready workers of huge perf, so that
      * every route is routed (reservations pile up but never fill a worker), behind a router.
      */
-    static Router readyRouter(String format, TicketSigner signer, int workers) {
+    static Router readyRouter(String format, TicketSigner signer, int workers, boolean releaseInBackground) {
         List<StaticWorker> fleet = new ArrayList<>();
         for (int i = 1; i <= workers; i++) {
             fleet.add(new StaticWorker(Integer.toString(100 + i), "tok-" + (100 + i), "http://10.0.0.1:" + (4000 + i)));
@@ -91,6 +91,9 @@ public final class HttpBenchServer {
         }
         // Stand in for the workers' reports: end every reservation ten times a second, so that the
         // request records do not pile up for the router's 30 s timeout to sweep.
+        if (!releaseInBackground) {
+            return Router.builder(engine).signer(signer).build();
+        }
         Thread accounting = new Thread(() -> {
             while (true) {
                 for (var r : engine.stateStore().requests("bench")) {
