@@ -13,6 +13,7 @@ import dev.autoscaler.core.http.AutoscalerHttpServer;
 import dev.autoscaler.core.provider.StaticInstanceProvider;
 import dev.autoscaler.core.provider.StaticWorker;
 import dev.autoscaler.core.router.Router;
+import dev.autoscaler.core.ticket.TicketFormats;
 import dev.autoscaler.spi.TicketSigner;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * server with the same thread pool, a trivial JSON handler as the baseline. Prints
  * {@code API_PORT=...} and {@code BASELINE_PORT=...}, then serves until killed.
  *
- * <p>Arguments: {@code <ticket-format> [threads]}; the format is one of {@link BenchSigners#FORMATS}.
+ * <p>Arguments: {@code <ticket-format> [threads]}; the format is {@code vast-rsa} or {@code ed25519}.
  */
 public final class HttpBenchServer {
     private HttpBenchServer() {
@@ -42,8 +43,9 @@ public final class HttpBenchServer {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
         AutoscalerHttpServer.configureJdkServer();
 
-        Router router = readyRouter(format, BenchSigners.signer(format), 8, true);
-        AutoscalerApi api = AutoscalerApi.builder(router).apiKey("bench-key").rsaPublicKeyPem(() -> "unused").build();
+        TicketFormats tickets = TicketFormats.builder().build();
+        Router router = readyRouter(format, tickets.signer(format), 8, true);
+        AutoscalerApi api = AutoscalerApi.builder(router).apiKey("bench-key").tickets(tickets).build();
         InetAddress loopback = InetAddress.getLoopbackAddress();
         AutoscalerHttpServer apiServer = AutoscalerHttpServer.start(api, new InetSocketAddress(loopback, 0), threads);
 

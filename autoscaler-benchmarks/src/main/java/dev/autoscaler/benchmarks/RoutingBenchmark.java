@@ -2,6 +2,7 @@ package dev.autoscaler.benchmarks;
 
 import dev.autoscaler.core.router.RouteAnswer;
 import dev.autoscaler.core.router.Router;
+import dev.autoscaler.core.ticket.TicketFormats;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,7 @@ public class RoutingBenchmark {
 
     @Setup
     public void setUp() {
-        router = HttpBenchServer.readyRouter(format, BenchSigners.signer(format), 8, false);
+        router = HttpBenchServer.readyRouter(format, TicketFormats.builder().build().signer(format), 8, false);
         bareKey = new Ed25519PrivateKeyParameters(new SecureRandom());
         bareMessage = ("{\"aud\":\"101\",\"cost\":100,\"endpoint\":\"bench\",\"exp\":1767225660,\"iat\":1767225600,"
                 + "\"jti\":\"0123456789abcdef0123456789abcdef\",\"kid\":\"abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG\","

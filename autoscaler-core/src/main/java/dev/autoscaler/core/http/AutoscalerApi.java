@@ -16,6 +16,7 @@ import dev.autoscaler.core.http.internal.QueryString;
 import dev.autoscaler.core.http.internal.WorkerStatusParser;
 import dev.autoscaler.core.router.RouteAnswer;
 import dev.autoscaler.core.router.Router;
+import dev.autoscaler.core.ticket.TicketFormats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -337,6 +338,19 @@ public final class AutoscalerApi {
 
         public Builder apiKey(String key) {
             apiKeys.add(Objects.requireNonNull(key, "key"));
+            return this;
+        }
+
+        /**
+         * Serves the keys of the engine's ticket formats: the {@code vast-rsa} public key PEM at
+         * {@code /pubkey/} and the {@code ed25519} key ring's JWKS (read per request, so a rotation
+         * shows at once) at the Ed25519 key path.
+         */
+        public Builder tickets(TicketFormats tickets) {
+            Objects.requireNonNull(tickets, "tickets");
+            String pem = tickets.rsaPublicKeyPem();
+            this.rsaPublicKeyPem = () -> pem;
+            this.ed25519Jwks = tickets::jwksJson;
             return this;
         }
 

@@ -13,6 +13,7 @@ import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.router.internal.GroupPicker;
 import dev.autoscaler.core.router.internal.RequestTimes;
 import dev.autoscaler.core.router.internal.WorkerBreakdown;
+import dev.autoscaler.core.ticket.TicketFormats;
 import dev.autoscaler.spi.RequestRecord;
 import dev.autoscaler.spi.RoutingStrategy;
 import dev.autoscaler.spi.StateStore;
@@ -436,6 +437,13 @@ public final class Router {
         /** The ticket signer of each format name ({@code vast-rsa}, {@code ed25519}); required. */
         public Builder signers(Function<String, TicketSigner> signers) {
             this.signers = signers;
+            return this;
+        }
+
+        /** The engine's ticket formats: each endpoint is signed in its {@code ticket_format}. */
+        public Builder tickets(TicketFormats tickets) {
+            Objects.requireNonNull(tickets, "tickets");
+            this.signers = tickets::signer;
             return this;
         }
 

@@ -10,7 +10,6 @@ import dev.autoscaler.LoadReport;
 import dev.autoscaler.core.http.AutoscalerApi;
 import dev.autoscaler.core.http.AutoscalerHttpServer;
 import dev.autoscaler.core.router.RouterHarness;
-import dev.autoscaler.core.router.TestRsaSigner;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -61,7 +60,7 @@ class AutoscalerClientTest {
         h = new RouterHarness(List.of(url), b -> b, b -> b);
         h.scaleTo(1);
         engine = AutoscalerHttpServer.start(AutoscalerApi.builder(h.router).apiKey("key-1")
-                .rsaPublicKeyPem(TestRsaSigner::publicKeyPem).build(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2);
+                .tickets(RouterHarness.TICKETS).build(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2);
     }
 
     @AfterEach

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.autoscaler.WorkerState;
+import dev.autoscaler.core.router.RouterHarness;
+import dev.autoscaler.core.ticket.Ed25519TicketVerifier;
+import dev.autoscaler.spi.TicketClaims;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -147,6 +150,20 @@ class AutoscalerHttpServerTest {
         }
 
         @Test
+        void an_ed25519_endpoint_gets_a_ticket_that_verifies_against_the_served_jwks() {
+            http.h.engine.putEndpoint(http.h.engine.endpoint("llm").toBuilder().ticketFormat("ed25519").build());
+            reportReady();
+
+            JsonNode answer = json(http.post("/route/", routeBody("")));
+
+            Ed25519TicketVerifier verifier = Ed25519TicketVerifier.builder().trustJwks(http.get("/ed25519-keys/").body())
+                    .clock(http.h.clock).audience("101").build();
+            TicketClaims presented = new TicketClaims("llm", answer.get("url").asText(), answer.get("cost").asDouble(),
+                    answer.get("reqnum").asLong(), answer.get("request_idx").asLong(), "101", http.h.clock.now());
+            assertThat(verifier.verify(answer.get("signature").asText(), presented).accepted()).isTrue();
+        }
+
+        @Test
         void an_integer_cost_stays_an_integer() {
             reportReady();
 
@@ -282,7 +299,7 @@ class AutoscalerHttpServerTest {
             assertThat(pem.statusCode()).isEqualTo(200);
             assertThat(pem.body()).startsWith("-----BEGIN PUBLIC KEY-----");
             assertThat(jwks.headers().firstValue("Content-Type")).hasValue("application/json");
-            assertThat(jwks.body()).isEqualTo(HttpHarness.JWKS);
+            assertThat(jwks.body()).isEqualTo(RouterHarness.TICKETS.jwksJson());
         }
 
         @Test

@@ -3,7 +3,6 @@ package dev.autoscaler.core.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autoscaler.core.router.RouterHarness;
-import dev.autoscaler.core.router.TestRsaSigner;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,7 +15,6 @@ import java.time.Duration;
 /** A {@link RouterHarness} behind a real {@link AutoscalerHttpServer} on an ephemeral loopback port. */
 final class HttpHarness implements AutoCloseable {
     static final String KEY = "key-1";
-    static final String JWKS = "{\"keys\":[]}";
     static final ObjectMapper JSON = new ObjectMapper();
 
     final RouterHarness h;
@@ -30,7 +28,7 @@ final class HttpHarness implements AutoCloseable {
     HttpHarness(RouterHarness h) {
         this.h = h;
         AutoscalerApi api = AutoscalerApi.builder(h.router).apiKey(KEY)
-                .rsaPublicKeyPem(TestRsaSigner::publicKeyPem).ed25519Jwks(() -> JWKS).build();
+                .tickets(RouterHarness.TICKETS).build();
         this.server = AutoscalerHttpServer.start(api, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2);
     }
 

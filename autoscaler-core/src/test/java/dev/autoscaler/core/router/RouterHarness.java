@@ -11,6 +11,7 @@ import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.provider.StaticInstanceProvider;
 import dev.autoscaler.core.provider.StaticWorker;
+import dev.autoscaler.core.ticket.TicketFormats;
 import dev.autoscaler.spi.ScalingPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,8 @@ import java.util.random.RandomGenerator;
  */
 public final class RouterHarness {
     public static final String ENDPOINT = "llm";
+    /** The real ticket formats, keys made once per test run (RSA key generation is slow). */
+    public static final TicketFormats TICKETS = TicketFormats.builder().build();
 
     public final ManualClock clock = new ManualClock();
     public final ManualScheduler scheduler = new ManualScheduler(clock);
@@ -64,7 +67,7 @@ public final class RouterHarness {
                         .addGroup(WorkerGroupConfig.builder("main").build())).build())
                 .build();
         engine.start();
-        this.router = router.apply(Router.builder(engine).signer(new TestRsaSigner())
+        this.router = router.apply(Router.builder(engine).tickets(TICKETS)
                 .random((RandomGenerator) new SplittableRandom(11))).build();
     }
 

@@ -12,6 +12,7 @@ import dev.autoscaler.WorkerGroupConfig;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.WorkerState;
 import dev.autoscaler.spi.RequestRecord;
+import dev.autoscaler.spi.TicketClaims;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +37,23 @@ class RouterTest {
             assertThat(r.url()).isEqualTo(w.url());
             assertThat(r.reqnum()).isEqualTo(1);
             assertThat(r.requestIdx()).isPositive();
-            assertThat(r.signature()).isEqualTo(new TestRsaSigner().sign(
-                    new dev.autoscaler.spi.TicketClaims("llm", w.url(), 242.0, 1, r.requestIdx(), "", h.clock.now())));
+            assertThat(RouterHarness.TICKETS.verifier("vast-rsa", h.clock).verify(r.signature(),
+                    new TicketClaims("llm", w.url(), 242.0, 1, r.requestIdx(), w.instanceId(), h.clock.now())).accepted())
+                    .isTrue();
             assertThat(r.requestId()).matches("[0-9a-f-]{36}");
             assertThat(h.route(1).requestIdx()).isNotEqualTo(r.requestIdx());
+        }
+
+        @Test
+        void signs_in_the_endpoints_ticket_format() {
+            RouterHarness h = new RouterHarness(1, b -> b.ticketFormat("ed25519"));
+            WorkerRecord w = h.ready(1, 100).get(0);
+
+            RouteAnswer.Routed r = (RouteAnswer.Routed) h.route(100);
+
+            TicketClaims presented = new TicketClaims("llm", w.url(), 100L, r.reqnum(), r.requestIdx(), w.instanceId(),
+                    h.clock.now());
+            assertThat(RouterHarness.TICKETS.verifier("ed25519", h.clock).verify(r.signature(), presented).accepted()).isTrue();
         }
 
         @Test
