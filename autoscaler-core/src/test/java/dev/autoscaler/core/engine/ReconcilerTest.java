@@ -172,6 +172,31 @@ class ReconcilerTest {
     }
 
     @Test
+    @DisplayName("scaling up resumes a stopped worker rather than take a cold-pool worker that is still loading")
+    void resumeBeforeTakingALoadingPoolWorker() {
+        EngineHarness h = new EngineHarness(EngineHarness.endpoint().build());
+        h.target(0, 1);
+        h.tick();
+        h.allReady(1000);
+        h.tick();
+        assertThat(h.count(WorkerState.STOPPED)).isEqualTo(1);
+        h.target(0, 2);
+        h.tick(); // a second pool worker, still loading
+        long createsBefore = h.provider.count("create");
+
+        h.target(1, 1);
+        h.tick();
+
+        // the resume serves in seconds; the loading worker would take minutes, and the pool would
+        // then be refilled with yet another new instance
+        assertThat(h.provider.count("start")).isEqualTo(1);
+        assertThat(h.count(WorkerState.STARTING)).isEqualTo(1);
+        assertThat(h.workers()).filteredOn(w -> w.state() == WorkerState.LOADING)
+                .extracting(WorkerRecord::intent).containsExactly(WorkerIntent.COLD);
+        assertThat(h.provider.count("create")).isEqualTo(createsBefore);
+    }
+
+    @Test
     @DisplayName("a cold-pool target is filled by new workers that load, benchmark, then stop")
     void coldPoolFilledByLoadThenStop() {
         EngineHarness h = new EngineHarness(EngineHarness.endpoint().build());

@@ -13,13 +13,11 @@ import java.util.concurrent.CountDownLatch;
  * {@code autoscaler serve --config FILE}: the engine and its HTTP surface, with the provider the
  * config names (e.g. {@code vast} with {@code VAST_API_KEY}), until the process is stopped (SIGINT or
  * SIGTERM close it cleanly; instances are left for the next start to adopt).
- *
- * <p>Has the shape of {@code Main.Command} ({@code run} and {@code usage}); the hook in {@code Main}
- * is one line: {@code commands.put("serve", new ServeCommand());} (with {@code implements Main.Command}).
  */
-final class ServeCommand {
+final class ServeCommand implements Main.Command {
 
-    /** Runs until the process is stopped; returns 0 then. Throws IllegalArgumentException for a bad command line. */
+    /** Runs until the process is stopped; returns 0 then. */
+    @Override
     public int run(String[] args, PrintStream out, PrintStream err) {
         Path file = null;
         for (int i = 0; i < args.length; i++) {
@@ -28,14 +26,14 @@ final class ServeCommand {
             } else if (args[i].startsWith("--config=")) {
                 file = Path.of(args[i].substring("--config=".length()));
             } else {
-                throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+                throw new UsageException("unknown option '" + args[i] + "'");
             }
         }
         if (file == null) {
-            throw new IllegalArgumentException("--config FILE is required");
+            throw new UsageException("--config FILE is required");
         }
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("--config: no such file " + file);
+            throw new UsageException("--config: no such file " + file);
         }
         ServerConfig config;
         try {
@@ -61,6 +59,7 @@ final class ServeCommand {
         return 0;
     }
 
+    @Override
     public String usage() {
         return "  serve --config FILE\n      run the engine and its HTTP API from a JSON or YAML config (see ServerConfigLoader)\n";
     }

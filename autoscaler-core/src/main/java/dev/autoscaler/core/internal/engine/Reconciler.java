@@ -18,8 +18,9 @@ import java.util.Map;
  * Turns the difference between a group's target and its workers into provider actions, in the order
  * of preference of DESIGN.md flow 3:
  * <ol>
- *   <li>more active: give cold-bound loading workers back to service, resume stopped workers (best
- *       price-performance first), then create new ones;</li>
+ *   <li>more active: give cold-bound workers that just loaded back to service, resume stopped
+ *       workers (best price-performance first), give cold-bound workers still loading back, then
+ *       create new ones;</li>
  *   <li>fewer active: re-mark loading workers for the cold pool (never stop a worker that is still
  *       loading: let it finish, then it joins the pool), then stop ready ones, idle first, worst
  *       price-performance first;</li>
@@ -99,18 +100,18 @@ final class Reconciler {
         // 1. Active workers.
         int need = target.active() - servingOrLoading.size();
         if (need > 0) {
-            // Workers loading (or just loaded) for the cold pool are the cheapest capacity there is.
-            for (var it = loadingForPool.iterator(); it.hasNext() && need > 0; ) {
-                remark(it.next(), WorkerIntent.ACTIVE);
-                it.remove();
-                need--;
-            }
+            // Capacity in the order it can serve: pool workers that just finished loading (now),
+            // stopped workers (a resume takes seconds), pool workers still loading (minutes), new
+            // instances. Taking a still-loading pool worker before resuming a stopped one would leave
+            // the stopped one idle, serve later, and make the pool rent yet another instance.
+            need = takeFromPool(loadingForPool, true, need);
             stopped.sort(BEST_PRICE_PERFORMANCE_FIRST);
             while (need > 0 && !stopped.isEmpty()) {
                 WorkerRecord w = stopped.remove(0);
                 ctx.actions().start(w, provider, "resume for target " + target.active() + " active");
                 need--;
             }
+            need = takeFromPool(loadingForPool, false, need);
             while (need > 0 && total[0] < config.maxWorkers() && ctx.actions().createAllowed(config.name(), group.name())) {
                 create(config, group, WorkerIntent.ACTIVE, "create for target " + target.active() + " active");
                 total[0]++;
@@ -225,6 +226,19 @@ final class Reconciler {
                 .intent(intent).createdAtNanos(now).stateSinceNanos(now).build();
         ctx.actions().create(worker, new CreateInstanceRequest(config.name(), group, label, env),
                 ctx.providerFor(group), reason);
+    }
+
+    /** Gives pool workers back to service, ready ones or still-loading ones; returns what is still needed. */
+    private int takeFromPool(List<WorkerRecord> loadingForPool, boolean ready, int need) {
+        for (var it = loadingForPool.iterator(); it.hasNext() && need > 0; ) {
+            WorkerRecord w = it.next();
+            if ((w.state() == WorkerState.READY) == ready) {
+                remark(w, WorkerIntent.ACTIVE);
+                it.remove();
+                need--;
+            }
+        }
+        return need;
     }
 
     private void remark(WorkerRecord w, WorkerIntent intent) {

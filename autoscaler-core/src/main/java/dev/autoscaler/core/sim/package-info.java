@@ -1,0 +1,26 @@
+/**
+ * The deterministic simulator: the real engine ({@link dev.autoscaler.core.Autoscaler}) and its
+ * policies against a simulated GPU market, on one thread and a {@link dev.autoscaler.ManualClock}.
+ *
+ * <ul>
+ *   <li>{@link dev.autoscaler.core.sim.Simulation} runs one {@link dev.autoscaler.core.sim.SimulationConfig}
+ *       (endpoint, {@link dev.autoscaler.core.sim.WorldModel}, {@link dev.autoscaler.core.sim.Workload},
+ *       seed) and returns a {@link dev.autoscaler.core.sim.SimulationReport} (DESIGN.md's figures,
+ *       as a table or one JSON object). The same seed gives the same bytes.</li>
+ *   <li>{@link dev.autoscaler.core.sim.SimulatedProvider} (factory name {@code simulated}) rents
+ *       instances whose workers boot, fail, serve by processor sharing, report through
+ *       {@code Autoscaler.report} with their {@code MASTER_TOKEN}, and bill by state.</li>
+ *   <li>Workloads: {@link dev.autoscaler.core.sim.TraceReader} for the Azure LLM trace CSV format,
+ *       {@link dev.autoscaler.core.sim.Scenario} for the {@code step}, {@code spike},
+ *       {@code diurnal} and {@code sparse} generators; {@link dev.autoscaler.core.sim.Workload#timeScaled}
+ *       compresses or stretches time.</li>
+ *   <li>{@link dev.autoscaler.core.sim.SimDispatcher} is the one seam to routing: the simulation's
+ *       clients call it as they would call {@code /route/}.</li>
+ * </ul>
+ *
+ * <p>Clients: a request routes on arrival; when no worker takes it, it re-polls every second and
+ * is dropped after 120 s of waiting. A request whose worker goes away (stopped, rebooted, errored,
+ * destroyed) while holding it routes again (counted in {@code retried}); its queue time runs from
+ * its arrival to the start of the service that completed.
+ */
+package dev.autoscaler.core.sim;

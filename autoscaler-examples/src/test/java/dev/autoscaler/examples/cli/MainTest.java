@@ -1,0 +1,140 @@
+package dev.autoscaler.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class MainTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return new Main().run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Nested
+    @DisplayName("a bad command line exits 2 with a message naming what is wrong, then the usage")
+    class BadArguments {
+        @ParameterizedTest(name = "{0}")
+        @CsvSource(delimiter = '|', value = {
+                "simulate                                          | give exactly one of --trace FILE and --scenario NAME",
+                "simulate --trace t.csv --scenario step            | give exactly one of --trace FILE and --scenario NAME",
+                "simulate --scenario weekly                        | --scenario must be one of step, spike, diurnal, sparse; got 'weekly'",
+                "simulate --scenario step --seed abc               | --seed must be an integer, got 'abc'",
+                "simulate --scenario step --time-scale -1          | --time-scale must be a positive number, got '-1'",
+                "simulate --scenario step --time-scale 0           | --time-scale must be a positive number, got '0'",
+                "simulate --scenario step --time-scale fast        | --time-scale must be a positive number, got 'fast'",
+                "simulate --scenario step --policy nope            | --policy: no scaling policy named 'nope'; found: fixed, vast",
+                "simulate --scenario step --frobnicate             | unknown option '--frobnicate'",
+                "simulate --scenario step --seed                   | --seed needs a value",
+                "simulate --scenario step --seed 1 --seed 2        | --seed is given twice",
+                "simulate --scenario step --cost context           | --cost applies to --trace only",
+                "simulate --trace t.csv --cost tokens              | --cost must be one of total, context, generated; got 'tokens'",
+                "simulate --trace /no/such/trace.csv               | --trace: no such file '/no/such/trace.csv' (bundled: azure-llm-2023-conv)",
+                "simulate step                                     | unexpected argument 'step'",
+                "policies --all                                    | policies takes no option, got '--all'",
+        })
+        void badArgument(String commandLine, String message) {
+            assertThat(run(commandLine.trim().split("\\s+"))).isEqualTo(Main.USAGE);
+            assertThat(err()).contains(message).contains("usage: autoscaler");
+            assertThat(out()).isEmpty();
+        }
+
+        @Test
+        void unknownCommand() {
+            assertThat(run("simulat")).isEqualTo(Main.USAGE);
+            assertThat(err()).contains("unknown command 'simulat'");
+        }
+
+        @Test
+        void noCommand() {
+            assertThat(run()).isEqualTo(Main.USAGE);
+            assertThat(err()).contains("a command is required");
+        }
+    }
+
+    @Test
+    @DisplayName("--help prints the usage on stdout and exits 0")
+    void help() {
+        assertThat(run("--help")).isZero();
+        assertThat(out()).contains("simulate (--trace FILE | --scenario NAME)").contains("policies");
+    }
+
+    @Test
+    @DisplayName("policies lists the built-in policies with their descriptions")
+    void policies() {
+        assertThat(run("policies")).isZero();
+        assertThat(out().lines()).anySatisfy(l -> assertThat(l).startsWith("vast ").contains("Vast"))
+                .anySatisfy(l -> assertThat(l).startsWith("fixed "));
+    }
+
+    @Nested
+    @DisplayName("simulate")
+    class Simulate {
+        @Test
+        @DisplayName("a scenario with --json prints one JSON object whose keys start with DESIGN.md's, the same twice")
+        void scenarioJson() {
+            assertThat(run("simulate", "--scenario", "sparse", "--time-scale", "0.2", "--json")).isZero();
+            String first = out();
+            out.reset();
+            assertThat(run("simulate", "--scenario", "sparse", "--time-scale", "0.2", "--json")).isZero();
+
+            assertThat(first).startsWith("{\"cost_usd\":").endsWith("}" + System.lineSeparator())
+                    .contains("\"policy\":\"vast\"").contains("\"workload\":\"scenario sparse (seed 1) x0.2\"");
+            assertThat(out()).isEqualTo(first);
+        }
+
+        @Test
+        @DisplayName("a trace file given by path, as a table")
+        void traceTable(@TempDir Path dir) throws IOException {
+            Path trace = dir.resolve("tiny.csv");
+            Files.writeString(trace, "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                    + "2023-11-16 18:15:46.6805900,374,44\n2023-11-16 18:15:50.9951690,396,109\n");
+
+            assertThat(run("simulate", "--trace", trace.toString(), "--policy", "fixed", "--seed", "2")).isZero();
+            assertThat(out()).contains("simulation of trace tiny.csv, policy fixed, seed 2").contains("requests")
+                    .contains("max_workers respected");
+        }
+
+        @Test
+        @DisplayName("a bad trace line fails with exit 1, naming the file and the line")
+        void badTrace(@TempDir Path dir) throws IOException {
+            Path trace = dir.resolve("bad.csv");
+            Files.writeString(trace, "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.68,12\n");
+
+            assertThat(run("simulate", "--trace", trace.toString())).isEqualTo(Main.FAILED);
+            assertThat(err()).contains("bad.csv line 2: expected 3 columns");
+        }
+
+        @Test
+        @DisplayName("the bundled trace is found by name, with no file on disk")
+        void bundledTraceByName() {
+            var o = SimulateCommand.parse(new String[] {"--trace", "azure-llm-2023-conv", "--cost", "generated"});
+
+            var w = SimulateCommand.workload(o);
+            assertThat(w.size()).isEqualTo(19_366);
+            assertThat(w.cost(0)).isEqualTo(44);
+            assertThat(w.name()).isEqualTo("trace azure-llm-2023-conv.csv");
+        }
+    }
+}
