@@ -4,6 +4,9 @@
 #
 #   scripts/bench-http.sh [seconds=10] [connections=64] [formats="vast-rsa ed25519"]
 #
+# Baseline and /route/ runs alternate ROUNDS times (default 3) so that both see the same machine
+# noise; the rates printed are the means, the p99 the worst round.
+#
 # Needs wrk (apt-get install -y wrk). Prints, per ticket format, requests/s and p99 latency of the
 # baseline handler and of /route/ (each route is a real decision: choice, reservation, signature).
 set -euo pipefail
@@ -13,6 +16,7 @@ SECONDS_PER_RUN=${1:-10}
 CONNECTIONS=${2:-64}
 FORMATS=${3:-"vast-rsa ed25519"}
 THREADS=${WRK_THREADS:-2}
+ROUNDS=${ROUNDS:-3}
 JAR=autoscaler-benchmarks/target/benchmarks.jar
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
@@ -44,6 +48,13 @@ run_wrk() { # url -> "rate p99"
   echo "$rate $p99 ${errors:-0}"
 }
 
+summarize() { # lines "rate p99 errors" -> "mean-rate worst-p99 total-errors"
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    { sum += $1; n++; e += $3; p = ms($2); if (p > worst) worst = p }
+    END { printf "%.0f %.1fms %d\n", sum / n, worst, e }' "$1"
+}
+
 printf '%-10s %-10s %14s %10s %8s\n' format target "requests/s" p99 non-2xx
 for format in $FORMATS; do
   java -cp "$JAR" dev.autoscaler.benchmarks.HttpBenchServer "$format" > "$WORK/server.out" 2> "$WORK/server.err" &
@@ -55,8 +66,13 @@ for format in $FORMATS; do
   # warm both up, then measure
   wrk -t1 -c8 -d2s -s "$WORK/post.lua" "http://127.0.0.1:$BASE_PORT/" >/dev/null
   wrk -t1 -c8 -d2s -s "$WORK/post.lua" "http://127.0.0.1:$API_PORT/route/" >/dev/null
-  read -r b_rate b_p99 b_err <<<"$(run_wrk "http://127.0.0.1:$BASE_PORT/")"
-  read -r r_rate r_p99 r_err <<<"$(run_wrk "http://127.0.0.1:$API_PORT/route/")"
+  : > "$WORK/base.txt"; : > "$WORK/route.txt"
+  for _ in $(seq 1 "$ROUNDS"); do
+    run_wrk "http://127.0.0.1:$BASE_PORT/" >> "$WORK/base.txt"
+    run_wrk "http://127.0.0.1:$API_PORT/route/" >> "$WORK/route.txt"
+  done
+  read -r b_rate b_p99 b_err <<<"$(summarize "$WORK/base.txt")"
+  read -r r_rate r_p99 r_err <<<"$(summarize "$WORK/route.txt")"
   printf '%-10s %-10s %14s %10s %8s\n' "$format" baseline "$b_rate" "$b_p99" "$b_err"
   printf '%-10s %-10s %14s %10s %8s\n' "$format" /route/ "$r_rate" "$r_p99" "$r_err"
   awk -v r="$r_rate" -v b="$b_rate" -v f="$format" 'BEGIN { if (b > 0) printf "%-10s ratio /route/ / baseline = %.2f\n", f, r / b }'
