@@ -27,6 +27,7 @@ public final class EndpointConfig {
     public static final String DEFAULT_TICKET_FORMAT = "vast-rsa";
     public static final Duration DEFAULT_LOADING_TIMEOUT = Duration.ofMinutes(10);
     public static final Duration DEFAULT_RESUME_TIMEOUT = Duration.ofMinutes(2);
+    public static final Duration DEFAULT_COLD_DESTROY_DELAY = Duration.ofMinutes(10);
 
     private final String name;
     private final double minLoad;
@@ -45,6 +46,7 @@ public final class EndpointConfig {
     private final String apiKey;
     private final Duration loadingTimeout;
     private final Duration resumeTimeout;
+    private final Duration coldDestroyDelay;
     private final List<WorkerGroupConfig> groups;
 
     private EndpointConfig(Builder b) {
@@ -81,6 +83,10 @@ public final class EndpointConfig {
         this.apiKey = b.apiKey;
         this.loadingTimeout = positive("loading_timeout", b.loadingTimeout);
         this.resumeTimeout = positive("resume_timeout", b.resumeTimeout);
+        if (b.coldDestroyDelay == null || b.coldDestroyDelay.isNegative()) {
+            throw new InvalidConfigException("cold_destroy_delay", "must be a duration >= 0, got " + b.coldDestroyDelay);
+        }
+        this.coldDestroyDelay = b.coldDestroyDelay;
         this.groups = List.copyOf(b.groups);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < groups.size(); i++) {
@@ -122,6 +128,7 @@ public final class EndpointConfig {
         b.apiKey = apiKey;
         b.loadingTimeout = loadingTimeout;
         b.resumeTimeout = resumeTimeout;
+        b.coldDestroyDelay = coldDestroyDelay;
         b.groups = new ArrayList<>(groups);
         return b;
     }
@@ -214,6 +221,17 @@ public final class EndpointConfig {
         return resumeTimeout;
     }
 
+    /**
+     * {@code cold_destroy_delay}: how long a worker must have been stopped before it may be destroyed
+     * as surplus of the cold pool (default 10 min). A stopped worker costs about 5% of its price,
+     * while renting and loading a new one costs minutes at full price: destroying the moment the
+     * cold target dips, and renting again when it rises, is the churn this prevents. The
+     * {@code max_workers} cap is enforced at once regardless.
+     */
+    public Duration coldDestroyDelay() {
+        return coldDestroyDelay;
+    }
+
     /** The worker groups, in order. */
     public List<WorkerGroupConfig> groups() {
         return groups;
@@ -245,6 +263,7 @@ public final class EndpointConfig {
                 && state == other.state && policy.equals(other.policy) && policyParams.equals(other.policyParams)
                 && ticketFormat.equals(other.ticketFormat) && Objects.equals(apiKey, other.apiKey)
                 && loadingTimeout.equals(other.loadingTimeout) && resumeTimeout.equals(other.resumeTimeout)
+                && coldDestroyDelay.equals(other.coldDestroyDelay)
                 && groups.equals(other.groups);
     }
 
@@ -279,6 +298,7 @@ public final class EndpointConfig {
         private String apiKey;
         private Duration loadingTimeout = DEFAULT_LOADING_TIMEOUT;
         private Duration resumeTimeout = DEFAULT_RESUME_TIMEOUT;
+        private Duration coldDestroyDelay = DEFAULT_COLD_DESTROY_DELAY;
         private List<WorkerGroupConfig> groups = new ArrayList<>();
 
         private Builder() {
@@ -367,6 +387,11 @@ public final class EndpointConfig {
 
         public Builder resumeTimeout(Duration resumeTimeout) {
             this.resumeTimeout = resumeTimeout;
+            return this;
+        }
+
+        public Builder coldDestroyDelay(Duration coldDestroyDelay) {
+            this.coldDestroyDelay = coldDestroyDelay;
             return this;
         }
 

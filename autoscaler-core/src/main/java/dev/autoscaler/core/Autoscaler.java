@@ -19,6 +19,7 @@ import dev.autoscaler.core.internal.engine.MtokenMinter;
 import dev.autoscaler.core.internal.engine.ProviderActions;
 import dev.autoscaler.core.internal.engine.ProviderSync;
 import dev.autoscaler.core.internal.engine.ReportProcessor;
+import dev.autoscaler.core.internal.engine.RequestLedger;
 import dev.autoscaler.core.store.InMemoryStateStore;
 import dev.autoscaler.spi.AutoscalerListener;
 import dev.autoscaler.spi.InstanceProvider;
@@ -28,6 +29,7 @@ import dev.autoscaler.spi.StateStore;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +74,7 @@ public final class Autoscaler implements AutoCloseable {
     private final Map<String, EndpointController> controllers = new ConcurrentHashMap<>();
     private final ReportProcessor reports;
     private final ProviderSync sync;
+    private final RequestLedger ledger;
     private final List<TaskScheduler.Cancellable> scheduled = new ArrayList<>();
     private volatile boolean started;
 
@@ -102,6 +105,7 @@ public final class Autoscaler implements AutoCloseable {
         this.policies = b.policies != null ? b.policies : ScalingPolicies.load()::create;
         this.reports = new ReportProcessor(store, clock, actions, this::tracker, this::providerNameOf);
         this.sync = new ProviderSync(ctx, this::provider);
+        this.ledger = new RequestLedger(store);
         for (EndpointConfig endpoint : b.endpoints) {
             putEndpoint(endpoint);
         }
@@ -135,6 +139,16 @@ public final class Autoscaler implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs one control tick for one endpoint now, on the calling thread. The router calls it when the
+     * first request waits at an endpoint that has no worker on the way (scaled to zero), so that the
+     * scale-up starts at once instead of at the next scheduled tick. Never throws for a tick that
+     * fails (it is logged); throws {@link NotFoundException} for an unknown endpoint.
+     */
+    public void tick(String endpoint) {
+        controller(endpoint).tick();
+    }
+
     /** Lists every provider's instances now: adopts ours, drops vanished ones, destroys failed ones. */
     public void syncWithProviders() {
         Map<String, EndpointConfig> endpoints = new LinkedHashMap<>();
@@ -150,6 +164,29 @@ public final class Autoscaler implements AutoCloseable {
      */
     public WorkerRecord report(LoadReport report) {
         return reports.apply(report);
+    }
+
+    /**
+     * Applies a worker's {@code /delete_requests/}: the named requests are finished (or rejected), so
+     * the reservations the router made for them on this worker end. Names of requests reserved on
+     * another worker, or unknown, are ignored.
+     *
+     * @param instanceId the worker's instance id ({@code worker_id})
+     * @return how many reservations ended
+     * @throws dev.autoscaler.AuthenticationException for an unknown worker id or a wrong mtoken
+     */
+    public int deleteRequests(long instanceId, String mtoken, Collection<Long> requestIdxs) {
+        return reports.deleteRequests(instanceId, mtoken, requestIdxs);
+    }
+
+    /**
+     * Forgets a request (waiting, or routed and not yet accounted for by its worker) and gives back
+     * its reservation, if it had one. The router calls this when a reservation or a wait times out.
+     *
+     * @return true when the request was known
+     */
+    public boolean releaseRequest(long requestIdx) {
+        return ledger.release(requestIdx).isPresent();
     }
 
     /** Adds an endpoint, or replaces the configuration of an existing one (live). */

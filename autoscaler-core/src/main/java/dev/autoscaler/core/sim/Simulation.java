@@ -83,7 +83,9 @@ public final class Simulation {
             b.policies(policies);
         }
         engine = b.build();
-        dispatcher = Objects.requireNonNull(dispatchers.apply(engine), "dispatcher");
+        // The real router unless a test asked for another dispatcher.
+        dispatcher = dispatchers != null ? Objects.requireNonNull(dispatchers.apply(engine), "dispatcher")
+                : new RouterDispatcher(engine, new SplittableRandom(mix(seed, 3)));
         provider.reportTo(report -> {
             engine.report(report);
             dispatcher.workerReported(report);
@@ -231,7 +233,7 @@ public final class Simulation {
     public static final class Builder {
         private final SimulationConfig config;
         private BiFunction<String, Settings, ScalingPolicy> policies;
-        private Function<Autoscaler, SimDispatcher> dispatchers = LeastQueueDispatcher::new;
+        private Function<Autoscaler, SimDispatcher> dispatchers;
         private final List<AutoscalerListener> listeners = new ArrayList<>();
 
         private Builder(SimulationConfig config) {
@@ -244,7 +246,7 @@ public final class Simulation {
             return this;
         }
 
-        /** The routing stand-in, made once the engine exists (default: {@link LeastQueueDispatcher}). */
+        /** How clients get a worker, made once the engine exists (default: {@link RouterDispatcher}, the real router). */
         public Builder dispatcher(Function<Autoscaler, SimDispatcher> dispatchers) {
             this.dispatchers = Objects.requireNonNull(dispatchers, "dispatchers");
             return this;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,10 +25,12 @@ public final class InMemoryStateStore implements StateStore {
     private final ConcurrentHashMap<String, String> workerIdByInstanceId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Long> insertionOrder = new ConcurrentHashMap<>();
     private final AtomicLong insertions = new AtomicLong();
+    // Per endpoint, worker ids by insertion number: iterating it gives creation order with no sort.
+    private final ConcurrentHashMap<String, ConcurrentSkipListMap<Long, String>> workerIdsByEndpoint =
+            new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, RequestRecord> requests = new ConcurrentHashMap<>();
     // Per-endpoint indexes, so that a tick or a route reads its own endpoint's few records rather
     // than scanning every endpoint's (a tick over 1,000 endpoints would otherwise be quadratic).
-    private final ConcurrentHashMap<String, Set<String>> workerIdsByEndpoint = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Set<Long>> requestIdxsByEndpoint = new ConcurrentHashMap<>();
 
     @Override
@@ -53,14 +56,17 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public List<WorkerRecord> workers(String endpoint) {
-        List<WorkerRecord> result = new ArrayList<>();
-        for (String id : workerIdsByEndpoint.getOrDefault(endpoint, Set.of())) {
+        ConcurrentSkipListMap<Long, String> ids = workerIdsByEndpoint.get(endpoint);
+        if (ids == null) {
+            return List.of();
+        }
+        List<WorkerRecord> result = new ArrayList<>(ids.size());
+        for (String id : ids.values()) {
             WorkerRecord w = workers.get(id);
             if (w != null) {
                 result.add(w);
             }
         }
-        result.sort(byInsertion());
         return result;
     }
 
@@ -81,8 +87,9 @@ public final class InMemoryStateStore implements StateStore {
         if (workers.putIfAbsent(stored.workerId(), stored) != null) {
             throw new StaleStateException("worker " + stored.workerId() + " already exists");
         }
-        insertionOrder.put(stored.workerId(), insertions.incrementAndGet());
-        workerIdsByEndpoint.computeIfAbsent(stored.endpoint(), e -> ConcurrentHashMap.newKeySet()).add(stored.workerId());
+        long seq = insertions.incrementAndGet();
+        insertionOrder.put(stored.workerId(), seq);
+        workerIdsByEndpoint.computeIfAbsent(stored.endpoint(), e -> new ConcurrentSkipListMap<>()).put(seq, stored.workerId());
         indexInstance(null, stored);
         return stored;
     }
@@ -121,11 +128,11 @@ public final class InMemoryStateStore implements StateStore {
     @Override
     public void removeWorker(String workerId) {
         WorkerRecord removed = workers.remove(workerId);
-        insertionOrder.remove(workerId);
+        Long seq = insertionOrder.remove(workerId);
         if (removed != null) {
-            Set<String> ids = workerIdsByEndpoint.get(removed.endpoint());
-            if (ids != null) {
-                ids.remove(workerId);
+            ConcurrentSkipListMap<Long, String> ids = workerIdsByEndpoint.get(removed.endpoint());
+            if (ids != null && seq != null) {
+                ids.remove(seq, workerId);
             }
             if (!removed.instanceId().isEmpty()) {
                 workerIdByInstanceId.remove(removed.instanceId(), workerId);

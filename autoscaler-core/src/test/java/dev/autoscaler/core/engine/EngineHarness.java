@@ -61,7 +61,7 @@ final class EngineHarness {
     }
 
     static EndpointConfig.Builder endpoint() {
-        return EndpointConfig.builder("llm").coldWorkers(0).addGroup(WorkerGroupConfig.builder("main").build());
+        return EndpointConfig.builder("llm").coldWorkers(0).coldDestroyDelay(Duration.ZERO).addGroup(WorkerGroupConfig.builder("main").build());
     }
 
     void target(int active, int cold) {

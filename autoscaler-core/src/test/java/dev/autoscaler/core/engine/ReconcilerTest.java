@@ -289,4 +289,21 @@ class ReconcilerTest {
         });
         assertThat(h.workers()).isSortedAccordingTo(Comparator.comparingLong(WorkerRecord::createdAtNanos));
     }
+
+    @Test
+    @DisplayName("a surplus stopped worker is destroyed only once it has been stopped for cold_destroy_delay")
+    void coldDestroyDelay() {
+        EngineHarness h = new EngineHarness(EngineHarness.endpoint().coldDestroyDelay(java.time.Duration.ofMinutes(10)).build());
+        h.target(2, 0);
+        h.tick();
+        h.allReady(1000);
+        h.target(0, 0);
+        h.tick();
+        assertThat(h.count(WorkerState.STOPPED)).isEqualTo(2);
+        h.scheduler.advance(java.time.Duration.ofMinutes(9));
+        assertThat(h.provider.count("destroy")).isZero();
+        h.scheduler.advance(java.time.Duration.ofMinutes(2));
+        assertThat(h.provider.count("destroy")).isEqualTo(2);
+        assertThat(h.workers()).isEmpty();
+    }
 }

@@ -47,15 +47,15 @@ class SimulationFiguresTest {
     }
 
     @Test
-    @DisplayName("a cold start: the first request waits 105 s for the worker created at 5 s, the later ones none")
+    @DisplayName("a cold start: the first waiting request wakes the endpoint at once; it waits 100 s for the worker, the later ones none")
     void coldStart() {
         SimulationReport r = run(requests(0, 1000, 200, 1000, 230, 1000), t -> 1, t -> 0);
 
         assertThat(r.requests()).isEqualTo(3);
         assertThat(r.served()).isEqualTo(3);
         assertThat(r.queueTimeP50()).isZero();
-        assertThat(r.queueTimeP95()).isEqualTo(105.0);
-        assertThat(r.queueTimeP99()).isEqualTo(105.0);
+        assertThat(r.queueTimeP95()).isEqualTo(100.0);
+        assertThat(r.queueTimeP99()).isEqualTo(100.0);
         assertThat(r.sloViolations()).isEqualTo(1);
         assertThat(r.sloViolationFraction()).isEqualTo(1 / 3.0);
         assertThat(r.dropped()).isZero();
@@ -65,10 +65,11 @@ class SimulationFiguresTest {
         assertThat(r.flaps()).isZero();
         assertThat(r.peakWorkers()).isEqualTo(1);
         assertThat(r.maxWorkersRespected()).isTrue();
-        // the last request is done at 231 s; the instance billed full price from 5 s on
+        // the router's wake-up tick creates the instance at 0 s, not at the first scheduled tick (5 s);
+        // the last request is done at 231 s, and the instance billed full price all along
         assertThat(r.simulatedSeconds()).isEqualTo(231.0);
-        assertThat(r.gpuHours()).isCloseTo(226 / 3600.0, within(1e-9));
-        assertThat(r.costUsd()).isCloseTo(0.226, within(1e-9));
+        assertThat(r.gpuHours()).isCloseTo(231 / 3600.0, within(1e-9));
+        assertThat(r.costUsd()).isCloseTo(0.231, within(1e-9));
     }
 
     @Test
@@ -110,8 +111,8 @@ class SimulationFiguresTest {
     void jsonKeys() {
         String json = run(requests(0, 1000, 200, 1000, 230, 1000), t -> 1, t -> 0).toJson();
 
-        assertThat(json).startsWith("{\"cost_usd\":0.2260,\"gpu_hours\":0.0628,\"requests\":3,\"served\":3,"
-                + "\"queue_time_p50_s\":0.000,\"queue_time_p95_s\":105.000,\"queue_time_p99_s\":105.000,"
+        assertThat(json).startsWith("{\"cost_usd\":0.2310,\"gpu_hours\":0.0642,\"requests\":3,\"served\":3,"
+                + "\"queue_time_p50_s\":0.000,\"queue_time_p95_s\":100.000,\"queue_time_p99_s\":100.000,"
                 + "\"slo_violations\":1,\"slo_violation_fraction\":0.333333,\"dropped\":0,\"cold_starts\":1,"
                 + "\"resumes\":0,\"decisions\":1,\"flaps\":0,\"peak_workers\":1,\"max_workers_respected\":true,");
         assertThat(json).endsWith("\"workload\":\"hand-made\",\"policy\":\"scripted\",\"seed\":1}");

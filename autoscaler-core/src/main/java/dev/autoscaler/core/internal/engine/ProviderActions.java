@@ -98,6 +98,7 @@ public final class ProviderActions {
                 }
                 boundHere[0] = true;
                 return w.toBuilder().instanceId(created.id()).url(created.url()).gpuName(created.gpuName())
+                        .mtoken(created.hasOwnMtoken() ? created.mtoken() : w.mtoken())
                         .pricePerHour(created.pricePerHour()).reliability(created.reliability())
                         .state(WorkerState.LOADING).stateSinceNanos(clock.nanoTime()).build();
             });

@@ -179,6 +179,9 @@ public final class ProviderSync {
     }
 
     private static WorkerRecord.Builder fromInstance(WorkerRecord.Builder b, Instance instance) {
+        if (instance.hasOwnMtoken()) {
+            b.mtoken(instance.mtoken()); // a static fleet's worker holds a configured token, not our derived one
+        }
         return b.instanceId(instance.id()).url(instance.url()).gpuName(instance.gpuName())
                 .pricePerHour(instance.pricePerHour()).reliability(instance.reliability());
     }

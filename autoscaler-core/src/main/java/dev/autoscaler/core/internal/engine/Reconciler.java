@@ -25,7 +25,8 @@ import java.util.Map;
  *       loading: let it finish, then it joins the pool), then stop ready ones, idle first, worst
  *       price-performance first;</li>
  *   <li>cold pool: stop workers that finished loading for the pool; destroy surplus stopped workers,
- *       worst price-performance first, never below the {@code cold_workers} floor; create new ones
+ *       worst price-performance first, never below the {@code cold_workers} floor and only once they
+ *       have been stopped for {@code cold_destroy_delay}; create new ones
  *       for the pool when it is short.</li>
  * </ol>
  * {@code max_workers} holds at every instant: a create is asked for only while the endpoint's count
@@ -158,9 +159,14 @@ final class Reconciler {
         if (cold > target.cold()) {
             int surplus = cold - target.cold();
             stopped.sort(WORST_PRICE_PERFORMANCE_FIRST);
+            long now = ctx.clock().nanoTime();
+            double graceSeconds = config.coldDestroyDelay().toNanos() / 1e9;
             for (WorkerRecord w : stopped) {
                 if (surplus == 0 || loaded <= floor) {
                     break;
+                }
+                if (w.secondsInState(now) < graceSeconds) {
+                    continue; // recently stopped: keep it a while in case the pool grows again
                 }
                 ctx.actions().destroy(w, provider, "cold pool above target " + target.cold());
                 loaded--;

@@ -18,6 +18,7 @@ public final class ReportProcessor {
     private final Clock clock;
     private final ProviderActions actions;
     private final Function<String, LoadTracker> trackers;
+    private final RequestLedger ledger;
     private final Function<WorkerRecord, String> providerOf;
 
     public ReportProcessor(StateStore store, Clock clock, ProviderActions actions, Function<String, LoadTracker> trackers,
@@ -26,7 +27,31 @@ public final class ReportProcessor {
         this.clock = clock;
         this.actions = actions;
         this.trackers = trackers;
+        this.ledger = new RequestLedger(store);
         this.providerOf = providerOf;
+    }
+
+    /**
+     * The worker with this instance id, if {@code mtoken} is its token.
+     *
+     * @throws AuthenticationException for an unknown id or a wrong mtoken (the same error for both,
+     *                                 so that a caller cannot probe which ids exist)
+     */
+    public WorkerRecord authenticate(long instanceId, String mtoken) {
+        return store.workerByInstanceId(Long.toString(instanceId))
+                .filter(w -> MtokenMinter.matches(w.mtoken(), mtoken))
+                .orElseThrow(() -> new AuthenticationException("unknown worker id or wrong mtoken"));
+    }
+
+    /**
+     * A worker's {@code /delete_requests/}: ends the reservations of the named requests that were
+     * reserved on it.
+     *
+     * @return how many reservations ended
+     */
+    public int deleteRequests(long instanceId, String mtoken, java.util.Collection<Long> requestIdxs) {
+        WorkerRecord worker = authenticate(instanceId, mtoken);
+        return ledger.releaseOwn(worker.workerId(), requestIdxs);
     }
 
     /**
@@ -35,15 +60,17 @@ public final class ReportProcessor {
      *                                 so that a caller cannot probe which ids exist)
      */
     public WorkerRecord apply(LoadReport report) {
-        String instanceId = Long.toString(report.id());
-        WorkerRecord known = store.workerByInstanceId(instanceId)
-                .filter(w -> MtokenMinter.matches(w.mtoken(), report.mtoken()))
-                .orElseThrow(() -> new AuthenticationException("unknown worker id or wrong mtoken"));
+        WorkerRecord known = authenticate(report.id(), report.mtoken());
         long now = clock.nanoTime();
+        // Requests the worker now lists as in flight are in its cur_load: their reservations end in
+        // the same versioned update that records that cur_load, so nothing is counted twice.
+        double nowReported = ledger.takeListed(known.workerId(), report.workingRequestIdxs());
         WorkerState[] before = new WorkerState[1];
         WorkerRecord stored = store.updateWorker(known.workerId(), w -> {
             before[0] = w.state();
-            return applyTo(w, report, now);
+            WorkerRecord applied = applyTo(w, report, now);
+            return nowReported == 0 ? applied
+                    : applied.toBuilder().reservedLoad(RequestLedger.lessReserved(w, nowReported)).build();
         }).orElseThrow(() -> new AuthenticationException("unknown worker id or wrong mtoken"));
         if (stored.state() != before[0]) {
             actions.publishState(stored, before[0], stored.state(), reasonFor(report, stored.state()));

@@ -28,10 +28,14 @@ final class SnapshotBuilder {
     static EndpointSnapshot build(EndpointConfig config, List<WorkerRecord> workers, List<RequestRecord> requests,
                                   Map<String, GroupTarget> targets, Map<String, Double> rememberedPerf,
                                   LoadTracker tracker, Instant now, long nanoTime) {
-        List<GroupSnapshot> groups = new ArrayList<>();
+        List<GroupSnapshot> groups = new ArrayList<>(config.groups().size());
         for (WorkerGroupConfig group : config.groups()) {
-            List<WorkerRecord> members = workers.stream()
-                    .filter(w -> w.group().equals(group.name()) && w.state() != WorkerState.DESTROYED).toList();
+            List<WorkerRecord> members = new ArrayList<>();
+            for (WorkerRecord w : workers) {
+                if (w.group().equals(group.name()) && w.state() != WorkerState.DESTROYED) {
+                    members.add(w);
+                }
+            }
             double perf = medianPerf(members);
             if (perf > 0) {
                 rememberedPerf.put(group.name(), perf);
@@ -58,10 +62,19 @@ final class SnapshotBuilder {
     }
 
     static double medianPerf(List<WorkerRecord> members) {
-        double[] perfs = members.stream().mapToDouble(WorkerRecord::perf).filter(p -> p > 0).sorted().toArray();
-        if (perfs.length == 0) {
+        double[] perfs = new double[members.size()];
+        int n = 0;
+        for (WorkerRecord w : members) {
+            double p = w.perf();
+            if (p > 0) {
+                perfs[n++] = p;
+            }
+        }
+        if (n == 0) {
             return 0;
         }
+        perfs = java.util.Arrays.copyOf(perfs, n);
+        java.util.Arrays.sort(perfs);
         int mid = perfs.length / 2;
         return perfs.length % 2 == 1 ? perfs[mid] : (perfs[mid - 1] + perfs[mid]) / 2;
     }

@@ -1,0 +1,391 @@
+package dev.autoscaler.core.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.autoscaler.AuthenticationException;
+import dev.autoscaler.EndpointConfig;
+import dev.autoscaler.InvalidRequestException;
+import dev.autoscaler.LoadReport;
+import dev.autoscaler.NotFoundException;
+import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.core.Autoscaler;
+import dev.autoscaler.core.http.internal.ApiKeys;
+import dev.autoscaler.core.http.internal.DeleteRequestsParser;
+import dev.autoscaler.core.http.internal.JsonBodies;
+import dev.autoscaler.core.http.internal.JsonFields;
+import dev.autoscaler.core.http.internal.QueryString;
+import dev.autoscaler.core.http.internal.WorkerStatusParser;
+import dev.autoscaler.core.router.RouteAnswer;
+import dev.autoscaler.core.router.Router;
+import dev.autoscaler.core.ticket.TicketFormats;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's HTTP API (PROTOCOL.md), as a plain function from {@link ApiRequest} to
+ * {@link ApiResponse}, with no server library in sight: {@link AutoscalerHttpServer} serves it on the
+ * JDK's server, and a host application can mount it in its own (convert the request, call
+ * {@link #handle}, write the response).
+ *
+ * <table>
+ *   <caption>Routes</caption>
+ *   <tr><td>{@code POST /route/}</td><td>a client asks for a worker (endpoint API key)</td></tr>
+ *   <tr><td>{@code GET /pubkey/}</td><td>the RSA public key PEM that Vast's worker library verifies with</td></tr>
+ *   <tr><td>{@code GET /ed25519-keys/}</td><td>the Ed25519 ticket keys as a JWKS document</td></tr>
+ *   <tr><td>{@code POST /worker_status/}</td><td>a worker's report (id + mtoken)</td></tr>
+ *   <tr><td>{@code POST /delete_requests/}</td><td>a worker's finished requests (id + mtoken)</td></tr>
+ *   <tr><td>{@code POST /get_endpoint_workers/}</td><td>an endpoint's workers (endpoint API key)</td></tr>
+ * </table>
+ * Paths match with or without their trailing slash. Unknown paths are 404, wrong methods 405, every
+ * error has a JSON body {@code {"error": ...}} (with {@code field} and {@code message} naming what was
+ * wrong, for a 400), and no input causes a 5xx: {@link #handle} never throws.
+ */
+public final class AutoscalerApi {
+    private static final Logger log = LoggerFactory.getLogger(AutoscalerApi.class);
+
+    public static final String ROUTE = "/route/";
+    public static final String PUBKEY = "/pubkey/";
+    public static final String DEFAULT_ED25519_KEYS = "/ed25519-keys/";
+    public static final String WORKER_STATUS = "/worker_status/";
+    public static final String DELETE_REQUESTS = "/delete_requests/";
+    public static final String GET_ENDPOINT_WORKERS = "/get_endpoint_workers/";
+    public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+
+    static final String ROUTE_ERROR = "Invalid endpoint or missing required parameters";
+    static final String AUTH_ERROR = "Authentication failed";
+    static final Number DEFAULT_COST = 100L;
+
+    private final Router router;
+    private final Autoscaler engine;
+    private final ApiKeys apiKeys;
+    private final Supplier<String> rsaPublicKeyPem;
+    private final Supplier<String> ed25519Jwks;
+    private final String ed25519KeysPath;
+    private final int maxBodyBytes;
+
+    private AutoscalerApi(Builder b) {
+        this.router = b.router;
+        this.engine = router.engine();
+        this.apiKeys = new ApiKeys(b.apiKeys);
+        this.rsaPublicKeyPem = b.rsaPublicKeyPem;
+        this.ed25519Jwks = b.ed25519Jwks;
+        this.ed25519KeysPath = withSlash(b.ed25519KeysPath);
+        this.maxBodyBytes = b.maxBodyBytes;
+    }
+
+    public static Builder builder(Router router) {
+        return new Builder(router);
+    }
+
+    /** The largest body accepted; larger ones get 413. Hosts should stop reading a little above it. */
+    public int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    /** Answers one request. Never throws. */
+    public ApiResponse handle(ApiRequest request) {
+        try {
+            return dispatch(request);
+        } catch (InvalidRequestException e) {
+            return badRequest(request, e);
+        } catch (AuthenticationException e) {
+            return error(401, AUTH_ERROR);
+        } catch (NotFoundException e) {
+            // an endpoint removed between the lookup and the route
+            return badRequest(request, new InvalidRequestException("endpoint", e.getMessage()));
+        } catch (RuntimeException | StackOverflowError e) {
+            log.error("{} {} failed", request.method(), request.path(), e);
+            return error(500, "Internal error");
+        }
+    }
+
+    private ApiResponse dispatch(ApiRequest request) {
+        String path = withSlash(request.path());
+        String method = request.method();
+        boolean post = method.equals("POST");
+        boolean get = method.equals("GET") || method.equals("HEAD");
+        if (path.equals(ROUTE) || path.equals(WORKER_STATUS) || path.equals(DELETE_REQUESTS)
+                || path.equals(GET_ENDPOINT_WORKERS)) {
+            if (!post) {
+                return methodNotAllowed("POST");
+            }
+            if (request.body().length > maxBodyBytes) {
+                return error(413, "Request body too large (limit " + maxBodyBytes + " bytes)");
+            }
+            return switch (path) {
+                case ROUTE -> route(request);
+                case WORKER_STATUS -> workerStatus(request);
+                case DELETE_REQUESTS -> deleteRequests(request);
+                default -> endpointWorkers(request);
+            };
+        }
+        if (path.equals(PUBKEY) || path.equals(ed25519KeysPath)) {
+            if (!get) {
+                return methodNotAllowed("GET, HEAD");
+            }
+            Supplier<String> source = path.equals(PUBKEY) ? rsaPublicKeyPem : ed25519Jwks;
+            String content = source == null ? null : source.get();
+            if (content == null) {
+                return error(404, path.equals(PUBKEY) ? "No RSA key is configured" : "No Ed25519 keys are configured");
+            }
+            return ApiResponse.text(200, path.equals(PUBKEY) ? "text/plain; charset=utf-8" : ApiResponse.JSON, content);
+        }
+        return error(404, "Not found: " + abbreviate(request.path()));
+    }
+
+    // ---- POST /route/ ----
+
+    private ApiResponse route(ApiRequest request) {
+        JsonFields f = new JsonFields(JsonBodies.object(request.body()));
+        String endpointName = f.requireString("endpoint");
+        Number cost = f.optionalWireNumber("cost");
+        long requestIdx = f.optionalLong("request_idx").orElse(0);
+        f.optionalNumber("replay_timeout");
+        EndpointConfig endpoint = authenticatedEndpoint(request, f, endpointName);
+        RouteAnswer answer = router.route(endpoint.name(), cost == null ? DEFAULT_COST : cost, requestIdx);
+        return ApiResponse.json(200, write(g -> writeAnswer(g, answer)));
+    }
+
+    private EndpointConfig authenticatedEndpoint(ApiRequest request, JsonFields f, String endpointName) {
+        EndpointConfig endpoint;
+        try {
+            endpoint = engine.endpoint(endpointName);
+        } catch (NotFoundException e) {
+            throw new InvalidRequestException("endpoint", "no endpoint named '" + abbreviate(endpointName) + "'");
+        }
+        List<String> presented = new ArrayList<>(3);
+        String authorization = request.header("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            presented.add(authorization.substring(7).trim());
+        }
+        String bodyKey;
+        try {
+            bodyKey = f.optionalString("api_key");
+        } catch (InvalidRequestException wrongType) {
+            bodyKey = null; // another credential may still be good; a bad one is a 401 below
+        }
+        presented.add(bodyKey);
+        presented.addAll(QueryString.values(request.query(), "api_key"));
+        if (!apiKeys.accepts(endpoint, presented)) {
+            throw new AuthenticationException("bad API key for endpoint " + endpointName);
+        }
+        return endpoint;
+    }
+
+    static void writeAnswer(JsonGenerator g, RouteAnswer answer) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("endpoint", answer.endpoint());
+        if (answer instanceof RouteAnswer.Routed r) {
+            g.writeStringField("url", r.url());
+            g.writeFieldName("cost");
+            if (r.cost() instanceof Long l) {
+                g.writeNumber(l);
+            } else {
+                g.writeNumber(r.cost().doubleValue());
+            }
+            g.writeNumberField("reqnum", r.reqnum());
+            g.writeNumberField("request_idx", r.requestIdx());
+            g.writeStringField("signature", r.signature());
+        } else if (answer instanceof RouteAnswer.NotReady n) {
+            g.writeStringField("status", n.status());
+            g.writeNumberField("request_idx", n.requestIdx());
+        }
+        g.writeStringField("__request_id", answer.requestId());
+        g.writeEndObject();
+    }
+
+    // ---- worker side ----
+
+    private ApiResponse workerStatus(ApiRequest request) {
+        LoadReport report = WorkerStatusParser.parse(request.body());
+        WorkerRecord worker = engine.report(report);
+        return ApiResponse.json(200, write(g -> {
+            g.writeStartObject();
+            g.writeBooleanField("success", true);
+            g.writeStringField("state", worker.state().wireName());
+            g.writeEndObject();
+        }));
+    }
+
+    private ApiResponse deleteRequests(ApiRequest request) {
+        DeleteRequestsParser.DeleteRequests parsed = DeleteRequestsParser.parse(request.body());
+        int released = engine.deleteRequests(parsed.workerId(), parsed.mtoken(), parsed.requestIdxs());
+        return ApiResponse.json(200, write(g -> {
+            g.writeStartObject();
+            g.writeBooleanField("success", true);
+            g.writeNumberField("released", released);
+            g.writeEndObject();
+        }));
+    }
+
+    // ---- POST /get_endpoint_workers/ ----
+
+    private ApiResponse endpointWorkers(ApiRequest request) {
+        JsonFields f = new JsonFields(JsonBodies.object(request.body()));
+        String endpointName = f.has("endpoint") || !f.has("id") ? f.requireString("endpoint") : f.requireString("id");
+        EndpointConfig endpoint = authenticatedEndpoint(request, f, endpointName);
+        List<WorkerRecord> workers = engine.workers(endpoint.name());
+        return ApiResponse.json(200, write(g -> {
+            g.writeStartArray();
+            for (WorkerRecord w : workers) {
+                g.writeStartObject();
+                writeId(g, w);
+                g.writeStringField("worker_id", w.workerId());
+                g.writeStringField("group", w.group());
+                g.writeStringField("status", w.state().wireName());
+                g.writeNumberField("cur_load", w.curLoad());
+                g.writeNumberField("reserved_load", w.reservedLoad());
+                g.writeNumberField("perf", w.perf());
+                g.writeNumberField("measured_perf", w.maxPerf());
+                g.writeNumberField("reqs_working", w.numRequestsWorking());
+                g.writeStringField("url", w.url());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }));
+    }
+
+    private static void writeId(JsonGenerator g, WorkerRecord w) throws IOException {
+        String id = w.instanceId();
+        try {
+            g.writeNumberField("id", Long.parseLong(id));
+        } catch (NumberFormatException notNumeric) {
+            g.writeStringField("id", id.isEmpty() ? w.workerId() : id);
+        }
+    }
+
+    // ---- responses ----
+
+    private static ApiResponse badRequest(ApiRequest request, InvalidRequestException e) {
+        String path = withSlash(request.path());
+        String error = path.equals(ROUTE) || path.equals(GET_ENDPOINT_WORKERS) ? ROUTE_ERROR : "Invalid request";
+        return ApiResponse.json(400, write(g -> {
+            g.writeStartObject();
+            g.writeStringField("error", error);
+            if (e.field() != null) {
+                g.writeStringField("field", e.field());
+            }
+            g.writeStringField("message", e.getMessage());
+            g.writeEndObject();
+        }));
+    }
+
+    static ApiResponse error(int status, String message) {
+        return ApiResponse.json(status, errorBody(message));
+    }
+
+    /** {@code {"error": message}}. */
+    public static byte[] errorBody(String message) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("error", message);
+            g.writeEndObject();
+        });
+    }
+
+    private static ApiResponse methodNotAllowed(String allow) {
+        return new ApiResponse(405, ApiResponse.JSON, Map.of("Allow", allow), errorBody("Method not allowed"));
+    }
+
+    private interface JsonWriter {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] write(JsonWriter writer) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JsonBodies.FACTORY.createGenerator(out)) {
+            writer.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static String withSlash(String path) {
+        return path.endsWith("/") ? path : path + "/";
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+    }
+
+    /** Configures an {@link AutoscalerApi}. */
+    public static final class Builder {
+        private final Router router;
+        private final List<String> apiKeys = new ArrayList<>();
+        private Supplier<String> rsaPublicKeyPem;
+        private Supplier<String> ed25519Jwks;
+        private String ed25519KeysPath = DEFAULT_ED25519_KEYS;
+        private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+
+        private Builder(Router router) {
+            this.router = Objects.requireNonNull(router, "router");
+        }
+
+        /** Keys accepted for endpoints that have no {@code api_key} of their own. */
+        public Builder apiKeys(Collection<String> keys) {
+            apiKeys.addAll(keys);
+            return this;
+        }
+
+        public Builder apiKey(String key) {
+            apiKeys.add(Objects.requireNonNull(key, "key"));
+            return this;
+        }
+
+        /**
+         * Serves the keys of the engine's ticket formats: the {@code vast-rsa} public key PEM at
+         * {@code /pubkey/} and the {@code ed25519} key ring's JWKS (read per request, so a rotation
+         * shows at once) at the Ed25519 key path.
+         */
+        public Builder tickets(TicketFormats tickets) {
+            Objects.requireNonNull(tickets, "tickets");
+            String pem = tickets.rsaPublicKeyPem();
+            this.rsaPublicKeyPem = () -> pem;
+            this.ed25519Jwks = tickets::jwksJson;
+            return this;
+        }
+
+        /** What {@code GET /pubkey/} serves: the RSA public key PEM (SubjectPublicKeyInfo). */
+        public Builder rsaPublicKeyPem(Supplier<String> pem) {
+            this.rsaPublicKeyPem = pem;
+            return this;
+        }
+
+        /** What the Ed25519 key path serves: the JWKS document of the ticket keys (read on each request, so rotation shows at once). */
+        public Builder ed25519Jwks(Supplier<String> jwks) {
+            this.ed25519Jwks = jwks;
+            return this;
+        }
+
+        /** Where the Ed25519 keys are served (default {@code /ed25519-keys/}). */
+        public Builder ed25519KeysPath(String path) {
+            if (path == null || !path.startsWith("/")) {
+                throw new IllegalArgumentException("ed25519KeysPath must start with '/', got " + path);
+            }
+            this.ed25519KeysPath = path;
+            return this;
+        }
+
+        /** Bodies above this many bytes get 413 (default 256 KiB). */
+        public Builder maxBodyBytes(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxBodyBytes must be at least 1024, got " + bytes);
+            }
+            this.maxBodyBytes = bytes;
+            return this;
+        }
+
+        public AutoscalerApi build() {
+            return new AutoscalerApi(this);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.autoscaler.core.http;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves an {@link AutoscalerApi} on the JDK's built-in {@code com.sun.net.httpserver.HttpServer}.
+ *
+ * <p><b>JDK server settings, for embedders.</b> The JDK server reads its tuning from system
+ * properties once, when its first instance is made. Loading this class sets, unless already set:
+ * <ul>
+ *   <li>{@code sun.net.httpserver.nodelay=true}: on JDK 17 the server otherwise answers only after the
+ *       client's delayed ACK, about 1,500 requests/s with 40 ms latency instead of about 40,000/s;</li>
+ *   <li>{@code sun.net.httpserver.maxReqTime=30} and {@code maxRspTime=30} (seconds): a client that
+ *       sends or reads too slowly is cut off instead of holding a thread;</li>
+ *   <li>{@code sun.net.httpserver.maxIdleConnections=1000}: the default, 200, closes idle keep-alive
+ *       connections that clients then see as read errors under load.</li>
+ * </ul>
+ * If your application creates a JDK {@code HttpServer} of its own before this class loads, call
+ * {@link #configureJdkServer()} first (or set the properties on the command line), or these settings
+ * will not apply.
+ *
+ * <p>Handlers run on a pool of about one thread per core (signing is CPU-bound: more threads do not
+ * help); when its queue is full, the accepting thread runs the request itself, which slows intake
+ * rather than dropping connections. Bodies above the API's limit get 413 without being read whole.
+ */
+public final class AutoscalerHttpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AutoscalerHttpServer.class);
+
+    static {
+        configureJdkServer();
+    }
+
+    private final HttpServer server;
+    private final ThreadPoolExecutor executor;
+    private final AutoscalerApi api;
+
+    private AutoscalerHttpServer(HttpServer server, ThreadPoolExecutor executor, AutoscalerApi api) {
+        this.server = server;
+        this.executor = executor;
+        this.api = api;
+    }
+
+    /**
+     * Sets the JDK server's system properties described above, each unless already set. Idempotent;
+     * effective only before the first JDK {@code HttpServer} of the process is created.
+     */
+    public static void configureJdkServer() {
+        setIfAbsent("sun.net.httpserver.nodelay", "true");
+        setIfAbsent("sun.net.httpserver.maxReqTime", "30");
+        setIfAbsent("sun.net.httpserver.maxRspTime", "30");
+        setIfAbsent("sun.net.httpserver.maxIdleConnections", "1000");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    /** Starts serving on {@code address} (port 0 for an ephemeral port) with one thread per core. */
+    public static AutoscalerHttpServer start(AutoscalerApi api, InetSocketAddress address) {
+        return start(api, address, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Starts serving on {@code address} with {@code threads} handler threads. */
+    public static AutoscalerHttpServer start(AutoscalerApi api, InetSocketAddress address, int threads) {
+        Objects.requireNonNull(api, "api");
+        Objects.requireNonNull(address, "address");
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(4096), r -> {
+                    Thread t = new Thread(r, "autoscaler-http-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
+        HttpServer server;
+        try {
+            server = HttpServer.create(address, 1024);
+        } catch (IOException e) {
+            executor.shutdownNow();
+            throw new java.io.UncheckedIOException("cannot listen on " + address, e);
+        }
+        server.setExecutor(executor);
+        AutoscalerHttpServer wrapper = new AutoscalerHttpServer(server, executor, api);
+        server.createContext("/", wrapper::exchange);
+        server.start();
+        log.info("autoscaler API listening on {}", wrapper.address());
+        return wrapper;
+    }
+
+    /** The bound address (with the actual port when 0 was asked for). */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** {@code http://host:port}, for clients and tests. */
+    public String baseUrl() {
+        InetSocketAddress a = address();
+        String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + a.getPort();
+    }
+
+    /**
+     * Stops at once: closes the listener and the connections, and stops the threads. (On JDK 17,
+     * {@code HttpServer.stop(delay)} waits the whole delay even when nothing is in flight; use
+     * {@link #close(int)} for a grace period.)
+     */
+    @Override
+    public void close() {
+        close(0);
+    }
+
+    /** Stops accepting, gives in-flight requests up to {@code graceSeconds}, and stops the threads. */
+    public void close(int graceSeconds) {
+        server.stop(Math.max(0, graceSeconds));
+        executor.shutdownNow();
+    }
+
+    private void exchange(HttpExchange exchange) {
+        try (exchange) {
+            ApiResponse response;
+            byte[] body = readBody(exchange);
+            if (body == null) {
+                response = AutoscalerApi.error(413, "Request body too large (limit " + api.maxBodyBytes() + " bytes)");
+            } else {
+                response = api.handle(new ApiRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                        exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body));
+            }
+            send(exchange, response);
+        } catch (IOException | RuntimeException e) {
+            // the client went away, or wrote something the JDK server could not take: nothing to answer
+            log.debug("exchange failed", e);
+        }
+    }
+
+    /** The body, or null when it is larger than the API accepts. */
+    private byte[] readBody(HttpExchange exchange) throws IOException {
+        int limit = api.maxBodyBytes();
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null) {
+            try {
+                if (Long.parseLong(declared.trim()) > limit) {
+                    return null;
+                }
+            } catch (NumberFormatException ignored) {
+                // the JDK server rejects a malformed length itself
+            }
+        }
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(limit + 1);
+            return body.length > limit ? null : body;
+        }
+    }
+
+    private static void send(HttpExchange exchange, ApiResponse response) throws IOException {
+        Headers headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", response.contentType());
+        for (Map.Entry<String, String> h : response.headers().entrySet()) {
+            headers.set(h.getKey(), h.getValue());
+        }
+        boolean head = "HEAD".equalsIgnoreCase(exchange.getRequestMethod());
+        byte[] body = response.body();
+        if (head) {
+            exchange.sendResponseHeaders(response.status(), -1);
+            return;
+        }
+        exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+}

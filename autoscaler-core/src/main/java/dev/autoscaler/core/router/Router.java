@@ -1,0 +1,523 @@
+package dev.autoscaler.core.router;
+
+import dev.autoscaler.AutoscalerException;
+import dev.autoscaler.Clock;
+import dev.autoscaler.EndpointConfig;
+import dev.autoscaler.EndpointState;
+import dev.autoscaler.InvalidRequestException;
+import dev.autoscaler.TaskScheduler;
+import dev.autoscaler.WorkerIntent;
+import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.WorkerState;
+import dev.autoscaler.core.Autoscaler;
+import dev.autoscaler.core.router.internal.GroupPicker;
+import dev.autoscaler.core.router.internal.RequestTimes;
+import dev.autoscaler.core.router.internal.WorkerBreakdown;
+import dev.autoscaler.core.ticket.TicketFormats;
+import dev.autoscaler.spi.RequestRecord;
+import dev.autoscaler.spi.RoutingStrategy;
+import dev.autoscaler.spi.StateStore;
+import dev.autoscaler.spi.TicketClaims;
+import dev.autoscaler.spi.TicketSigner;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The signing router (DESIGN.md flow 2), independent of HTTP: the HTTP surface and the simulator
+ * both call {@link #route(String, Number, long)}.
+ *
+ * <p>A request is eligible for a READY worker whose expected queue time, with this request's cost
+ * added, stays within {@code max_queue_time} ({@code (cur_load + reserved + cost) / perf}); an idle
+ * worker always is, so that a request bigger than {@code max_queue_time x perf} is not starved. The
+ * groups' {@code overflow} and {@code weight} narrow the choice to one group, then the
+ * {@link RoutingStrategy} picks the worker (least expected wait by default).
+ *
+ * <p>Accounting, so that a request is counted once as demand and its work never twice as load:
+ * <ul>
+ *   <li>the first call (request_idx absent or 0, or one this engine does not know) gets a new
+ *       {@code request_idx}, is counted with {@link Autoscaler#recordRoutedRequest} and recorded in
+ *       the state store as a {@link RequestRecord}; a re-poll with a known index is not counted again;</li>
+ *   <li>while it waits, the record is the waiting demand the engine's snapshot sees; it expires after
+ *       {@link Builder#waitingTimeout} without a re-poll;</li>
+ *   <li>routing reserves the cost on the worker ({@code reservedLoad}) in a versioned update that
+ *       re-checks the queue bound, so concurrent routes cannot overfill a worker, and then marks the
+ *       record routed; the reservation ends when the worker's report lists the request in
+ *       {@code working_request_idxs} (its {@code cur_load} now holds it), when its
+ *       {@code /delete_requests/} names it, or after {@link Builder#reservationTimeout}. Whoever
+ *       removes the record gives the reservation back, so it ends exactly once.</li>
+ * </ul>
+ * The first request to wait at an endpoint with no worker ready or on its way (scaled to zero)
+ * triggers a control tick for it at once.
+ *
+ * <p>Endpoint state {@code stopped}: nothing is routed and no demand is recorded; {@code suspended}:
+ * routing goes on. Thread safe.
+ */
+public final class Router {
+    private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+    private final Autoscaler engine;
+    private final StateStore store;
+    private final Clock clock;
+    private final Function<String, TicketSigner> signers;
+    private final RoutingStrategy strategy;
+    private final RandomGenerator random;
+    private final long waitingTimeoutNanos;
+    private final long reservationTimeoutNanos;
+    private final long sweepIntervalNanos;
+    private final long wakeIntervalNanos;
+    private final Executor wakeExecutor;
+    private final RequestTimes times = new RequestTimes();
+    private final ConcurrentHashMap<String, Long> lastWake = new ConcurrentHashMap<>();
+    private final AtomicLong lastSweep;
+
+    private Router(Builder b) {
+        this.engine = b.engine;
+        this.store = engine.stateStore();
+        this.clock = engine.clock();
+        this.signers = Objects.requireNonNull(b.signers, "signers");
+        this.strategy = Objects.requireNonNullElseGet(b.strategy, LeastExpectedWaitStrategy::new);
+        this.random = Objects.requireNonNullElseGet(b.random, SecureRandom::new);
+        this.waitingTimeoutNanos = b.waitingTimeout.toNanos();
+        this.reservationTimeoutNanos = b.reservationTimeout.toNanos();
+        this.sweepIntervalNanos = b.sweepInterval.toNanos();
+        this.wakeIntervalNanos = b.wakeInterval.toNanos();
+        this.wakeExecutor = Objects.requireNonNullElse(b.wakeExecutor, Runnable::run);
+        this.lastSweep = new AtomicLong(clock.nanoTime());
+    }
+
+    /**
+     * @param engine the engine whose endpoints, workers and state store the router uses
+     */
+    public static Builder builder(Autoscaler engine) {
+        return new Builder(engine);
+    }
+
+    /**
+     * Routes one request.
+     *
+     * @param endpoint   the endpoint's name
+     * @param cost       the request's estimated work, perf units, as given on the wire (an integer or a
+     *                   float: the answer and the legacy signature keep its form); finite, not negative
+     * @param requestIdx 0 on a first call, else the {@code request_idx} of an earlier "not ready" answer
+     * @throws dev.autoscaler.NotFoundException for an unknown endpoint
+     * @throws InvalidRequestException          naming {@code cost} or {@code request_idx} when malformed
+     */
+    public RouteAnswer route(String endpoint, Number cost, long requestIdx) {
+        EndpointConfig config = engine.endpoint(endpoint);
+        Number wireCost = normalizeCost(cost);
+        double costValue = wireCost.doubleValue();
+        if (requestIdx < 0) {
+            throw new InvalidRequestException("request_idx", "must be >= 0, got " + requestIdx);
+        }
+        long now = clock.nanoTime();
+        maybeSweep(now);
+        String requestId = newRequestId();
+        if (config.state() == EndpointState.STOPPED) {
+            long idx = requestIdx > 0 ? requestIdx : store.nextRequestIdx();
+            return new RouteAnswer.NotReady(endpoint, "endpoint is stopped: nothing is routed", idx, requestId);
+        }
+
+        RequestRecord record = requestIdx > 0
+                ? store.request(requestIdx).filter(r -> r.endpoint().equals(endpoint)).orElse(null)
+                : null;
+        boolean firstCall = record == null;
+        if (firstCall) {
+            record = newRequest(endpoint, costValue, now);
+            engine.recordRoutedRequest(endpoint, costValue);
+        } else if (!record.isWaiting()) {
+            Optional<RouteAnswer> again = answerAgain(config, record, wireCost, requestId, now);
+            if (again.isPresent()) {
+                return again.get();
+            }
+            record = waitAgain(record, now);
+        }
+        times.touch(record.requestIdx(), now);
+
+        List<WorkerRecord> workers = store.workers(endpoint);
+        List<WorkerRecord> eligible = new ArrayList<>(workers.size());
+        int full = 0;
+        for (WorkerRecord w : workers) {
+            if (isRoutable(config, w)) {
+                if (hasRoom(w, record.cost(), config.maxQueueTime())) {
+                    eligible.add(w);
+                } else {
+                    full++;
+                }
+            }
+        }
+        while (!eligible.isEmpty()) {
+            List<WorkerRecord> candidates = GroupPicker.narrow(config, eligible, random);
+            if (candidates.isEmpty()) {
+                break;
+            }
+            WorkerRecord chosen = strategy.choose(candidates, record.cost(), random);
+            eligible.remove(chosen);
+            Optional<RouteAnswer> routed = tryRoute(config, record, chosen, wireCost, requestId, now);
+            if (routed.isPresent()) {
+                return routed.get();
+            }
+            Optional<RequestRecord> current = store.request(record.requestIdx());
+            if (current.isEmpty()) {
+                record = newRequestWithIdx(record, now); // expired under our feet: it is still wanted
+            } else if (!current.get().isWaiting()) {
+                // a concurrent re-poll with the same index routed it first: give the same answer
+                Optional<RouteAnswer> again = answerAgain(config, current.get(), wireCost, requestId, now);
+                if (again.isPresent()) {
+                    return again.get();
+                }
+                record = waitAgain(current.get(), now);
+            } else {
+                record = current.get();
+            }
+        }
+        if (firstCall) {
+            maybeWake(endpoint, workers, now);
+        }
+        return new RouteAnswer.NotReady(endpoint, WorkerBreakdown.describe(workers, full, config.maxQueueTime()),
+                record.requestIdx(), requestId);
+    }
+
+    /**
+     * Ends waits that saw no re-poll within the waiting timeout, and reservations that no report
+     * accounted for within the reservation timeout. Runs by itself at most every sweep interval from
+     * {@link #route}; schedule it with {@link #scheduleSweeps} so that it also runs when no request comes.
+     *
+     * @return how many requests it ended
+     */
+    public int sweep() {
+        long now = clock.nanoTime();
+        lastSweep.set(now);
+        int ended = 0;
+        for (String endpoint : engine.endpointNames()) {
+            for (RequestRecord r : store.requests(endpoint)) {
+                long idle = now - times.lastTouched(r.requestIdx(), r.firstSeenNanos());
+                long limit = r.isWaiting() ? waitingTimeoutNanos : reservationTimeoutNanos;
+                if (idle > limit && engine.releaseRequest(r.requestIdx())) {
+                    times.forget(r.requestIdx());
+                    ended++;
+                    log.debug("request {} of endpoint {} {} after {} s", r.requestIdx(), endpoint,
+                            r.isWaiting() ? "stopped waiting" : "lost its reservation", idle / 1e9);
+                }
+            }
+        }
+        times.retainIf(idx -> store.request(idx).isPresent());
+        return ended;
+    }
+
+    /** Runs {@link #sweep()} every {@code period} on {@code scheduler}. */
+    public TaskScheduler.Cancellable scheduleSweeps(TaskScheduler scheduler, Duration period) {
+        return scheduler.scheduleAtFixedRate(() -> {
+            try {
+                sweep();
+            } catch (RuntimeException e) {
+                log.warn("sweeping stale requests failed; the next sweep retries", e);
+            }
+        }, period, period);
+    }
+
+    /** The engine this router routes for. */
+    public Autoscaler engine() {
+        return engine;
+    }
+
+    // ---- routing ----
+
+    private static boolean isRoutable(EndpointConfig config, WorkerRecord w) {
+        return w.state() == WorkerState.READY && w.intent() == WorkerIntent.ACTIVE && w.perf() > 0
+                && !w.url().isEmpty() && config.group(w.group()).isPresent();
+    }
+
+    private static boolean hasRoom(WorkerRecord w, double cost, double maxQueueTime) {
+        double queued = w.curLoad() + w.reservedLoad();
+        return queued <= 0 || (queued + cost) / w.perf() <= maxQueueTime;
+    }
+
+    /** Reserves on the worker, signs, then marks the record routed; undoes the reservation when the record moved. */
+    private Optional<RouteAnswer> tryRoute(EndpointConfig config, RequestRecord record, WorkerRecord chosen,
+                                           Number wireCost, String requestId, long now) {
+        double cost = record.cost();
+        boolean[] reserved = new boolean[1];
+        Optional<WorkerRecord> after = store.updateWorker(chosen.workerId(), w -> {
+            reserved[0] = false;
+            if (!isRoutable(config, w) || !hasRoom(w, cost, config.maxQueueTime())) {
+                return w; // it changed since we looked: a report, a stop, another route
+            }
+            reserved[0] = true;
+            return w.toBuilder().reservedLoad(w.reservedLoad() + cost).build();
+        });
+        if (after.isEmpty() || !reserved[0]) {
+            return Optional.empty();
+        }
+        WorkerRecord worker = after.get();
+        long reqnum = store.nextReqnum(config.name());
+        String signature;
+        try {
+            signature = sign(config, worker, wireCost, reqnum, record.requestIdx());
+        } catch (RuntimeException e) {
+            unreserve(worker.workerId(), cost);
+            throw e;
+        }
+        if (!store.replaceRequest(record, record.routedTo(worker.workerId(), reqnum))) {
+            unreserve(worker.workerId(), cost);
+            return Optional.empty();
+        }
+        times.touch(record.requestIdx(), now);
+        return Optional.of(new RouteAnswer.Routed(config.name(), worker.url(), wireCost, reqnum, record.requestIdx(),
+                signature, requestId, worker.workerId()));
+    }
+
+    /**
+     * A request already routed is polled again (the client lost the answer, or raced itself): the
+     * same worker and reqnum again, freshly signed, nothing counted or reserved again. Empty when
+     * that worker can no longer take it.
+     */
+    private Optional<RouteAnswer> answerAgain(EndpointConfig config, RequestRecord record, Number wireCost,
+                                              String requestId, long now) {
+        Optional<WorkerRecord> worker = store.worker(record.workerId()).filter(w -> isRoutable(config, w));
+        if (worker.isEmpty()) {
+            return Optional.empty();
+        }
+        times.touch(record.requestIdx(), now);
+        String signature = sign(config, worker.get(), wireCost, record.reqnum(), record.requestIdx());
+        return Optional.of(new RouteAnswer.Routed(config.name(), worker.get().url(), wireCost, record.reqnum(),
+                record.requestIdx(), signature, requestId, worker.get().workerId()));
+    }
+
+    /** Its worker went away before taking it: end the reservation, and let the request wait again under its index. */
+    private RequestRecord waitAgain(RequestRecord routed, long now) {
+        engine.releaseRequest(routed.requestIdx());
+        return newRequestWithIdx(routed, now);
+    }
+
+    private String sign(EndpointConfig config, WorkerRecord worker, Number wireCost, long reqnum, long requestIdx) {
+        TicketSigner signer = signers.apply(config.ticketFormat());
+        if (signer == null) {
+            throw new AutoscalerException("no ticket signer for format '" + config.ticketFormat() + "'");
+        }
+        return signer.sign(new TicketClaims(config.name(), worker.url(), wireCost, reqnum, requestIdx,
+                worker.instanceId(), clock.now()));
+    }
+
+    private void unreserve(String workerId, double cost) {
+        store.updateWorker(workerId, w -> {
+            double left = w.reservedLoad() - cost;
+            return w.toBuilder().reservedLoad(left < 1e-9 ? 0 : left).build();
+        });
+    }
+
+    // ---- request bookkeeping ----
+
+    private RequestRecord newRequest(String endpoint, double cost, long now) {
+        while (true) {
+            RequestRecord fresh = new RequestRecord(store.nextRequestIdx(), endpoint, cost, now, "", 0, 1);
+            if (store.putRequestIfAbsent(fresh).isEmpty()) {
+                return fresh;
+            }
+            // an index handed out before a restart of a shared store's counter: take the next one
+        }
+    }
+
+    private RequestRecord newRequestWithIdx(RequestRecord old, long now) {
+        RequestRecord fresh = new RequestRecord(old.requestIdx(), old.endpoint(), old.cost(), old.firstSeenNanos(), "",
+                0, 1);
+        Optional<RequestRecord> existing = store.putRequestIfAbsent(fresh);
+        times.touch(old.requestIdx(), now);
+        return existing.orElse(fresh);
+    }
+
+    private void maybeSweep(long now) {
+        long last = lastSweep.get();
+        if (now - last >= sweepIntervalNanos && lastSweep.compareAndSet(last, now)) {
+            try {
+                sweep();
+            } catch (RuntimeException e) {
+                log.warn("sweeping stale requests failed; the next sweep retries", e);
+            }
+        }
+    }
+
+    /** An endpoint with no worker ready or on its way gets a control tick now, at most once per wake interval. */
+    private void maybeWake(String endpoint, List<WorkerRecord> workers, long now) {
+        for (WorkerRecord w : workers) {
+            if (w.state() == WorkerState.READY || w.state().isProvisioning()) {
+                return;
+            }
+        }
+        Long previous = lastWake.get(endpoint);
+        if (previous != null && now - previous < wakeIntervalNanos) {
+            return;
+        }
+        boolean claimed = previous == null ? lastWake.putIfAbsent(endpoint, now) == null
+                : lastWake.replace(endpoint, previous, now);
+        if (!claimed) {
+            return;
+        }
+        log.info("endpoint {}: a request waits and no worker is on its way; ticking now", endpoint);
+        try {
+            wakeExecutor.execute(() -> {
+                try {
+                    engine.tick(endpoint);
+                } catch (RuntimeException e) {
+                    log.warn("waking endpoint {} failed", endpoint, e);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            log.warn("could not schedule a wake of endpoint {}", endpoint, rejected);
+        }
+    }
+
+    private String newRequestId() {
+        // a version 4 uuid from the router's random source, so that seeded simulations are reproducible
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb).toString();
+    }
+
+    /**
+     * The cost in the form the legacy signature needs: integral types as a Long, everything else as a
+     * Double.
+     */
+    static Number normalizeCost(Number cost) {
+        if (cost == null) {
+            throw new InvalidRequestException("cost", "is required");
+        }
+        Number n;
+        if (cost instanceof Long || cost instanceof Integer || cost instanceof Short || cost instanceof Byte) {
+            n = cost.longValue();
+        } else if (cost instanceof BigInteger big) {
+            if (big.bitLength() > 63) {
+                throw new InvalidRequestException("cost", "is out of range: " + big);
+            }
+            n = big.longValue();
+        } else if (cost instanceof BigDecimal dec) {
+            n = dec.doubleValue();
+        } else {
+            n = cost.doubleValue();
+        }
+        double value = n.doubleValue();
+        if (!Double.isFinite(value)) {
+            throw new InvalidRequestException("cost", "must be a finite number, got " + value);
+        }
+        if (value < 0) {
+            throw new InvalidRequestException("cost", "must be >= 0, got " + n);
+        }
+        return n;
+    }
+
+    /** Configures a {@link Router}. */
+    public static final class Builder {
+        private final Autoscaler engine;
+        private Function<String, TicketSigner> signers;
+        private RoutingStrategy strategy;
+        private RandomGenerator random;
+        private Duration waitingTimeout = Duration.ofSeconds(120);
+        private Duration reservationTimeout = Duration.ofSeconds(30);
+        private Duration sweepInterval = Duration.ofSeconds(1);
+        private Duration wakeInterval = Duration.ofSeconds(1);
+        private Executor wakeExecutor;
+
+        private Builder(Autoscaler engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+        }
+
+        /** The ticket signer of each format name ({@code vast-rsa}, {@code ed25519}); required. */
+        public Builder signers(Function<String, TicketSigner> signers) {
+            this.signers = signers;
+            return this;
+        }
+
+        /** The engine's ticket formats: each endpoint is signed in its {@code ticket_format}. */
+        public Builder tickets(TicketFormats tickets) {
+            Objects.requireNonNull(tickets, "tickets");
+            this.signers = tickets::signer;
+            return this;
+        }
+
+        /** One signer for every endpoint, whatever its ticket format (tests, simple setups). */
+        public Builder signer(TicketSigner signer) {
+            Objects.requireNonNull(signer, "signer");
+            this.signers = format -> signer;
+            return this;
+        }
+
+        /** How a worker is picked among the eligible ones (default: least expected wait). */
+        public Builder strategy(RoutingStrategy strategy) {
+            this.strategy = strategy;
+            return this;
+        }
+
+        /** A strategy by name, from the {@link dev.autoscaler.spi.RoutingStrategyProvider}s on the class path. */
+        public Builder strategy(String name) {
+            this.strategy = RoutingStrategies.create(name, null);
+            return this;
+        }
+
+        /** The random source of strategies, group weights and request ids (seed it in simulations). */
+        public Builder random(RandomGenerator random) {
+            this.random = random;
+            return this;
+        }
+
+        /** A waiting request that is not polled again for this long is forgotten (default 120 s). */
+        public Builder waitingTimeout(Duration timeout) {
+            this.waitingTimeout = positive("waitingTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * A reservation that no report or {@code /delete_requests/} accounted for ends after this long
+         * (default 30 s): the client never called the worker, or the worker does not list
+         * {@code working_request_idxs}.
+         */
+        public Builder reservationTimeout(Duration timeout) {
+            this.reservationTimeout = positive("reservationTimeout", timeout);
+            return this;
+        }
+
+        /** How often {@link #route} sweeps stale requests by itself (default 1 s). */
+        public Builder sweepInterval(Duration interval) {
+            this.sweepInterval = positive("sweepInterval", interval);
+            return this;
+        }
+
+        /** The least time between two wake-up ticks of one endpoint (default 1 s). */
+        public Builder wakeInterval(Duration interval) {
+            this.wakeInterval = positive("wakeInterval", interval);
+            return this;
+        }
+
+        /**
+         * Where wake-up ticks run (default: on the routing thread, which suits tests and the
+         * simulator; a server should pass an executor so that a slow provider does not hold a request).
+         */
+        public Builder wakeExecutor(Executor executor) {
+            this.wakeExecutor = executor;
+            return this;
+        }
+
+        public Router build() {
+            return new Router(this);
+        }
+
+        private static Duration positive(String name, Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + d);
+            }
+            return d;
+        }
+    }
+}

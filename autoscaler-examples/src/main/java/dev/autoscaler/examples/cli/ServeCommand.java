@@ -1,0 +1,66 @@
+package dev.autoscaler.examples.cli;
+
+import dev.autoscaler.InvalidConfigException;
+import dev.autoscaler.core.config.ConfiguredServer;
+import dev.autoscaler.core.config.ServerConfig;
+import dev.autoscaler.core.config.ServerConfigLoader;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code autoscaler serve --config FILE}: the engine and its HTTP surface, with the provider the
+ * config names (e.g. {@code vast} with {@code VAST_API_KEY}), until the process is stopped (SIGINT or
+ * SIGTERM close it cleanly; instances are left for the next start to adopt).
+ */
+final class ServeCommand implements Main.Command {
+
+    /** Runs until the process is stopped; returns 0 then. */
+    @Override
+    public int run(String[] args, PrintStream out, PrintStream err) {
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                file = Path.of(args[++i]);
+            } else if (args[i].startsWith("--config=")) {
+                file = Path.of(args[i].substring("--config=".length()));
+            } else {
+                throw new UsageException("unknown option '" + args[i] + "'");
+            }
+        }
+        if (file == null) {
+            throw new UsageException("--config FILE is required");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("--config: no such file " + file);
+        }
+        ServerConfig config;
+        try {
+            config = new ServerConfigLoader().load(file);
+        } catch (InvalidConfigException e) {
+            err.println("autoscaler serve: " + file + ": " + e.getMessage());
+            return 2;
+        }
+        ConfiguredServer server = ConfiguredServer.start(config);
+        out.println("autoscaler: serving " + config.endpoints().size() + " endpoint(s) on " + server.baseUrl()
+                + " (public " + config.publicUrl() + ", provider " + config.providerName() + ")");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "autoscaler-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.close();
+        }
+        return 0;
+    }
+
+    @Override
+    public String usage() {
+        return "  serve --config FILE\n      run the engine and its HTTP API from a JSON or YAML config (see ServerConfigLoader)\n";
+    }
+}
