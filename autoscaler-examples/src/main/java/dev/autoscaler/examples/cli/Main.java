@@ -22,6 +22,7 @@ public final class Main {
         commands.put("simulate", new SimulateCommand());
         commands.put("policies", new PoliciesCommand());
         commands.put("serve", new ServeCommand());
+        commands.put("demo", new DemoCliCommand());
     }
 
     /** One subcommand. */
