@@ -252,6 +252,13 @@ public final class ServerConfigLoader {
             if (e.has("resume_timeout")) {
                 b.resumeTimeout(seconds(e, "resume_timeout", 1));
             }
+            if (e.has("cold_destroy_delay")) {
+                double delay = e.number("cold_destroy_delay").orElse(0.0);
+                if (delay < 0) {
+                    throw new InvalidConfigException(e.path("cold_destroy_delay"), "must be >= 0 seconds, got " + delay);
+                }
+                b.coldDestroyDelay(Duration.ofNanos((long) (delay * 1e9)));
+            }
             List<ConfigNode> groups = e.objects("groups");
             if (groups.isEmpty()) {
                 throw new InvalidConfigException("groups", "at least one worker group is required");
