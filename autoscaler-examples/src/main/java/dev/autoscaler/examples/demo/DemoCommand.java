@@ -181,6 +181,7 @@ public final class DemoCommand {
                     total, workerPerf, stack.stateDir());
             TerminalView view = new TerminalView(out, System.console() != null);
             warmUp(stack.engine(), out);
+            double replayStart = recorder.elapsedSeconds();
             CompletableFuture<Void> done = replayer.start();
             long deadline = System.nanoTime() + replayer.replayDuration().plus(DRAIN).toNanos();
             while (System.nanoTime() < deadline && !done.isDone()) {
@@ -192,7 +193,7 @@ public final class DemoCommand {
                     break;
                 }
                 view.show(recorder.sample(stack.engine().workers(ENDPOINT)), recorder.lastDecision(), sent.get(),
-                        total);
+                        replayStart, total);
             }
             replayer.stop();
             recorder.sample(stack.engine().workers(ENDPOINT));
