@@ -27,7 +27,8 @@ final class TerminalView {
      * @param replayStart when the replay started, on the recorder's time line (the warm-up before it
      *                    is not counted against the replay's length)
      */
-    void show(DemoRecorder.Sample s, DemoRecorder.Decision last, int sent, double replayStart, double totalSeconds) {
+    void show(DemoRecorder.Sample s, DemoRecorder.Decision last, int sent, double replayStart,
+              double totalSeconds) {
         Map<WorkerState, Integer> w = s.workers();
         String workers = String.format(Locale.ROOT, "ready %d  loading %d  starting %d  stopped %d  error %d  other %d",
                 n(w, WorkerState.READY), n(w, WorkerState.CREATING) + n(w, WorkerState.LOADING),
@@ -35,9 +36,10 @@ final class TerminalView {
                         + n(w, WorkerState.STOPPING), n(w, WorkerState.ERROR),
                 n(w, WorkerState.DESTROYING));
         String head = String.format(Locale.ROOT, "t %5.0f/%.0f s  requests %d  load %8.0f tok/s  capacity %8.0f tok/s"
-                + "  queue p95 %.2f s", s.atSeconds() - replayStart, totalSeconds, sent, s.offeredLoad(), s.capacity(), s.queueP95());
-        String decision = last == null ? "no decision yet" : String.format(Locale.ROOT, "t %.0f s: %s", last.atSeconds() - replayStart,
-                last.targets());
+                + "  queue p95 %.2f s", s.atSeconds() - replayStart, totalSeconds, sent, s.offeredLoad(), s.capacity(),
+                s.queueP95());
+        String decision = last == null ? "no decision yet"
+                : String.format(Locale.ROOT, "t %.0f s: %s", last.atSeconds() - replayStart, last.targets());
         String reason = last == null ? "" : "  why: " + last.reason();
         if (ansi) {
             if (drawn) {
