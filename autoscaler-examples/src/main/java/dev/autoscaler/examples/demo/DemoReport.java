@@ -1,5 +1,6 @@
 package dev.autoscaler.examples.demo;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autoscaler.WorkerState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,12 +24,17 @@ public final class DemoReport {
     private DemoReport() {
     }
 
-    /** Writes the report into {@code dir} (created if needed) and returns the page's path. */
+    /**
+     * Writes the report into {@code dir} (created if needed): {@code index.html}, and the figures as
+     * {@code figures.json} for scripts. Returns the page's path.
+     */
     public static Path write(Path dir, String title, Map<String, String> settings, DemoRecorder recorder)
             throws IOException {
         Files.createDirectories(dir);
         Path page = dir.resolve("index.html");
         Files.writeString(page, html(title, settings, recorder), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("figures.json"), new ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(recorder.figures()) + "\n", StandardCharsets.UTF_8);
         return page;
     }
 

@@ -73,4 +73,15 @@ class DemoRecorderTest {
                 "queue_time_p95_s", "g: 2 active + 3 cold", "load &lt;rising&gt;");
         assertThat(html.split("<svg", -1)).hasSize(4);
     }
+
+    @Test
+    @DisplayName("the report directory gets index.html and figures.json")
+    void files(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        recorder.outcome(served(0.5));
+
+        java.nio.file.Path page = DemoReport.write(dir, "demo", Map.of(), recorder);
+
+        assertThat(page).isEqualTo(dir.resolve("index.html")).exists();
+        assertThat(java.nio.file.Files.readString(dir.resolve("figures.json"))).contains("\"queue_time_p95_s\" : 0.5");
+    }
 }

@@ -316,6 +316,23 @@ class WorkerTest {
         }
 
         @Test
+        @DisplayName("GET /health is 503 while loading and 200 with max_perf once ready")
+        void health() throws Exception {
+            EngineStub engine = engine(TestRsaTickets.publicKeyPem());
+            Worker loading = start(shortMode(engine, 24, 30, Duration.ofMinutes(10)));
+            Worker ready = readyWorker(engine(TestRsaTickets.publicKeyPem()), 25, 30);
+
+            HttpResponse<String> whileLoading = http.send(HttpRequest.newBuilder(
+                    URI.create(loading.url() + Worker.HEALTH_ROUTE)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> once = http.send(HttpRequest.newBuilder(
+                    URI.create(ready.url() + Worker.HEALTH_ROUTE)).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(whileLoading.statusCode()).isEqualTo(503);
+            assertThat(once.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(once.body()).path("max_perf").asDouble()).isPositive();
+        }
+
+        @Test
         @DisplayName("503 while the model is still loading")
         void loading() throws Exception {
             EngineStub engine = engine(TestRsaTickets.publicKeyPem());
