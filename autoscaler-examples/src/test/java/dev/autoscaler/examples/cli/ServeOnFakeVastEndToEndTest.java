@@ -136,27 +136,21 @@ class ServeOnFakeVastEndToEndTest {
         await("an instance created on the fake", () -> !fake.instances().isEmpty());
         await("a READY worker in the engine", () -> workers().stream().anyMatch(w -> w.state() == WorkerState.READY));
 
-        // the re-polled request is routed to the emulated worker, which answers
-        JsonNode[] routed = new JsonNode[1];
-        await("the request routed", () -> {
-            try {
-                routed[0] = route(requestIdx);
-                return routed[0].has("url");
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        // while the request still waits (it was not re-polled) the engine keeps the worker: look at it now
         WorkerRecord ready = workers().stream().filter(w -> w.state() == WorkerState.READY).findFirst().orElseThrow();
         FakeInstance instance = fake.instance(Long.parseLong(ready.instanceId())).orElseThrow();
-        assertThat(ready.url()).isEqualTo("http://127.0.0.1:" + instance.hostPorts().get(3000));
-        assertThat(ready.maxPerf()).isEqualTo(520.0); // RTX 4090: dlperf 52 x 10
-        assertThat(routed[0].get("url").asText()).isEqualTo(ready.url());
-        HttpResponse<String> work = http.send(HttpRequest.newBuilder(URI.create(routed[0].get("url").asText() + "/generate"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"auth_data\": " + routed[0] + ", \"payload\": {}}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(work.statusCode()).isEqualTo(200);
         assertThat(instance.env()).containsEntry("REPORT_ADDR", "http://127.0.0.1:" + port)
                 .containsEntry("MASTER_TOKEN", ready.mtoken());
+        assertThat(ready.url()).isEqualTo("http://127.0.0.1:" + instance.hostPorts().get(3000));
+        assertThat(ready.maxPerf()).isEqualTo(520.0); // RTX 4090: dlperf 52 x 10
+        HttpResponse<String> work = http.send(HttpRequest.newBuilder(URI.create(ready.url() + "/generate"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"payload\": {}}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(work.statusCode()).isEqualTo(200);
+
+        // the re-polled request is routed to that worker (from here on nothing waits)
+        JsonNode routed = route(requestIdx);
+        assertThat(routed.path("url").asText()).as("routed: %s", routed).isEqualTo(ready.url());
+        assertThat(routed.get("signature").asText()).isNotEmpty();
 
         // scale down: nothing waits any more, so the engine gives every instance back
         await("no instance left running on the fake", () -> runningOnFake().isEmpty());
