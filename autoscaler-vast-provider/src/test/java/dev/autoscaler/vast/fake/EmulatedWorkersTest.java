@@ -119,6 +119,22 @@ class EmulatedWorkersTest {
     }
 
     @Test
+    void a_destroyed_instance_stops_reporting() throws Exception {
+        long destroyed = createWorker(fake.addOffer("RTX 3090", 1, 24, 0.25, 28.0, 0.99), "token-x");
+        nextReport();
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(fake.baseUrl() + "/api/v0/instances/" + destroyed + "/"))
+                .header("Authorization", "Bearer " + fake.apiKey()).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        clock.advance(Duration.ofMinutes(5));
+        reports.clear();
+
+        long other = createWorker(fake.addOffer("RTX 3090", 1, 24, 0.25, 28.0, 0.99), "token-y");
+
+        assertThat(nextReport().get("id").asLong()).isEqualTo(other);
+        assertThat(reports).allSatisfy(r -> assertThat(r.get("id").asLong()).isEqualTo(other));
+    }
+
+    @Test
     void a_stopped_instance_stops_reporting() throws Exception {
         long offer = fake.addOffer("RTX 3090", 1, 24, 0.25, 28.0, 0.99);
         long stopped = createWorker(offer, "token-a");
