@@ -305,6 +305,27 @@ final class FakeVastAccount {
         return snapshots().stream().filter(s -> s.id() == id).findFirst();
     }
 
+    /** What an emulated worker needs to know about a running instance. */
+    record RunningWorker(long id, Map<String, String> env, String publicIp, Map<Integer, Integer> hostPorts,
+                         double dlperf) {
+    }
+
+    /**
+     * The instances whose container runs and is meant to (so not one being stopped): those where a
+     * worker would be up and reporting.
+     */
+    synchronized List<RunningWorker> runningWorkers() {
+        refresh();
+        List<RunningWorker> result = new ArrayList<>();
+        for (Instance i : instances.values()) {
+            if (i.phase == Phase.RUNNING && i.intended.equals("running")) {
+                result.add(new RunningWorker(i.id, Map.copyOf(i.env), publicIp, Map.copyOf(i.hostPorts),
+                        i.offer.path("dlperf").asDouble(0)));
+            }
+        }
+        return result;
+    }
+
     // ------------------------------------------------------------------ faults
 
     synchronized void stickNextInLoading(int count) {

@@ -49,6 +49,13 @@ import java.util.regex.Pattern;
  * <p>With a {@link dev.autoscaler.ManualClock} everything steps with the test: nothing happens
  * between two calls unless the clock moves.
  *
+ * <p>Opt-in {@linkplain Builder#emulateWorkers() emulated workers}: every running instance whose
+ * create carried {@code REPORT_ADDR} and {@code MASTER_TOKEN} gets a worker that reports to the
+ * engine over real HTTP as Vast's worker library would ({@code max_perf} 0 while its model loads,
+ * then its {@code max_perf} every report interval) and, by default, answers 200 to any HTTP request
+ * on the instance's URL ({@code http://public_ipaddr:host port}). With it, an engine on this fake
+ * scales up and down with nothing else running.
+ *
  * <p>Sets {@code sun.net.httpserver.nodelay=true} when unset (JDK 17's server otherwise waits for
  * the client's delayed ACK, about 40 ms per answer).
  */
@@ -77,6 +84,7 @@ public final class FakeVastServer implements AutoCloseable {
     private final FakeVastAccount account;
     private final HttpServer server;
     private final ExecutorService executor;
+    private final EmulatedWorkers workers;
     private final Map<Api, Long> intervals = new EnumMap<>(Api.class);
     private final Map<Api, Long> lastAccepted = new EnumMap<>(Api.class);
     private final List<Fault> faults = new ArrayList<>();
@@ -104,10 +112,12 @@ public final class FakeVastServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
+        this.workers = b.emulateWorkers ? new EmulatedWorkers(account, b.clock, new EmulatedWorkers.Settings(
+                b.workerReportInterval, b.workerLoadTime, b.workerMaxPerf, b.workerHttp), json) : null;
     }
 
     public static Builder builder(Clock clock) {
@@ -261,6 +271,11 @@ public final class FakeVastServer implements AutoCloseable {
 
     public synchronized long callCount(Api api) {
         return calls.stream().filter(c -> c.api() == api).count();
+    }
+
+    /** How many emulated worker reports the engine accepted (200); 0 without emulated workers. */
+    public long workerReportsAccepted() {
+        return workers == null ? 0 : workers.reportsAccepted();
     }
 
     /** How many calls were refused with 429. */
@@ -595,6 +610,9 @@ public final class FakeVastServer implements AutoCloseable {
             }
             hung.clear();
         }
+        if (workers != null) {
+            workers.close();
+        }
         server.stop(0);
         executor.shutdownNow();
     }
@@ -629,7 +647,7 @@ public final class FakeVastServer implements AutoCloseable {
         }
     }
 
-    /** Configures a fake; {@link #start()} binds it to a free loopback port. */
+    /** Configures a fake; {@link #start()} binds it to a loopback port (a free one unless {@link #port} says). */
     public static final class Builder {
         private final Clock clock;
         private String apiKey = "fake-vast-key";
@@ -642,6 +660,12 @@ public final class FakeVastServer implements AutoCloseable {
         private final Map<Api, Duration> intervals = new EnumMap<>(Api.class);
         private boolean rateLimits = true;
         private boolean defaultOffers = true;
+        private int port;
+        private boolean emulateWorkers;
+        private Duration workerReportInterval = Duration.ofSeconds(10);
+        private Duration workerLoadTime = Duration.ofSeconds(10);
+        private double workerMaxPerf;
+        private boolean workerHttp = true;
 
         private Builder(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -697,6 +721,63 @@ public final class FakeVastServer implements AutoCloseable {
         /** Without the default market (add offers with {@link FakeVastServer#addOffers}). */
         public Builder noDefaultOffers() {
             this.defaultOffers = false;
+            return this;
+        }
+
+        /** The loopback port to listen on; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be in 0..65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Running instances get an emulated worker that reports to the engine over HTTP (see the class
+         * comment). The report thread polls every 50 ms of real time and decides on this fake's clock.
+         */
+        public Builder emulateWorkers() {
+            this.emulateWorkers = true;
+            return this;
+        }
+
+        /** An emulated worker's report period once loaded (default 10 s, Vast's idle cadence). */
+        public Builder workerReportInterval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("workerReportInterval must be > 0, got " + interval);
+            }
+            this.workerReportInterval = interval;
+            return this;
+        }
+
+        /**
+         * From an instance running to its worker's first report with {@code max_perf} > 0 (default
+         * 10 s: model load and benchmark). Before that it reports {@code max_perf} 0 every second.
+         */
+        public Builder workerLoadTime(Duration loadTime) {
+            if (loadTime.isNegative()) {
+                throw new IllegalArgumentException("workerLoadTime must be >= 0, got " + loadTime);
+            }
+            this.workerLoadTime = loadTime;
+            return this;
+        }
+
+        /**
+         * The {@code max_perf} every emulated worker reports; 0 (the default) derives it from the
+         * instance's offer as {@code dlperf x 10} (RTX 3060 100, RTX 3090 280, RTX 4090 520, A100 750).
+         */
+        public Builder workerMaxPerf(double maxPerf) {
+            if (!(maxPerf >= 0) || Double.isInfinite(maxPerf)) {
+                throw new IllegalArgumentException("workerMaxPerf must be >= 0, got " + maxPerf);
+            }
+            this.workerMaxPerf = maxPerf;
+            return this;
+        }
+
+        /** Whether emulated workers answer HTTP on their instance URL (default true). */
+        public Builder workerHttp(boolean serve) {
+            this.workerHttp = serve;
             return this;
         }
 
