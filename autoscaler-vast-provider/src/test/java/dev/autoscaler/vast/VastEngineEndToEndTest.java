@@ -271,4 +271,23 @@ class VastEngineEndToEndTest {
                 && fake.instance(dead).isEmpty())).isTrue();
         assertNoLeakNoDuplicate(engine, 3);
     }
+
+    @Test
+    @DisplayName("an instance stuck loading is destroyed after loading_timeout and replaced")
+    void stuckLoadingIsReplaced() {
+        fake();
+        fake.stickNextInstancesInLoading(1);
+        Autoscaler engine = engine(provider());
+        target(3, 0);
+        assertThat(runUntil(engine, Duration.ofMinutes(5), () -> count(engine, WorkerState.READY) == 2)).isTrue();
+        long stuck = fake.instances().stream().filter(i -> !i.actualStatus().equals("running"))
+                .mapToLong(FakeInstance::id).findFirst().orElseThrow();
+
+        // the default loading_timeout is 10 minutes, measured from when the instance was created
+        assertThat(runUntil(engine, Duration.ofMinutes(20), () -> count(engine, WorkerState.READY) == 3
+                && fake.instance(stuck).isEmpty())).isTrue();
+        assertThat(events).filteredOn(e -> e instanceof AutoscalerEvent.WorkerStateChanged c
+                && c.reason().contains("loading_timeout")).isNotEmpty();
+        assertNoLeakNoDuplicate(engine, 3);
+    }
 }
