@@ -155,7 +155,7 @@ public final class DemoCommand {
         String apiKey = HexFormat.of().formatHex(randomBytes(16));
         double workerPerf = GPU_TOKENS_PER_SECOND / o.timeScale();
         EndpointConfig endpoint = endpoint(apiKey, o.policy(), o.maxWorkers(), workerPerf);
-        DemoRecorder recorder = new DemoRecorder(clock, endpoint.targetQueueTime());
+        DemoRecorder recorder = new DemoRecorder(clock, endpoint.targetQueueTime(), o.maxWorkers());
         ExecutorService callers = Executors.newFixedThreadPool(CALLER_THREADS, r -> {
             Thread t = new Thread(r, "load-generator");
             t.setDaemon(true);
