@@ -47,9 +47,10 @@ class DemoRunTest {
     }
 
     @Test
-    @DisplayName("exits 0 and names the report")
+    @DisplayName("exits 0 and names the dashboard and the report")
     void exitsCleanly() {
         assertThat(exitStatus).as(output).isZero();
+        assertThat(output).containsPattern("live dashboard at http://127\\.0\\.0\\.1:\\d+/dashboard/");
         assertThat(output).contains("report: " + reportDir.resolve("index.html").toAbsolutePath());
     }
 
