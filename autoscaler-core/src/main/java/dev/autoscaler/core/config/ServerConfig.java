@@ -27,18 +27,31 @@ import java.util.Optional;
  * @param httpThreads      handler threads ({@code http_threads}, default: one per core)
  * @param maxBodyBytes     the request body limit ({@code max_body_bytes}, default 256 KiB)
  * @param endpoints        the endpoints with their groups
+ * @param dashboard        whether {@code GET /dashboard/} is served ({@code dashboard}, default true; it shows
+ *                         no secret, see {@link dev.autoscaler.core.http.AutoscalerApi})
  */
 public record ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
                            byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
                            Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
                            String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
-                           List<EndpointConfig> endpoints) {
+                           List<EndpointConfig> endpoints, boolean dashboard) {
     public ServerConfig {
         Objects.requireNonNull(listenHost, "listenHost");
         Objects.requireNonNull(publicUrl, "publicUrl");
         apiKeys = List.copyOf(apiKeys);
         engineSecret = engineSecret.clone();
         endpoints = List.copyOf(endpoints);
+    }
+
+    /** A config with the dashboard on (the default). */
+    public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
+                        byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
+                        Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
+                        String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
+                        List<EndpointConfig> endpoints) {
+        this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
+                ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
+                true);
     }
 
     @Override

@@ -183,9 +183,10 @@ public final class ServerConfigLoader {
             }
             endpoints.add(endpoint);
         }
+        boolean dashboard = root.bool("dashboard").orElse(true);
         root.rejectUnknown();
         return new ServerConfig(host, port, publicUrl, apiKeys, secret, owner, tick, sync, rsaKeyFile, edKeyFile,
-                strategy, providerName, providerSettings, threads, maxBody, endpoints);
+                strategy, providerName, providerSettings, threads, maxBody, endpoints, dashboard);
     }
 
     private byte[] secret(ConfigNode root) {

@@ -9,6 +9,7 @@ import dev.autoscaler.NotFoundException;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.http.internal.ApiKeys;
+import dev.autoscaler.core.http.internal.DashboardState;
 import dev.autoscaler.core.http.internal.DeleteRequestsParser;
 import dev.autoscaler.core.http.internal.JsonBodies;
 import dev.autoscaler.core.http.internal.JsonFields;
@@ -19,6 +20,7 @@ import dev.autoscaler.core.router.Router;
 import dev.autoscaler.core.ticket.TicketFormats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -43,7 +45,15 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code POST /worker_status/}</td><td>a worker's report (id + mtoken)</td></tr>
  *   <tr><td>{@code POST /delete_requests/}</td><td>a worker's finished requests (id + mtoken)</td></tr>
  *   <tr><td>{@code POST /get_endpoint_workers/}</td><td>an endpoint's workers (endpoint API key)</td></tr>
+ *   <tr><td>{@code GET /dashboard/}</td><td>a live page of endpoints, groups and workers (no key; see below)</td></tr>
+ *   <tr><td>{@code GET /dashboard/state.json}</td><td>what that page polls every second</td></tr>
  * </table>
+ * The dashboard needs no key, like {@code /pubkey/}: it shows configs, targets, decisions and workers'
+ * states, loads, prices and URLs, and never a secret (no API key, mtoken or engine secret). A worker
+ * URL alone serves nothing: workers verify a signed ticket on every request. A host that would rather
+ * not show even that turns it off with {@link Builder#dashboard(boolean)} (or {@code dashboard: false}
+ * in {@code serve}'s config), or mounts the API behind its own authentication.
+ * <p>
  * Paths match with or without their trailing slash. Unknown paths are 404, wrong methods 405, every
  * error has a JSON body {@code {"error": ...}} (with {@code field} and {@code message} naming what was
  * wrong, for a 400), and no input causes a 5xx: {@link #handle} never throws.
@@ -57,6 +67,8 @@ public final class AutoscalerApi {
     public static final String WORKER_STATUS = "/worker_status/";
     public static final String DELETE_REQUESTS = "/delete_requests/";
     public static final String GET_ENDPOINT_WORKERS = "/get_endpoint_workers/";
+    public static final String DASHBOARD = "/dashboard/";
+    public static final String DASHBOARD_STATE = "/dashboard/state.json";
     public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
     static final String ROUTE_ERROR = "Invalid endpoint or missing required parameters";
@@ -70,6 +82,7 @@ public final class AutoscalerApi {
     private final Supplier<String> ed25519Jwks;
     private final String ed25519KeysPath;
     private final int maxBodyBytes;
+    private final boolean dashboard;
 
     private AutoscalerApi(Builder b) {
         this.router = b.router;
@@ -79,6 +92,12 @@ public final class AutoscalerApi {
         this.ed25519Jwks = b.ed25519Jwks;
         this.ed25519KeysPath = withSlash(b.ed25519KeysPath);
         this.maxBodyBytes = b.maxBodyBytes;
+        this.dashboard = b.dashboard;
+    }
+
+    /** Whether {@code /dashboard/} is served. */
+    public boolean dashboardEnabled() {
+        return dashboard;
     }
 
     public static Builder builder(Router router) {
@@ -138,7 +157,33 @@ public final class AutoscalerApi {
             }
             return ApiResponse.text(200, path.equals(PUBKEY) ? "text/plain; charset=utf-8" : ApiResponse.JSON, content);
         }
+        if (dashboard && (path.equals(DASHBOARD) || request.path().equals(DASHBOARD_STATE))) {
+            if (!get) {
+                return methodNotAllowed("GET, HEAD");
+            }
+            return path.equals(DASHBOARD)
+                    ? new ApiResponse(200, "text/html; charset=utf-8", NO_STORE, DashboardPage.BYTES)
+                    : new ApiResponse(200, ApiResponse.JSON, NO_STORE, DashboardState.json(engine));
+        }
         return error(404, "Not found: " + abbreviate(request.path()));
+    }
+
+    private static final Map<String, String> NO_STORE = Map.of("Cache-Control", "no-store");
+
+    /** The page, read once from the class path: one self-contained HTML file with its script inline. */
+    private static final class DashboardPage {
+        static final byte[] BYTES = load();
+
+        private static byte[] load() {
+            try (InputStream in = AutoscalerApi.class.getResourceAsStream("dashboard.html")) {
+                if (in == null) {
+                    throw new IllegalStateException("dashboard.html is missing from the class path");
+                }
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     // ---- POST /route/ ----
@@ -325,6 +370,7 @@ public final class AutoscalerApi {
         private Supplier<String> ed25519Jwks;
         private String ed25519KeysPath = DEFAULT_ED25519_KEYS;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private boolean dashboard = true;
 
         private Builder(Router router) {
             this.router = Objects.requireNonNull(router, "router");
@@ -381,6 +427,16 @@ public final class AutoscalerApi {
                 throw new IllegalArgumentException("maxBodyBytes must be at least 1024, got " + bytes);
             }
             this.maxBodyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Serves the dashboard ({@code GET /dashboard/} and its {@code state.json}) without a key; on by
+         * default. It shows no secret, but it does show endpoint configs and worker URLs: turn it off
+         * where those should stay private.
+         */
+        public Builder dashboard(boolean enabled) {
+            this.dashboard = enabled;
             return this;
         }
 

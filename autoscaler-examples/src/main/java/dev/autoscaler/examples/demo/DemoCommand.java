@@ -8,6 +8,7 @@ import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.WorkerState;
 import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.client.AutoscalerClient;
+import dev.autoscaler.core.http.AutoscalerApi;
 import dev.autoscaler.examples.worker.Worker;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -69,6 +70,8 @@ public final class DemoCommand {
                                           load times with them (default 0.0333: an hour in 2 minutes)
                       --port N            the engine's HTTP port on 127.0.0.1 (default: a free one)
                       --max-workers N     the endpoint's max_workers (default 8)
+                      --report-dir DIR    where the report goes (default demo-report)
+                  while it runs, the engine's live dashboard is at http://127.0.0.1:PORT/dashboard/
                 """;
     }
 
@@ -155,7 +158,7 @@ public final class DemoCommand {
         String apiKey = HexFormat.of().formatHex(randomBytes(16));
         double workerPerf = GPU_TOKENS_PER_SECOND / o.timeScale();
         EndpointConfig endpoint = endpoint(apiKey, o.policy(), o.maxWorkers(), workerPerf);
-        DemoRecorder recorder = new DemoRecorder(clock, endpoint.targetQueueTime());
+        DemoRecorder recorder = new DemoRecorder(clock, endpoint.targetQueueTime(), o.maxWorkers());
         ExecutorService callers = Executors.newFixedThreadPool(CALLER_THREADS, r -> {
             Thread t = new Thread(r, "load-generator");
             t.setDaemon(true);
@@ -179,6 +182,7 @@ public final class DemoCommand {
             out.printf(Locale.ROOT, "demo: engine on %s, policy %s, trace %s at time scale %.4f (%.0f s),"
                     + " workers of %.0f tokens/s, state in %s%n", stack.url(), o.policy(), o.trace(), o.timeScale(),
                     total, workerPerf, stack.stateDir());
+            out.println("demo: live dashboard at " + stack.url() + AutoscalerApi.DASHBOARD);
             TerminalView view = new TerminalView(out, System.console() != null);
             warmUp(stack.engine(), out);
             double replayStart = recorder.elapsedSeconds();
