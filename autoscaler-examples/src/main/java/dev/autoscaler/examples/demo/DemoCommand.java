@@ -51,6 +51,8 @@ public final class DemoCommand {
     private static final Duration WARM_UP = Duration.ofSeconds(90);
     /** How long requests still in flight may take to finish once the replay has sent its last one. */
     private static final Duration DRAIN = Duration.ofSeconds(130);
+    /** After the trace: idle time during which the view shows the endpoint scaling down. */
+    static final Duration COOL_DOWN = Duration.ofSeconds(30);
 
     /** A parsed command line. */
     record Options(Duration duration, String trace, String policy, double timeScale, int port, int maxWorkers,
@@ -139,9 +141,14 @@ public final class DemoCommand {
      * of half a worker) up to {@code max_workers}, with queue targets in seconds of the compressed world.
      */
     static EndpointConfig endpoint(String apiKey, String policy, int maxWorkers, double workerPerf) {
+        // The engine's load windows run in real time while the trace is compressed 30 times: with
+        // the vast policy's 5-minute window, scale-down would come long after the demo ends. The
+        // short window alone makes it follow the (compressed) fall within the cool-down.
+        Map<String, String> params = policy.equals("vast") ? Map.of("forecast_window", "short") : Map.of();
         return EndpointConfig.builder(ENDPOINT)
                 .apiKey(apiKey)
                 .policy(policy)
+                .policyParams(params)
                 .minLoad(workerPerf / 2)
                 .maxWorkers(maxWorkers)
                 .coldWorkers(1)
@@ -200,6 +207,8 @@ public final class DemoCommand {
                         replayStart, total);
             }
             replayer.stop();
+            Duration coolDown = o.duration().dividedBy(4).compareTo(COOL_DOWN) < 0 ? o.duration().dividedBy(4) : COOL_DOWN;
+            coolDown(coolDown, stack, recorder, view, sent, replayStart, total, out);
             recorder.sample(stack.engine().workers(ENDPOINT));
         } finally {
             callers.shutdownNow();
@@ -216,6 +225,20 @@ public final class DemoCommand {
                 v instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : v));
         out.println("report: " + page.toAbsolutePath());
         return 0;
+    }
+
+    /** No more traffic: the view shows the endpoint scaling down ({@link #COOL_DOWN}, less for short runs). */
+    private static void coolDown(Duration length, LocalDemoStack stack, DemoRecorder recorder, TerminalView view,
+                                 AtomicInteger sent, double replayStart, double total, PrintStream out)
+            throws InterruptedException {
+        out.println();
+        out.println("demo: trace done; " + length.toSeconds() + " s without traffic (watch it scale down)...");
+        long deadline = System.nanoTime() + length.toNanos();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(1000); // a live demo on real processes: wall time on purpose
+            view.show(recorder.sample(stack.engine().workers(ENDPOINT)), recorder.lastDecision(), sent.get(),
+                    replayStart, total);
+        }
     }
 
     /**
