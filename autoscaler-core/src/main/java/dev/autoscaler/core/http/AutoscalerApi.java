@@ -8,6 +8,7 @@ import dev.autoscaler.LoadReport;
 import dev.autoscaler.NotFoundException;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.core.Autoscaler;
+import dev.autoscaler.core.compare.HardwareComparison;
 import dev.autoscaler.core.http.internal.ApiKeys;
 import dev.autoscaler.core.http.internal.DeleteRequestsParser;
 import dev.autoscaler.core.http.internal.JsonBodies;
@@ -20,6 +21,7 @@ import dev.autoscaler.core.ticket.TicketFormats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -43,6 +45,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code POST /worker_status/}</td><td>a worker's report (id + mtoken)</td></tr>
  *   <tr><td>{@code POST /delete_requests/}</td><td>a worker's finished requests (id + mtoken)</td></tr>
  *   <tr><td>{@code POST /get_endpoint_workers/}</td><td>an endpoint's workers (endpoint API key)</td></tr>
+ *   <tr><td>{@code GET /comparison/?endpoint=NAME}</td><td>the endpoint's hardware comparison (endpoint API key,
+ *   as {@code Authorization: Bearer} or {@code api_key} in the query); 404 unless one was given to the builder</td></tr>
  * </table>
  * Paths match with or without their trailing slash. Unknown paths are 404, wrong methods 405, every
  * error has a JSON body {@code {"error": ...}} (with {@code field} and {@code message} naming what was
@@ -57,6 +61,7 @@ public final class AutoscalerApi {
     public static final String WORKER_STATUS = "/worker_status/";
     public static final String DELETE_REQUESTS = "/delete_requests/";
     public static final String GET_ENDPOINT_WORKERS = "/get_endpoint_workers/";
+    public static final String COMPARISON = "/comparison/";
     public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
     static final String ROUTE_ERROR = "Invalid endpoint or missing required parameters";
@@ -70,6 +75,7 @@ public final class AutoscalerApi {
     private final Supplier<String> ed25519Jwks;
     private final String ed25519KeysPath;
     private final int maxBodyBytes;
+    private final HardwareComparison comparison;
 
     private AutoscalerApi(Builder b) {
         this.router = b.router;
@@ -79,6 +85,7 @@ public final class AutoscalerApi {
         this.ed25519Jwks = b.ed25519Jwks;
         this.ed25519KeysPath = withSlash(b.ed25519KeysPath);
         this.maxBodyBytes = b.maxBodyBytes;
+        this.comparison = b.comparison;
     }
 
     public static Builder builder(Router router) {
@@ -127,6 +134,9 @@ public final class AutoscalerApi {
                 default -> endpointWorkers(request);
             };
         }
+        if (path.equals(COMPARISON)) {
+            return get ? comparison(request) : methodNotAllowed("GET, HEAD");
+        }
         if (path.equals(PUBKEY) || path.equals(ed25519KeysPath)) {
             if (!get) {
                 return methodNotAllowed("GET, HEAD");
@@ -154,6 +164,20 @@ public final class AutoscalerApi {
         return ApiResponse.json(200, write(g -> writeAnswer(g, answer)));
     }
 
+    // ---- GET /comparison/ ----
+
+    private ApiResponse comparison(ApiRequest request) {
+        if (comparison == null) {
+            return error(404, "No hardware comparison is configured");
+        }
+        List<String> names = QueryString.values(request.query(), "endpoint");
+        if (names.isEmpty() || names.get(0).isEmpty()) {
+            throw new InvalidRequestException("endpoint", "is required, e.g. /comparison/?endpoint=NAME");
+        }
+        EndpointConfig endpoint = authenticatedEndpoint(request, null, names.get(0));
+        return ApiResponse.json(200, comparison.comparison(endpoint.name()).toJson().getBytes(StandardCharsets.UTF_8));
+    }
+
     private EndpointConfig authenticatedEndpoint(ApiRequest request, JsonFields f, String endpointName) {
         EndpointConfig endpoint;
         try {
@@ -168,7 +192,7 @@ public final class AutoscalerApi {
         }
         String bodyKey;
         try {
-            bodyKey = f.optionalString("api_key");
+            bodyKey = f == null ? null : f.optionalString("api_key");
         } catch (InvalidRequestException wrongType) {
             bodyKey = null; // another credential may still be good; a bad one is a 401 below
         }
@@ -325,6 +349,7 @@ public final class AutoscalerApi {
         private Supplier<String> ed25519Jwks;
         private String ed25519KeysPath = DEFAULT_ED25519_KEYS;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private HardwareComparison comparison;
 
         private Builder(Router router) {
             this.router = Objects.requireNonNull(router, "router");
@@ -381,6 +406,12 @@ public final class AutoscalerApi {
                 throw new IllegalArgumentException("maxBodyBytes must be at least 1024, got " + bytes);
             }
             this.maxBodyBytes = bytes;
+            return this;
+        }
+
+        /** Serves this comparison's figures at {@code GET /comparison/?endpoint=NAME} (404 without one). */
+        public Builder comparison(HardwareComparison comparison) {
+            this.comparison = comparison;
             return this;
         }
 
