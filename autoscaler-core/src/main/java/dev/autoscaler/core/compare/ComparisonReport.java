@@ -144,13 +144,13 @@ public record ComparisonReport(String endpoint, Instant at, List<HardwareFigures
     }
 
     private static void table(StringBuilder b, String kind, List<HardwareFigures> list) {
-        b.append(String.format(Locale.ROOT, "  %-4s %-14s %7s %12s %9s %12s %19s %17s %15s %8s %6s%n", "rank", kind,
+        b.append(String.format(Locale.ROOT, "  %-4s %-14s %7s %12s %9s %12s %22s %18s %15s %8s %6s%n", "rank", kind,
                 "workers", "work/$", "cost $", "served work", "max_perf p50 [p10-p90]", "cold start p50/p95",
                 "resume p50/p95", "err/w-h", "util"));
         for (int i = 0; i < list.size(); i++) {
             HardwareFigures f = list.get(i);
             Distribution p = f.maxPerf();
-            b.append(String.format(Locale.ROOT, "  %-4s %-14s %7d %12s %9s %12s %19s %17s %15s %8s %6s%n",
+            b.append(String.format(Locale.ROOT, "  %-4s %-14s %7d %12s %9s %12s %22s %18s %15s %8s %6s%n",
                     f.isRankable() ? Integer.toString(i + 1) : "-", f.name(), f.workers(),
                     text(f.servedWorkPerDollar(), 0), text(f.costUsd(), 4), text(f.servedWork(), 0),
                     p.isEmpty() ? "-" : text(p.p50(), 0) + " [" + text(p.p10(), 0) + "-" + text(p.p90(), 0) + "]",
