@@ -36,10 +36,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The scaling engine: endpoints made of worker groups, scaled by a policy on the load their workers
@@ -64,6 +67,7 @@ import java.util.regex.Pattern;
 public final class Autoscaler implements AutoCloseable {
     /** The name under which {@link Builder#provider(InstanceProvider)} registers the default provider. */
     public static final String DEFAULT_PROVIDER = "default";
+    private static final Logger log = LoggerFactory.getLogger(Autoscaler.class);
 
     private final EngineContext ctx;
     private final Map<String, InstanceProvider> providers;
@@ -76,6 +80,7 @@ public final class Autoscaler implements AutoCloseable {
     private final ProviderSync sync;
     private final RequestLedger ledger;
     private final List<TaskScheduler.Cancellable> scheduled = new ArrayList<>();
+    private final List<ReportObserver> reportObservers = new CopyOnWriteArrayList<>();
     private volatile boolean started;
 
     private Autoscaler(Builder b) {
@@ -163,7 +168,15 @@ public final class Autoscaler implements AutoCloseable {
      * @throws dev.autoscaler.AuthenticationException for an unknown worker id or a wrong mtoken
      */
     public WorkerRecord report(LoadReport report) {
-        return reports.apply(report);
+        WorkerRecord worker = reports.apply(report);
+        for (ReportObserver observer : reportObservers) {
+            try {
+                observer.onReport(report, worker);
+            } catch (RuntimeException e) {
+                log.warn("report observer {} threw; skipped", observer.getClass().getName(), e);
+            }
+        }
+        return worker;
     }
 
     /**
@@ -254,6 +267,15 @@ public final class Autoscaler implements AutoCloseable {
 
     public void removeListener(AutoscalerListener listener) {
         ctx.events().remove(listener);
+    }
+
+    /** Sees every accepted worker report from now on (see {@link ReportObserver}). */
+    public void addReportObserver(ReportObserver observer) {
+        reportObservers.add(Objects.requireNonNull(observer, "observer"));
+    }
+
+    public void removeReportObserver(ReportObserver observer) {
+        reportObservers.remove(observer);
     }
 
     /** The provider registered under {@code name}. */

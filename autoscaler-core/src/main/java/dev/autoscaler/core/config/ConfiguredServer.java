@@ -3,6 +3,7 @@ package dev.autoscaler.core.config;
 import dev.autoscaler.Clock;
 import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.core.Autoscaler;
+import dev.autoscaler.core.compare.HardwareComparison;
 import dev.autoscaler.core.http.AutoscalerApi;
 import dev.autoscaler.core.http.AutoscalerHttpServer;
 import dev.autoscaler.core.plugin.PluginRegistry;
@@ -58,8 +59,10 @@ public final class ConfiguredServer implements AutoCloseable {
         this.engine = b.build();
         this.router = Router.builder(engine).tickets(tickets).strategy(config.routingStrategy()).wakeExecutor(wakes).build();
         router.scheduleSweeps(scheduler, Duration.ofSeconds(1));
+        // attached before start, so that adopted workers are counted from their adoption
+        HardwareComparison comparison = HardwareComparison.attach(engine);
         AutoscalerApi api = AutoscalerApi.builder(router).apiKeys(config.apiKeys()).tickets(tickets)
-                .maxBodyBytes(config.maxBodyBytes()).dashboard(config.dashboard()).build();
+                .maxBodyBytes(config.maxBodyBytes()).dashboard(config.dashboard()).comparison(comparison).build();
         this.http = AutoscalerHttpServer.start(api, new InetSocketAddress(config.listenHost(), config.listenPort()),
                 config.httpThreads());
         engine.start();

@@ -8,6 +8,7 @@ import dev.autoscaler.LoadReport;
 import dev.autoscaler.NotFoundException;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.core.Autoscaler;
+import dev.autoscaler.core.compare.HardwareComparison;
 import dev.autoscaler.core.http.internal.ApiKeys;
 import dev.autoscaler.core.http.internal.DashboardState;
 import dev.autoscaler.core.http.internal.DeleteRequestsParser;
@@ -22,6 +23,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -47,6 +49,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code POST /get_endpoint_workers/}</td><td>an endpoint's workers (endpoint API key)</td></tr>
  *   <tr><td>{@code GET /dashboard/}</td><td>a live page of endpoints, groups and workers (no key; see below)</td></tr>
  *   <tr><td>{@code GET /dashboard/state.json}</td><td>what that page polls every second</td></tr>
+ *   <tr><td>{@code GET /comparison/?endpoint=NAME}</td><td>the endpoint's hardware comparison (endpoint API key,
+ *   as {@code Authorization: Bearer} or {@code api_key} in the query); 404 unless one was given to the builder</td></tr>
  * </table>
  * The dashboard needs no key, like {@code /pubkey/}: it shows configs, targets, decisions and workers'
  * states, loads, prices and URLs, and never a secret (no API key, mtoken or engine secret). A worker
@@ -69,6 +73,7 @@ public final class AutoscalerApi {
     public static final String GET_ENDPOINT_WORKERS = "/get_endpoint_workers/";
     public static final String DASHBOARD = "/dashboard/";
     public static final String DASHBOARD_STATE = "/dashboard/state.json";
+    public static final String COMPARISON = "/comparison/";
     public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
     static final String ROUTE_ERROR = "Invalid endpoint or missing required parameters";
@@ -83,6 +88,7 @@ public final class AutoscalerApi {
     private final String ed25519KeysPath;
     private final int maxBodyBytes;
     private final boolean dashboard;
+    private final HardwareComparison comparison;
 
     private AutoscalerApi(Builder b) {
         this.router = b.router;
@@ -93,6 +99,7 @@ public final class AutoscalerApi {
         this.ed25519KeysPath = withSlash(b.ed25519KeysPath);
         this.maxBodyBytes = b.maxBodyBytes;
         this.dashboard = b.dashboard;
+        this.comparison = b.comparison;
     }
 
     /** Whether {@code /dashboard/} is served. */
@@ -145,6 +152,9 @@ public final class AutoscalerApi {
                 case DELETE_REQUESTS -> deleteRequests(request);
                 default -> endpointWorkers(request);
             };
+        }
+        if (path.equals(COMPARISON)) {
+            return get ? comparison(request) : methodNotAllowed("GET, HEAD");
         }
         if (path.equals(PUBKEY) || path.equals(ed25519KeysPath)) {
             if (!get) {
@@ -199,6 +209,20 @@ public final class AutoscalerApi {
         return ApiResponse.json(200, write(g -> writeAnswer(g, answer)));
     }
 
+    // ---- GET /comparison/ ----
+
+    private ApiResponse comparison(ApiRequest request) {
+        if (comparison == null) {
+            return error(404, "No hardware comparison is configured");
+        }
+        List<String> names = QueryString.values(request.query(), "endpoint");
+        if (names.isEmpty() || names.get(0).isEmpty()) {
+            throw new InvalidRequestException("endpoint", "is required, e.g. /comparison/?endpoint=NAME");
+        }
+        EndpointConfig endpoint = authenticatedEndpoint(request, null, names.get(0));
+        return ApiResponse.json(200, comparison.comparison(endpoint.name()).toJson().getBytes(StandardCharsets.UTF_8));
+    }
+
     private EndpointConfig authenticatedEndpoint(ApiRequest request, JsonFields f, String endpointName) {
         EndpointConfig endpoint;
         try {
@@ -213,7 +237,7 @@ public final class AutoscalerApi {
         }
         String bodyKey;
         try {
-            bodyKey = f.optionalString("api_key");
+            bodyKey = f == null ? null : f.optionalString("api_key");
         } catch (InvalidRequestException wrongType) {
             bodyKey = null; // another credential may still be good; a bad one is a 401 below
         }
@@ -371,6 +395,7 @@ public final class AutoscalerApi {
         private String ed25519KeysPath = DEFAULT_ED25519_KEYS;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private boolean dashboard = true;
+        private HardwareComparison comparison;
 
         private Builder(Router router) {
             this.router = Objects.requireNonNull(router, "router");
@@ -437,6 +462,12 @@ public final class AutoscalerApi {
          */
         public Builder dashboard(boolean enabled) {
             this.dashboard = enabled;
+            return this;
+        }
+
+        /** Serves this comparison's figures at {@code GET /comparison/?endpoint=NAME} (404 without one). */
+        public Builder comparison(HardwareComparison comparison) {
+            this.comparison = comparison;
             return this;
         }
 

@@ -5,6 +5,8 @@ import dev.autoscaler.ManualClock;
 import dev.autoscaler.ManualScheduler;
 import dev.autoscaler.Settings;
 import dev.autoscaler.core.Autoscaler;
+import dev.autoscaler.core.compare.ComparisonReport;
+import dev.autoscaler.core.compare.HardwareComparison;
 import dev.autoscaler.spi.AutoscalerListener;
 import dev.autoscaler.spi.ScalingPolicy;
 import java.nio.ByteBuffer;
@@ -48,6 +50,7 @@ public final class Simulation {
     private Autoscaler engine;
     private SimDispatcher dispatcher;
     private FigureRecorder figures;
+    private HardwareComparison hardware;
     private int unresolved;
     private int nextArrival;
     private boolean ran;
@@ -83,6 +86,7 @@ public final class Simulation {
             b.policies(policies);
         }
         engine = b.build();
+        hardware = HardwareComparison.attach(engine);
         // The real router unless a test asked for another dispatcher.
         dispatcher = dispatchers != null ? Objects.requireNonNull(dispatchers.apply(engine), "dispatcher")
                 : new RouterDispatcher(engine, new SplittableRandom(mix(seed, 3)));
@@ -103,6 +107,17 @@ public final class Simulation {
     /** The engine of the run, for inspection after {@link #run()} (its workers, targets, store). */
     public Autoscaler engine() {
         return engine;
+    }
+
+    /**
+     * The hardware comparison of the run's endpoint (per group and GPU type, ranked by served work
+     * per dollar), as of the end of the run; call it after {@link #run()}.
+     */
+    public ComparisonReport comparison() {
+        if (hardware == null) {
+            throw new IllegalStateException("run() first");
+        }
+        return hardware.comparison(config.endpoint().name());
     }
 
     /** The provider of the run, for inspection after {@link #run()}. */

@@ -73,6 +73,29 @@ public record SimulationConfig(EndpointConfig endpoint, WorldModel world, Worklo
                 .build();
     }
 
+    /**
+     * The endpoint {@code ./autoscaler simulate --compare} uses to compare hardware: {@value #ENDPOINT},
+     * Vast's defaults, the given policy, and one group per GPU offer of the world, equal weights, each
+     * limited to its GPU type by {@code search_params} {@code gpu_name=NAME} (spaces as underscores) with
+     * the offer's perf as {@code expected_perf}. A group is named after its GPU: lower case, runs of
+     * other characters as {@code -} ({@code RTX 4090} gives {@code rtx-4090}).
+     */
+    public static EndpointConfig compareEndpoint(String policy, WorldModel world) {
+        EndpointConfig.Builder b = EndpointConfig.builder(ENDPOINT).policy(policy);
+        for (GpuOffer offer : world.offers()) {
+            b.addGroup(WorkerGroupConfig.builder(groupNameFor(offer.gpuName()))
+                    .searchParams("gpu_name=" + offer.gpuName().replace(' ', '_'))
+                    .expectedPerf(offer.perf()).build());
+        }
+        return b.build();
+    }
+
+    static String groupNameFor(String gpuName) {
+        String name = gpuName.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("^-|-$", "");
+        return name.isEmpty() ? "gpu" : name;
+    }
+
     public SimulationConfig withWorld(WorldModel w) {
         return new SimulationConfig(endpoint, w, workload, seed, tickInterval, syncInterval, repollSeconds,
                 dropAfterSeconds, tailSeconds, maxDrainSeconds);

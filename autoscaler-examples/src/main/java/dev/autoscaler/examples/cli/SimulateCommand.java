@@ -1,6 +1,8 @@
 package dev.autoscaler.examples.cli;
 
+import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.PluginNotFoundException;
+import dev.autoscaler.core.compare.ComparisonReport;
 import dev.autoscaler.core.policy.ScalingPolicies;
 import dev.autoscaler.core.sim.Scenario;
 import dev.autoscaler.core.sim.Simulation;
@@ -9,6 +11,7 @@ import dev.autoscaler.core.sim.SimulationReport;
 import dev.autoscaler.core.sim.TraceCost;
 import dev.autoscaler.core.sim.TraceReader;
 import dev.autoscaler.core.sim.Workload;
+import dev.autoscaler.core.sim.WorldModel;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -30,7 +33,7 @@ final class SimulateCommand implements Main.Command {
 
     /** A parsed command line. */
     record Options(String trace, Scenario scenario, String policy, long seed, double timeScale, TraceCost cost,
-                   boolean json) {
+                   boolean json, boolean compare) {
     }
 
     @Override
@@ -42,14 +45,27 @@ final class SimulateCommand implements Main.Command {
             throw new UsageException("--policy: " + e.getMessage());
         }
         Workload workload = workload(o).timeScaled(o.timeScale());
-        SimulationConfig config = SimulationConfig.of(SimulationConfig.defaultEndpoint(o.policy()), workload, o.seed());
-        SimulationReport report = Simulation.builder(config).build().run();
+        EndpointConfig endpoint = o.compare() ? SimulationConfig.compareEndpoint(o.policy(), WorldModel.defaults())
+                : SimulationConfig.defaultEndpoint(o.policy());
+        SimulationConfig config = SimulationConfig.of(endpoint, workload, o.seed());
+        Simulation simulation = Simulation.builder(config).build();
+        SimulationReport report = simulation.run();
+        ComparisonReport comparison = o.compare() ? simulation.comparison() : null;
         if (o.json()) {
-            out.println(report.toJson());
+            out.println(comparison == null ? report.toJson() : withComparison(report.toJson(), comparison));
         } else {
             out.print(report.toTable());
+            if (comparison != null) {
+                out.println();
+                out.print(comparison.toTable());
+            }
         }
         return 0;
+    }
+
+    /** DESIGN.md's keys first, then the comparison under {@code "comparison"}. */
+    static String withComparison(String reportJson, ComparisonReport comparison) {
+        return reportJson.substring(0, reportJson.length() - 1) + ",\"comparison\":" + comparison.toJson() + "}";
     }
 
     static Options parse(String[] args) {
@@ -60,6 +76,7 @@ final class SimulateCommand implements Main.Command {
         double timeScale = 1;
         TraceCost cost = null;
         boolean json = false;
+        boolean compare = false;
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
@@ -71,6 +88,7 @@ final class SimulateCommand implements Main.Command {
             }
             switch (option) {
                 case "--json" -> json = true;
+                case "--compare" -> compare = true;
                 case "--trace" -> trace = value(args, ++i, option);
                 case "--scenario" -> {
                     String name = value(args, ++i, option);
@@ -120,7 +138,8 @@ final class SimulateCommand implements Main.Command {
         if (cost != null && trace == null) {
             throw new UsageException("--cost applies to --trace only");
         }
-        return new Options(trace, scenario, policy, seed, timeScale, cost == null ? TraceCost.TOTAL : cost, json);
+        return new Options(trace, scenario, policy, seed, timeScale, cost == null ? TraceCost.TOTAL : cost, json,
+                compare);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -152,7 +171,7 @@ final class SimulateCommand implements Main.Command {
     @Override
     public String usage() {
         return """
-                  simulate (--trace FILE | --scenario NAME) [--policy NAME] [--seed N] [--time-scale X] [--cost MODEL] [--json]
+                  simulate (--trace FILE | --scenario NAME) [--policy NAME] [--seed N] [--time-scale X] [--cost MODEL] [--compare] [--json]
                       play a trace or a synthetic load against the engine on a simulated GPU market
                       --trace FILE      a CSV trace: TIMESTAMP,ContextTokens,GeneratedTokens; the bundled
                                         Azure LLM trace (CC-BY 4.0) is named azure-llm-2023-conv
@@ -165,6 +184,10 @@ final class SimulateCommand implements Main.Command {
                       --time-scale X    arrival times are multiplied by X: 0.5 plays twice as fast (default 1)
                       --cost MODEL      a trace request's cost: total (context + generated tokens, the
                                         default), context or generated
+                      --compare         two groups, one per GPU type (rtx-4090: gpu_name=RTX_4090, h100-sxm:
+                                        gpu_name=H100_SXM), equal weights; also prints the hardware comparison
+                                        (groups ranked by served work per dollar, the best named; under
+                                        "comparison" with --json)
                       --json            one JSON object instead of a table
                       the endpoint: one group, Vast's defaults, expected_perf 2000; the market rents
                       2,000 perf/s GPUs at $0.40/h (and 3,500 at $0.90/h)

@@ -105,6 +105,28 @@ class MainTest {
         }
 
         @Test
+        @DisplayName("--compare prints the hardware comparison with the groups ranked and the best named")
+        void compareTable() {
+            assertThat(run("simulate", "--scenario", "sparse", "--time-scale", "0.2", "--compare")).isZero();
+
+            assertThat(out()).contains("max_workers respected").contains("hardware comparison of sim")
+                    .contains("best group: rtx-4090").containsPattern("1 +rtx-4090 ");
+        }
+
+        @Test
+        @DisplayName("--compare --json puts the comparison under an extra key after DESIGN.md's, the same twice")
+        void compareJson() {
+            assertThat(run("simulate", "--scenario", "sparse", "--time-scale", "0.2", "--compare", "--json")).isZero();
+            String first = out();
+            out.reset();
+            assertThat(run("simulate", "--scenario", "sparse", "--time-scale", "0.2", "--compare", "--json")).isZero();
+
+            assertThat(first).startsWith("{\"cost_usd\":").contains("\"seed\":1,\"comparison\":{\"endpoint\":\"sim\"")
+                    .contains("\"best_group\":\"rtx-4090\"").endsWith("}}" + System.lineSeparator());
+            assertThat(out()).isEqualTo(first);
+        }
+
+        @Test
         @DisplayName("a trace file given by path, as a table")
         void traceTable(@TempDir Path dir) throws IOException {
             Path trace = dir.resolve("tiny.csv");

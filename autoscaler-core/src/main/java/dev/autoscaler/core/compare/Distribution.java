@@ -1,0 +1,37 @@
+package dev.autoscaler.core.compare;
+
+import java.util.Arrays;
+import java.util.Collection;
+
+/**
+ * The spread of a set of samples: count, min, p10, median, p90, p95, max. Percentiles interpolate
+ * linearly between the closest ranks (numpy's default), so a handful of workers still gives a
+ * meaningful median. With no samples every figure is {@code NaN} (written as JSON {@code null}).
+ */
+public record Distribution(int count, double min, double p10, double p50, double p90, double p95, double max) {
+
+    public static final Distribution EMPTY = new Distribution(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+            Double.NaN, Double.NaN);
+
+    public static Distribution of(Collection<Double> samples) {
+        if (samples.isEmpty()) {
+            return EMPTY;
+        }
+        double[] sorted = samples.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(sorted);
+        return new Distribution(sorted.length, sorted[0], percentile(sorted, 0.10), percentile(sorted, 0.50),
+                percentile(sorted, 0.90), percentile(sorted, 0.95), sorted[sorted.length - 1]);
+    }
+
+    /** The {@code q} quantile of sorted values, interpolating linearly between ranks. */
+    static double percentile(double[] sorted, double q) {
+        double rank = q * (sorted.length - 1);
+        int lower = (int) Math.floor(rank);
+        int upper = (int) Math.ceil(rank);
+        return sorted[lower] + (sorted[upper] - sorted[lower]) * (rank - lower);
+    }
+
+    public boolean isEmpty() {
+        return count == 0;
+    }
+}
