@@ -371,7 +371,7 @@ public final class Autoscaler implements AutoCloseable {
     }
 
     private String providerNameOf(WorkerRecord worker) {
-        EndpointController controller = controllers.get(worker.endpoint());
+        EndpointController controller = controllers.getOrDefault(worker.endpoint(), retiring.get(worker.endpoint()));
         return controller == null ? ctx.defaultProviderName()
                 : controller.config().group(worker.group()).map(ctx::providerFor).orElse(ctx.defaultProviderName());
     }

@@ -148,6 +148,10 @@ public final class ServerConfigLoader {
         });
         byte[] secret = secret(root);
         Optional<String> adminKey = adminKey(root);
+        if (adminKey.isPresent() && apiKeys.contains(adminKey.get())) {
+            throw new InvalidConfigException(root.has("admin_key") ? "admin_key" : "admin_key_env",
+                    "must differ from every api_keys entry: a client key must not administer the server");
+        }
         String owner = root.string("owner").orElse("autoscaler");
         if (!owner.matches("^[A-Za-z0-9_-]+$")) {
             throw new InvalidConfigException("owner", "must match ^[A-Za-z0-9_-]+$, got '" + owner + "'");

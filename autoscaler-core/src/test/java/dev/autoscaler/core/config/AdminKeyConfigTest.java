@@ -60,6 +60,14 @@ class AdminKeyConfigTest {
     }
 
     @Test
+    void an_admin_key_that_is_also_a_client_key_is_refused() {
+        assertThatThrownBy(() -> loader.parseJson(config(
+                "\"admin_key\": \"admin-key-0123456789\", \"api_keys\": [\"admin-key-0123456789\"],")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("must differ");
+    }
+
+    @Test
     void both_forms_are_refused() {
         assertThatThrownBy(() -> loader.parseJson(config("\"admin_key\": \"admin-key-0123456789\", \"admin_key_env\": \"ADMIN\",")))
                 .isInstanceOf(InvalidConfigException.class)
