@@ -53,7 +53,7 @@ public record VastInstance(long id, String label, String actualStatus, String in
         if (ports == null || !ports.isObject()) {
             return result;
         }
-        Iterator<Map.Entry<String, JsonNode>> fields = ports.fields();
+        Iterator<Map.Entry<String, JsonNode>> fields = ports.properties().iterator();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> entry = fields.next();
             JsonNode bindings = entry.getValue();
@@ -79,7 +79,7 @@ public record VastInstance(long id, String label, String actualStatus, String in
                 }
             }
         } else if (extraEnv.isObject()) {
-            extraEnv.fields().forEachRemaining(e -> result.put(e.getKey(), e.getValue().asText()));
+            extraEnv.properties().forEach(e -> result.put(e.getKey(), e.getValue().asText()));
         }
         return result;
     }

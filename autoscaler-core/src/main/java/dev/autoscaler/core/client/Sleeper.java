@@ -9,6 +9,6 @@ public interface Sleeper {
 
     /** {@link Thread#sleep}. */
     static Sleeper system() {
-        return d -> Thread.sleep(d.toMillis(), (int) (d.toNanosPart() % 1_000_000));
+        return d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
     }
 }

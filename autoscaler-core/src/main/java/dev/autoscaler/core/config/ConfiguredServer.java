@@ -59,8 +59,8 @@ public final class ConfiguredServer implements AutoCloseable {
         this.router = Router.builder(engine).tickets(tickets).strategy(config.routingStrategy()).wakeExecutor(wakes).build();
         router.scheduleSweeps(scheduler, Duration.ofSeconds(1));
         AutoscalerApi api = AutoscalerApi.builder(router).apiKeys(config.apiKeys()).tickets(tickets)
-                .maxBodyBytes(config.maxBodyBytes()).adminKey(config.adminKey().orElse(null))
-                .defaultTicketFormat(config.defaultTicketFormat()).build();
+                .maxBodyBytes(config.maxBodyBytes()).dashboard(config.dashboard())
+                .adminKey(config.adminKey().orElse(null)).defaultTicketFormat(config.defaultTicketFormat()).build();
         this.http = AutoscalerHttpServer.start(api, new InetSocketAddress(config.listenHost(), config.listenPort()),
                 config.httpThreads());
         engine.start();

@@ -29,21 +29,24 @@ import java.util.Optional;
  * @param endpoints        the endpoints with their groups
  * @param adminKey         the admin API's bearer key ({@code admin_key} or {@code admin_key_env}); empty: admin API off
  * @param defaultTicketFormat the {@code ticket_format} of endpoints that give none ({@code ticket_format}, default {@code vast-rsa})
+ * @param dashboard        whether {@code GET /dashboard/} is served ({@code dashboard}, default true; it shows
+ *                         no secret, see {@link dev.autoscaler.core.http.AutoscalerApi})
  */
 public record ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
                            byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
                            Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
                            String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
-                           List<EndpointConfig> endpoints, Optional<String> adminKey, String defaultTicketFormat) {
+                           List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
+                           String defaultTicketFormat) {
     /** Without an admin key (admin API off), endpoints defaulting to {@code vast-rsa}. */
     public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
                         byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
                         Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
                         String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
-                        List<EndpointConfig> endpoints) {
+                        List<EndpointConfig> endpoints, boolean dashboard) {
         this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
                 ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
-                Optional.empty(), EndpointConfig.DEFAULT_TICKET_FORMAT);
+                dashboard, Optional.empty(), EndpointConfig.DEFAULT_TICKET_FORMAT);
     }
 
     public ServerConfig {
@@ -54,6 +57,17 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
         apiKeys = List.copyOf(apiKeys);
         engineSecret = engineSecret.clone();
         endpoints = List.copyOf(endpoints);
+    }
+
+    /** A config with the dashboard on (the default). */
+    public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
+                        byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
+                        Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
+                        String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
+                        List<EndpointConfig> endpoints) {
+        this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
+                ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
+                true);
     }
 
     @Override

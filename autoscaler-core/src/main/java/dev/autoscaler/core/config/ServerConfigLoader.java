@@ -189,9 +189,10 @@ public final class ServerConfigLoader {
             }
             endpoints.add(endpoint);
         }
+        boolean dashboard = root.bool("dashboard").orElse(true);
         root.rejectUnknown();
         return new ServerConfig(host, port, publicUrl, apiKeys, secret, owner, tick, sync, rsaKeyFile, edKeyFile,
-                strategy, providerName, providerSettings, threads, maxBody, endpoints, adminKey, defaultFormat);
+                strategy, providerName, providerSettings, threads, maxBody, endpoints, dashboard, adminKey, defaultFormat);
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.autoscaler.core.AutoscalerAdmin;
 import dev.autoscaler.core.config.ServerConfigLoader;
 import dev.autoscaler.core.http.internal.AdminRoutes;
 import dev.autoscaler.core.http.internal.ApiKeys;
+import dev.autoscaler.core.http.internal.DashboardState;
 import dev.autoscaler.core.http.internal.DeleteRequestsParser;
 import dev.autoscaler.core.http.internal.JsonBodies;
 import dev.autoscaler.core.http.internal.JsonFields;
@@ -25,6 +26,7 @@ import dev.autoscaler.core.router.Router;
 import dev.autoscaler.core.ticket.TicketFormats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -53,7 +55,15 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code POST /get_endpoint_workers/}</td><td>an endpoint's workers (endpoint API key)</td></tr>
  *   <tr><td>{@code /admin/endpoints...}</td><td>create, change and remove endpoints and groups while
  *       running (admin key, see {@link Builder#adminKey}; {@link AdminRoutes} lists the routes)</td></tr>
+ *   <tr><td>{@code GET /dashboard/}</td><td>a live page of endpoints, groups and workers (no key; see below)</td></tr>
+ *   <tr><td>{@code GET /dashboard/state.json}</td><td>what that page polls every second</td></tr>
  * </table>
+ * The dashboard needs no key, like {@code /pubkey/}: it shows configs, targets, decisions and workers'
+ * states, loads, prices and URLs, and never a secret (no API key, mtoken or engine secret). A worker
+ * URL alone serves nothing: workers verify a signed ticket on every request. A host that would rather
+ * not show even that turns it off with {@link Builder#dashboard(boolean)} (or {@code dashboard: false}
+ * in {@code serve}'s config), or mounts the API behind its own authentication.
+ * <p>
  * Paths match with or without their trailing slash. Unknown paths are 404, wrong methods 405, every
  * error has a JSON body {@code {"error": ...}} (with {@code field} and {@code message} naming what was
  * wrong, for a 400), and no input causes a 5xx: {@link #handle} never throws.
@@ -67,6 +77,8 @@ public final class AutoscalerApi {
     public static final String WORKER_STATUS = "/worker_status/";
     public static final String DELETE_REQUESTS = "/delete_requests/";
     public static final String GET_ENDPOINT_WORKERS = "/get_endpoint_workers/";
+    public static final String DASHBOARD = "/dashboard/";
+    public static final String DASHBOARD_STATE = "/dashboard/state.json";
     public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
     static final String ROUTE_ERROR = "Invalid endpoint or missing required parameters";
@@ -82,6 +94,7 @@ public final class AutoscalerApi {
     private final int maxBodyBytes;
     private final byte[] adminKey;
     private final AdminRoutes admin;
+    private final boolean dashboard;
 
     private AutoscalerApi(Builder b) {
         this.router = b.router;
@@ -99,6 +112,12 @@ public final class AutoscalerApi {
                         tickets.signer(format);
                     }
                 });
+        this.dashboard = b.dashboard;
+    }
+
+    /** Whether {@code /dashboard/} is served. */
+    public boolean dashboardEnabled() {
+        return dashboard;
     }
 
     public static Builder builder(Router router) {
@@ -161,6 +180,14 @@ public final class AutoscalerApi {
             }
             return ApiResponse.text(200, path.equals(PUBKEY) ? "text/plain; charset=utf-8" : ApiResponse.JSON, content);
         }
+        if (dashboard && (path.equals(DASHBOARD) || request.path().equals(DASHBOARD_STATE))) {
+            if (!get) {
+                return methodNotAllowed("GET, HEAD");
+            }
+            return path.equals(DASHBOARD)
+                    ? new ApiResponse(200, "text/html; charset=utf-8", NO_STORE, DashboardPage.BYTES)
+                    : new ApiResponse(200, ApiResponse.JSON, NO_STORE, DashboardState.json(engine));
+        }
         return error(404, "Not found: " + abbreviate(request.path()));
     }
 
@@ -202,6 +229,24 @@ public final class AutoscalerApi {
         String m = e.getMessage();
         String head = e.field() + ": ";
         return m.startsWith(head) ? m.substring(head.length()) : m;
+    }
+
+    private static final Map<String, String> NO_STORE = Map.of("Cache-Control", "no-store");
+
+    /** The page, read once from the class path: one self-contained HTML file with its script inline. */
+    private static final class DashboardPage {
+        static final byte[] BYTES = load();
+
+        private static byte[] load() {
+            try (InputStream in = AutoscalerApi.class.getResourceAsStream("dashboard.html")) {
+                if (in == null) {
+                    throw new IllegalStateException("dashboard.html is missing from the class path");
+                }
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     // ---- POST /route/ ----
@@ -392,6 +437,7 @@ public final class AutoscalerApi {
         private TicketFormats ticketFormats;
         private String defaultTicketFormat = EndpointConfig.DEFAULT_TICKET_FORMAT;
         private ServerConfigLoader configLoader = new ServerConfigLoader();
+        private boolean dashboard = true;
 
         private Builder(Router router) {
             this.router = Objects.requireNonNull(router, "router");
@@ -474,6 +520,16 @@ public final class AutoscalerApi {
         /** Reads the admin API's endpoint and group bodies; its environment serves {@code api_key_env}. */
         public Builder configLoader(ServerConfigLoader loader) {
             this.configLoader = Objects.requireNonNull(loader, "loader");
+            return this;
+        }
+
+        /**
+         * Serves the dashboard ({@code GET /dashboard/} and its {@code state.json}) without a key; on by
+         * default. It shows no secret, but it does show endpoint configs and worker URLs: turn it off
+         * where those should stay private.
+         */
+        public Builder dashboard(boolean enabled) {
+            this.dashboard = enabled;
             return this;
         }
 

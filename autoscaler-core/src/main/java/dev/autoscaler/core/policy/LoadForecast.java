@@ -22,8 +22,16 @@ record LoadForecast(double shortRate, double longRate, double waiting, double wa
 
     /** Figures that are negative or not finite (a bug upstream) count as 0 rather than poisoning the plan. */
     static LoadForecast of(LoadStats load, EndpointConfig config) {
+        return of(load, config, true);
+    }
+
+    /**
+     * @param useLongWindow false to plan on the short window alone: scale-down follows a fall within
+     *                      about a minute instead of five (policy param {@code forecast_window=short})
+     */
+    static LoadForecast of(LoadStats load, EndpointConfig config, boolean useLongWindow) {
         double shortRate = Numbers.sane(load.arrivalRateShort());
-        double longRate = Numbers.sane(load.arrivalRateLong());
+        double longRate = useLongWindow ? Numbers.sane(load.arrivalRateLong()) : 0;
         double waiting = Numbers.sane(load.waitingDemand());
         double waitingRate = waiting / config.targetQueueTime();
         double measured = Math.max(shortRate, longRate) + waitingRate;
@@ -34,7 +42,10 @@ record LoadForecast(double shortRate, double longRate, double waiting, double wa
     /** E.g. {@code forecast 5,210/s (short 5,210, long 4,100, waiting 300 in 10 s)}. */
     String describe(EndpointConfig config) {
         StringBuilder text = new StringBuilder("forecast ").append(Numbers.format(total)).append("/s (short ")
-                .append(Numbers.format(shortRate)).append(", long ").append(Numbers.format(longRate));
+                .append(Numbers.format(shortRate));
+        if (longRate > 0) {
+            text.append(", long ").append(Numbers.format(longRate));
+        }
         if (waiting > 0) {
             text.append(", waiting ").append(Numbers.format(waiting)).append(" in target_queue_time ")
                     .append(Numbers.format(config.targetQueueTime())).append(" s");

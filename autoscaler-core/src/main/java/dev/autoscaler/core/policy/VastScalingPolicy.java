@@ -84,6 +84,9 @@ import java.util.Set;
  *     default); {@code 100%} disables the limit.</li>
  * <li>{@value #MAX_QUEUE_BOOST}: at least 1, default 2; the most the queue trigger multiplies a
  *     group's ready workers by in one decision.</li>
+ * <li>{@value #FORECAST_WINDOW}: {@code long} (default: the higher of the 60 s and 300 s windows,
+ *     scale-down lags a fall by about five minutes) or {@code short} (the 60 s window alone:
+ *     scale-down within about a minute; for bursty traffic and time-compressed demos).</li>
  * </ul>
  * Unknown parameters are rejected, so a misspelt one is not ignored in silence.
  */
@@ -93,19 +96,22 @@ public final class VastScalingPolicy implements ScalingPolicy {
     public static final String SCALE_DOWN_STEP = "scale_down_step";
     public static final String MAX_QUEUE_BOOST = "max_queue_boost";
     public static final double DEFAULT_MAX_QUEUE_BOOST = 2.0;
-    static final Set<String> PARAMS = Set.of(SCALE_DOWN_STEP, MAX_QUEUE_BOOST);
+    public static final String FORECAST_WINDOW = "forecast_window";
+    static final Set<String> PARAMS = Set.of(SCALE_DOWN_STEP, MAX_QUEUE_BOOST, FORECAST_WINDOW);
 
     private final ScaleDownStep scaleDownStep;
     private final double maxQueueBoost;
+    private final boolean useLongWindow;
 
-    private VastScalingPolicy(ScaleDownStep scaleDownStep, double maxQueueBoost) {
+    private VastScalingPolicy(ScaleDownStep scaleDownStep, double maxQueueBoost, boolean useLongWindow) {
         this.scaleDownStep = scaleDownStep;
         this.maxQueueBoost = maxQueueBoost;
+        this.useLongWindow = useLongWindow;
     }
 
     /** The policy with every parameter at its default. */
     public static VastScalingPolicy ofDefaults() {
-        return new VastScalingPolicy(ScaleDownStep.HALF, DEFAULT_MAX_QUEUE_BOOST);
+        return new VastScalingPolicy(ScaleDownStep.HALF, DEFAULT_MAX_QUEUE_BOOST, true);
     }
 
     /**
@@ -116,8 +122,13 @@ public final class VastScalingPolicy implements ScalingPolicy {
     public static VastScalingPolicy fromParams(Settings params) {
         Objects.requireNonNull(params, "params");
         PolicyParams.rejectUnknown(NAME, params, PARAMS);
+        String window = params.getString(FORECAST_WINDOW, "long");
+        if (!window.equals("long") && !window.equals("short")) {
+            throw new dev.autoscaler.InvalidConfigException(params.fieldName(FORECAST_WINDOW),
+                    "must be long or short, got '" + window + "'");
+        }
         return new VastScalingPolicy(ScaleDownStep.parse(params, SCALE_DOWN_STEP, ScaleDownStep.HALF),
-                PolicyParams.atLeast(params, MAX_QUEUE_BOOST, DEFAULT_MAX_QUEUE_BOOST, 1.0));
+                PolicyParams.atLeast(params, MAX_QUEUE_BOOST, DEFAULT_MAX_QUEUE_BOOST, 1.0), window.equals("long"));
     }
 
     @Override
@@ -129,7 +140,7 @@ public final class VastScalingPolicy implements ScalingPolicy {
         }
         EndpointConfig config = snapshot.config();
         LoadStats load = snapshot.load();
-        Inputs in = new Inputs(config, load, LoadForecast.of(load, config), groups.size() > 1);
+        Inputs in = new Inputs(config, load, LoadForecast.of(load, config, useLongWindow), groups.size() > 1);
         double[] shares = trafficShares(groups);
 
         int n = groups.size();

@@ -138,4 +138,13 @@ class ServerConfigLoaderTest {
         assertThatThrownBy(() -> loader.parseJson(json)).isInstanceOf(InvalidConfigException.class)
                 .extracting(e -> ((InvalidConfigException) e).field()).isEqualTo(field);
     }
+
+    @Test
+    void the_dashboard_is_on_unless_the_config_says_dashboard_false() {
+        assertThat(loader.parseJson(FULL).dashboard()).isTrue();
+
+        ServerConfig off = loader.parseJson(FULL.replaceFirst("\\{", "{\"dashboard\": false,"));
+
+        assertThat(off.dashboard()).isFalse();
+    }
 }

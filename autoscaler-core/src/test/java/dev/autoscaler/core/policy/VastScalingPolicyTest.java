@@ -74,6 +74,16 @@ class VastScalingPolicyTest {
         }
 
         @Test
+        @DisplayName("forecast_window=short plans on the short window alone: scale-down follows a fall at once")
+        void shortForecastWindow() {
+            VastScalingPolicy shortWindow = withParams(Map.of("forecast_window", "short"));
+            assertThat(decide(shortWindow, SnapshotFixture.endpoint().rates(900, 3600)).active()).isEqualTo(1);
+            assertThat(decide(shortWindow, SnapshotFixture.endpoint().rates(3600, 900)).active()).isEqualTo(4);
+            assertThatThrownBy(() -> withParams(Map.of("forecast_window", "medium")))
+                    .hasMessage("policy_params.forecast_window: must be long or short, got 'medium'");
+        }
+
+        @Test
         @DisplayName("waiting demand is planned to be served within target_queue_time")
         void waitingDemand() {
             // 900/s arriving + 9,000 waiting / 10 s = 1,800/s; / 0.9 = 2,000/s -> 2 workers of 1,000/s
@@ -579,7 +589,7 @@ class VastScalingPolicyTest {
             assertThatThrownBy(() -> withParams(Map.of("scale_down_stepp", "2")))
                     .isInstanceOf(InvalidConfigException.class)
                     .hasMessage("policy_params.scale_down_stepp: is not a parameter of the vast policy;"
-                            + " known: max_queue_boost, scale_down_step");
+                            + " known: forecast_window, max_queue_boost, scale_down_step");
         }
     }
 }

@@ -45,6 +45,9 @@ final class ServeCommand implements Main.Command {
         ConfiguredServer server = ConfiguredServer.start(config);
         out.println("autoscaler: serving " + config.endpoints().size() + " endpoint(s) on " + server.baseUrl()
                 + " (public " + config.publicUrl() + ", provider " + config.providerName() + ")");
+        if (config.dashboard()) {
+            out.println("autoscaler: dashboard at " + server.baseUrl() + "/dashboard/");
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -8,6 +8,7 @@ import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.WorkerState;
 import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.client.AutoscalerClient;
+import dev.autoscaler.core.http.AutoscalerApi;
 import dev.autoscaler.examples.worker.Worker;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -50,6 +51,8 @@ public final class DemoCommand {
     private static final Duration WARM_UP = Duration.ofSeconds(90);
     /** How long requests still in flight may take to finish once the replay has sent its last one. */
     private static final Duration DRAIN = Duration.ofSeconds(130);
+    /** After the trace: idle time during which the view shows the endpoint scaling down. */
+    static final Duration COOL_DOWN = Duration.ofSeconds(30);
 
     /** A parsed command line. */
     record Options(Duration duration, String trace, String policy, double timeScale, int port, int maxWorkers,
@@ -69,6 +72,8 @@ public final class DemoCommand {
                                           load times with them (default 0.0333: an hour in 2 minutes)
                       --port N            the engine's HTTP port on 127.0.0.1 (default: a free one)
                       --max-workers N     the endpoint's max_workers (default 8)
+                      --report-dir DIR    where the report goes (default demo-report)
+                  while it runs, the engine's live dashboard is at http://127.0.0.1:PORT/dashboard/
                 """;
     }
 
@@ -136,9 +141,14 @@ public final class DemoCommand {
      * of half a worker) up to {@code max_workers}, with queue targets in seconds of the compressed world.
      */
     static EndpointConfig endpoint(String apiKey, String policy, int maxWorkers, double workerPerf) {
+        // The engine's load windows run in real time while the trace is compressed 30 times: with
+        // the vast policy's 5-minute window, scale-down would come long after the demo ends. The
+        // short window alone makes it follow the (compressed) fall within the cool-down.
+        Map<String, String> params = policy.equals("vast") ? Map.of("forecast_window", "short") : Map.of();
         return EndpointConfig.builder(ENDPOINT)
                 .apiKey(apiKey)
                 .policy(policy)
+                .policyParams(params)
                 .minLoad(workerPerf / 2)
                 .maxWorkers(maxWorkers)
                 .coldWorkers(1)
@@ -155,7 +165,7 @@ public final class DemoCommand {
         String apiKey = HexFormat.of().formatHex(randomBytes(16));
         double workerPerf = GPU_TOKENS_PER_SECOND / o.timeScale();
         EndpointConfig endpoint = endpoint(apiKey, o.policy(), o.maxWorkers(), workerPerf);
-        DemoRecorder recorder = new DemoRecorder(clock, endpoint.targetQueueTime());
+        DemoRecorder recorder = new DemoRecorder(clock, endpoint.targetQueueTime(), o.maxWorkers());
         ExecutorService callers = Executors.newFixedThreadPool(CALLER_THREADS, r -> {
             Thread t = new Thread(r, "load-generator");
             t.setDaemon(true);
@@ -179,6 +189,7 @@ public final class DemoCommand {
             out.printf(Locale.ROOT, "demo: engine on %s, policy %s, trace %s at time scale %.4f (%.0f s),"
                     + " workers of %.0f tokens/s, state in %s%n", stack.url(), o.policy(), o.trace(), o.timeScale(),
                     total, workerPerf, stack.stateDir());
+            out.println("demo: live dashboard at " + stack.url() + AutoscalerApi.DASHBOARD);
             TerminalView view = new TerminalView(out, System.console() != null);
             warmUp(stack.engine(), out);
             double replayStart = recorder.elapsedSeconds();
@@ -196,6 +207,8 @@ public final class DemoCommand {
                         replayStart, total);
             }
             replayer.stop();
+            Duration coolDown = o.duration().dividedBy(4).compareTo(COOL_DOWN) < 0 ? o.duration().dividedBy(4) : COOL_DOWN;
+            coolDown(coolDown, stack, recorder, view, sent, replayStart, total, out);
             recorder.sample(stack.engine().workers(ENDPOINT));
         } finally {
             callers.shutdownNow();
@@ -212,6 +225,20 @@ public final class DemoCommand {
                 v instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : v));
         out.println("report: " + page.toAbsolutePath());
         return 0;
+    }
+
+    /** No more traffic: the view shows the endpoint scaling down ({@link #COOL_DOWN}, less for short runs). */
+    private static void coolDown(Duration length, LocalDemoStack stack, DemoRecorder recorder, TerminalView view,
+                                 AtomicInteger sent, double replayStart, double total, PrintStream out)
+            throws InterruptedException {
+        out.println();
+        out.println("demo: trace done; " + length.toSeconds() + " s without traffic (watch it scale down)...");
+        long deadline = System.nanoTime() + length.toNanos();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(1000); // a live demo on real processes: wall time on purpose
+            view.show(recorder.sample(stack.engine().workers(ENDPOINT)), recorder.lastDecision(), sent.get(),
+                    replayStart, total);
+        }
     }
 
     /**

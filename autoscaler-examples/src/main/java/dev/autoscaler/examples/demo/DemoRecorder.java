@@ -2,14 +2,19 @@ package dev.autoscaler.examples.demo;
 
 import dev.autoscaler.AutoscalerEvent;
 import dev.autoscaler.Clock;
+import dev.autoscaler.GroupTarget;
 import dev.autoscaler.InstanceAction;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.WorkerState;
 import dev.autoscaler.spi.AutoscalerListener;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,6 +23,8 @@ import java.util.TreeMap;
  * every request's outcome, and the engine's decisions. Thread safe; time from the injected clock.
  */
 public final class DemoRecorder implements AutoscalerListener {
+    /** Two changes of target in opposite directions closer than this make a flap (as the simulator counts). */
+    static final Duration FLAP_WINDOW = Duration.ofMinutes(5);
 
     /** One second of the demo. */
     public record Sample(double atSeconds, double offeredLoad, double capacity, Map<WorkerState, Integer> workers,
@@ -41,8 +48,22 @@ public final class DemoRecorder implements AutoscalerListener {
     private int creates;
     private int starts;
     private int peakWorkers;
+    private final int maxWorkers;
+    private final Set<String> engineWorkers = new HashSet<>();
+    private boolean capHeld = true;
+    private int flaps;
+    private int lastDirection;
+    private Instant lastDirectionAt;
+    private double gpuSeconds;
+    private double costUsd;
 
     public DemoRecorder(Clock clock, double targetQueueTime) {
+        this(clock, targetQueueTime, Integer.MAX_VALUE);
+    }
+
+    /** @param maxWorkers the endpoint's cap, for {@code max_workers_respected} */
+    public DemoRecorder(Clock clock, double targetQueueTime, int maxWorkers) {
+        this.maxWorkers = maxWorkers;
         this.clock = clock;
         this.startNanos = clock.nanoTime();
         this.lastSampleNanos = startNanos;
@@ -77,8 +98,16 @@ public final class DemoRecorder implements AutoscalerListener {
             if (w.state() != WorkerState.DESTROYED) {
                 alive++;
             }
+            // billed at full price while the instance runs: every state but stopped and destroyed
+            if (w.state() != WorkerState.DESTROYED && w.state() != WorkerState.STOPPED) {
+                gpuSeconds += interval;
+                costUsd += w.pricePerHour() * interval / 3600;
+            }
         }
         peakWorkers = Math.max(peakWorkers, alive);
+        if (alive > maxWorkers) {
+            capHeld = false;
+        }
         double nowSeconds = seconds(now);
         Sample s = new Sample(nowSeconds, pendingCost / interval, capacity, byState,
                 percentile(queueTimesSince(nowSeconds - 10), 0.95));
@@ -93,6 +122,36 @@ public final class DemoRecorder implements AutoscalerListener {
         new TreeMap<>(event.targets()).forEach((group, t) -> targets.append(targets.length() == 0 ? "" : ", ")
                 .append(group).append(": ").append(t.active()).append(" active + ").append(t.cold()).append(" cold"));
         decisions.add(new Decision(seconds(clock.nanoTime()), targets.toString(), event.reason()));
+        int direction = Integer.signum(activeTotal(event.targets()) - activeTotal(event.previous()));
+        if (direction != 0) {
+            if (lastDirection != 0 && direction != lastDirection
+                    && Duration.between(lastDirectionAt, event.at()).compareTo(FLAP_WINDOW) <= 0) {
+                flaps++;
+            }
+            lastDirection = direction;
+            lastDirectionAt = event.at();
+        }
+    }
+
+    /** The engine's count of workers (every state but destroyed) is checked against the cap at each change. */
+    @Override
+    public synchronized void onWorkerStateChanged(AutoscalerEvent.WorkerStateChanged event) {
+        if (event.to() == WorkerState.DESTROYED) {
+            engineWorkers.remove(event.workerId());
+        } else {
+            engineWorkers.add(event.workerId());
+            if (engineWorkers.size() > maxWorkers) {
+                capHeld = false;
+            }
+        }
+    }
+
+    private static int activeTotal(Map<String, GroupTarget> targets) {
+        int sum = 0;
+        for (GroupTarget t : targets.values()) {
+            sum += t.active();
+        }
+        return sum;
     }
 
     @Override
@@ -125,11 +184,17 @@ public final class DemoRecorder implements AutoscalerListener {
         return seconds(clock.nanoTime());
     }
 
-    /** The figures of the run, keyed like the simulator's where they mean the same. */
+    /**
+     * The figures of the run, with the keys of DESIGN.md (as the simulator's) and a few more. Money and
+     * GPU hours are counted from the samples, in this machine's wall-clock time (the local provider's
+     * workers cost what their price says, usually nothing).
+     */
     public synchronized Map<String, Object> figures() {
         double[] q = queueTimes();
         Map<String, Object> f = new java.util.LinkedHashMap<>();
         int served = outcomes.getOrDefault(RequestOutcome.Kind.SERVED, 0);
+        f.put("cost_usd", costUsd);
+        f.put("gpu_hours", gpuSeconds / 3600);
         f.put("requests", sent);
         f.put("served", served);
         f.put("queue_time_p50_s", percentile(q, 0.50));
@@ -144,7 +209,9 @@ public final class DemoRecorder implements AutoscalerListener {
         f.put("cold_starts", creates);
         f.put("resumes", starts);
         f.put("decisions", decisions.size());
+        f.put("flaps", flaps);
         f.put("peak_workers", peakWorkers);
+        f.put("max_workers_respected", capHeld);
         f.put("duration_s", seconds(clock.nanoTime()));
         return f;
     }

@@ -84,4 +84,44 @@ class DemoRecorderTest {
         assertThat(page).isEqualTo(dir.resolve("index.html")).exists();
         assertThat(java.nio.file.Files.readString(dir.resolve("figures.json"))).contains("\"queue_time_p95_s\" : 0.5");
     }
+
+    @Test
+    @DisplayName("max_workers_respected turns false when the engine holds more workers than the cap")
+    void capBroken() {
+        DemoRecorder capped = new DemoRecorder(clock, 10, 1);
+        capped.onWorkerStateChanged(new AutoscalerEvent.WorkerStateChanged(Instant.EPOCH, "demo", "g", "1", "i1",
+                WorkerState.CREATING, WorkerState.LOADING, ""));
+        assertThat(capped.figures()).containsEntry("max_workers_respected", true);
+
+        capped.onWorkerStateChanged(new AutoscalerEvent.WorkerStateChanged(Instant.EPOCH, "demo", "g", "2", "i2",
+                WorkerState.CREATING, WorkerState.LOADING, ""));
+
+        assertThat(capped.figures()).containsEntry("max_workers_respected", false);
+    }
+
+    @Test
+    @DisplayName("a reversal of the active target within 5 minutes is a flap; one after is not")
+    void flaps() {
+        Map<String, GroupTarget> one = Map.of("g", new GroupTarget(1, 0));
+        Map<String, GroupTarget> two = Map.of("g", new GroupTarget(2, 0));
+        recorder.onDecision(new AutoscalerEvent.DecisionMade(Instant.EPOCH, "demo", one, two, "up"));
+        recorder.onDecision(new AutoscalerEvent.DecisionMade(Instant.EPOCH.plusSeconds(60), "demo", two, one, "down"));
+        recorder.onDecision(new AutoscalerEvent.DecisionMade(Instant.EPOCH.plusSeconds(1000), "demo", one, two, "up"));
+
+        assertThat(recorder.figures()).containsEntry("flaps", 1);
+    }
+
+    @Test
+    @DisplayName("GPU hours and cost count running workers between samples, not stopped ones")
+    void gpuHours() {
+        recorder.sample(List.of());
+        clock.advance(Duration.ofSeconds(36));
+        WorkerRecord priced = WorkerRecord.builder("1", "demo", "g", "l", "tok").state(WorkerState.READY)
+                .pricePerHour(2.0).build();
+
+        recorder.sample(List.of(priced, worker("2", WorkerState.STOPPED, 0)));
+
+        assertThat((double) recorder.figures().get("gpu_hours")).isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat((double) recorder.figures().get("cost_usd")).isCloseTo(0.02, org.assertj.core.data.Offset.offset(1e-9));
+    }
 }

@@ -168,7 +168,7 @@ final class FakeVastAccount {
         instance.onstart = body.path("onstart").asText("");
         instance.diskGb = body.path("disk").asDouble(10);
         instance.templateHashId = body.path("template_hash_id").asText("");
-        body.path("env").fields().forEachRemaining(e -> instance.env.put(e.getKey(), e.getValue().asText()));
+        body.path("env").properties().forEach(e -> instance.env.put(e.getKey(), e.getValue().asText()));
         body.path("args").forEach(a -> instance.args.add(a.asText()));
         for (String key : instance.env.keySet()) {
             Matcher m = PORT_FLAG.matcher(key);

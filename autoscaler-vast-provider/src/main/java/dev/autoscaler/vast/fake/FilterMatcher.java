@@ -23,14 +23,14 @@ final class FilterMatcher {
         if (filter == null || !filter.isObject()) {
             return true;
         }
-        Iterator<Map.Entry<String, JsonNode>> fields = filter.fields();
+        Iterator<Map.Entry<String, JsonNode>> fields = filter.properties().iterator();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> entry = fields.next();
             if (NOT_FILTERS.contains(entry.getKey()) || !entry.getValue().isObject()) {
                 continue;
             }
             JsonNode actual = object.get(entry.getKey());
-            Iterator<Map.Entry<String, JsonNode>> ops = entry.getValue().fields();
+            Iterator<Map.Entry<String, JsonNode>> ops = entry.getValue().properties().iterator();
             while (ops.hasNext()) {
                 Map.Entry<String, JsonNode> op = ops.next();
                 if (!test(op.getKey(), actual, op.getValue())) {

@@ -168,7 +168,7 @@ public final class ConfigNode {
 
     private static void flatten(String prefix, JsonNode v, Map<String, String> out) {
         if (v.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> it = v.fields();
+            Iterator<Map.Entry<String, JsonNode>> it = v.properties().iterator();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);

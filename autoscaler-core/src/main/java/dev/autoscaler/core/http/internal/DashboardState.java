@@ -1,0 +1,146 @@
+package dev.autoscaler.core.http.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.autoscaler.EndpointConfig;
+import dev.autoscaler.GroupTarget;
+import dev.autoscaler.NotFoundException;
+import dev.autoscaler.WorkerGroupConfig;
+import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.WorkerState;
+import dev.autoscaler.core.Autoscaler;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code GET /dashboard/state.json} serves: every endpoint with a summary of its config, its
+ * targets and last decision reason; every group with its targets and worker counts; every worker
+ * with its state, load, perf, GPU, price and URL. Never a secret: no API key, no mtoken, no engine
+ * secret is written (the records carry mtokens; this writer names each field it copies instead).
+ */
+public final class DashboardState {
+    private DashboardState() {
+    }
+
+    public static byte[] json(Autoscaler engine) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+        try (JsonGenerator g = JsonBodies.FACTORY.createGenerator(out)) {
+            write(g, engine);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void write(JsonGenerator g, Autoscaler engine) throws IOException {
+        List<EndpointConfig> endpoints = new ArrayList<>();
+        for (String name : engine.endpointNames()) {
+            try {
+                endpoints.add(engine.endpoint(name));
+            } catch (NotFoundException removed) {
+                // removed since endpointNames(): not shown
+            }
+        }
+        g.writeStartObject();
+        g.writeArrayFieldStart("endpoints");
+        for (EndpointConfig e : endpoints) {
+            g.writeStartObject();
+            g.writeStringField("name", e.name());
+            g.writeStringField("state", e.state().wireName());
+            g.writeStringField("policy", e.policy());
+            g.writeNumberField("min_load", e.minLoad());
+            g.writeNumberField("target_util", e.targetUtil());
+            g.writeNumberField("cold_mult", e.coldMult());
+            g.writeNumberField("cold_workers", e.coldWorkers());
+            g.writeNumberField("max_workers", e.maxWorkers());
+            g.writeNumberField("max_queue_time", e.maxQueueTime());
+            g.writeNumberField("target_queue_time", e.targetQueueTime());
+            g.writeObjectFieldStart("targets");
+            for (Map.Entry<String, GroupTarget> t : safeTargets(engine, e.name()).entrySet()) {
+                g.writeObjectFieldStart(t.getKey());
+                g.writeNumberField("active", t.getValue().active());
+                g.writeNumberField("cold", t.getValue().cold());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.writeStringField("last_decision_reason", safeReason(engine, e.name()));
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+
+        List<WorkerRecord> workers = new ArrayList<>();
+        g.writeArrayFieldStart("groups");
+        for (EndpointConfig e : endpoints) {
+            List<WorkerRecord> ofEndpoint = safeWorkers(engine, e.name());
+            workers.addAll(ofEndpoint);
+            Map<String, GroupTarget> targets = safeTargets(engine, e.name());
+            for (WorkerGroupConfig group : e.groups()) {
+                GroupTarget t = targets.get(group.name());
+                List<WorkerRecord> members = ofEndpoint.stream().filter(w -> w.group().equals(group.name())).toList();
+                g.writeStartObject();
+                g.writeStringField("endpoint", e.name());
+                g.writeStringField("name", group.name());
+                g.writeNumberField("target_active", t == null ? 0 : t.active());
+                g.writeNumberField("target_cold", t == null ? 0 : t.cold());
+                g.writeNumberField("workers", members.stream().filter(w -> w.state() != WorkerState.DESTROYED).count());
+                g.writeNumberField("ready", members.stream().filter(w -> w.state() == WorkerState.READY).count());
+                g.writeNumberField("ready_perf", members.stream().filter(w -> w.state() == WorkerState.READY)
+                        .mapToDouble(WorkerRecord::perf).sum());
+                g.writeNumberField("cur_load", members.stream().mapToDouble(WorkerRecord::curLoad).sum());
+                g.writeNumberField("price_per_hour", members.stream()
+                        .filter(w -> w.state() != WorkerState.DESTROYED && w.state() != WorkerState.STOPPED)
+                        .mapToDouble(WorkerRecord::pricePerHour).sum());
+                g.writeEndObject();
+            }
+        }
+        g.writeEndArray();
+
+        g.writeArrayFieldStart("workers");
+        for (WorkerRecord w : workers) {
+            g.writeStartObject();
+            g.writeStringField("endpoint", w.endpoint());
+            g.writeStringField("id", w.instanceId() == null || w.instanceId().isEmpty() ? w.workerId() : w.instanceId());
+            g.writeStringField("worker_id", w.workerId());
+            g.writeStringField("group", w.group());
+            g.writeStringField("state", w.state().wireName());
+            g.writeNumberField("cur_load", w.curLoad());
+            g.writeNumberField("perf", w.perf());
+            g.writeNumberField("max_perf", w.maxPerf());
+            g.writeNumberField("reqs_working", w.numRequestsWorking());
+            g.writeStringField("gpu", w.gpuName());
+            g.writeNumberField("price_per_hour", w.pricePerHour());
+            g.writeStringField("url", w.url());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static Map<String, GroupTarget> safeTargets(Autoscaler engine, String endpoint) {
+        try {
+            Map<String, GroupTarget> t = engine.targets(endpoint);
+            return t == null ? Map.of() : t;
+        } catch (NotFoundException removed) {
+            return Map.of();
+        }
+    }
+
+    private static String safeReason(Autoscaler engine, String endpoint) {
+        try {
+            return engine.lastDecisionReason(endpoint);
+        } catch (NotFoundException removed) {
+            return null;
+        }
+    }
+
+    private static List<WorkerRecord> safeWorkers(Autoscaler engine, String endpoint) {
+        try {
+            return engine.workers(endpoint);
+        } catch (NotFoundException removed) {
+            return List.of();
+        }
+    }
+}

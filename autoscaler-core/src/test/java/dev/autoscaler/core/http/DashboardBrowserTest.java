@@ -1,0 +1,147 @@
+package dev.autoscaler.core.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.WorkerState;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard in a real browser: headless Chromium loads {@code /dashboard/} from the real HTTP
+ * server, runs the page's script (which fetches {@code state.json}) and dumps the DOM it built. The
+ * engine runs on a manual clock; the test moves a worker from loading to ready with a report and
+ * sees the row change. Skipped only where Chromium is not installed ({@code .ci/run} installs it).
+ */
+@DisplayName("the dashboard in headless Chromium")
+class DashboardBrowserTest {
+    /** A worker row as the page renders it: {@code <tr data-worker="ID" data-state="STATE">...</tr>}. */
+    private static final Pattern WORKER_ROW =
+            Pattern.compile("<tr data-worker=\"([^\"]+)\" data-state=\"([^\"]+)\">(.*?)</tr>", Pattern.DOTALL);
+    /** Long enough for a cold browser on a busy 2-core machine; only a hung browser reaches it. */
+    private static final long BROWSER_LIMIT_SECONDS = 90;
+
+    @TempDir
+    Path profile;
+    private Path chromium;
+    private HttpHarness http;
+
+    @BeforeEach
+    void setUp() {
+        Optional<Path> found = onPath("chromium").or(() -> onPath("chromium-browser"));
+        Assumptions.assumeTrue(found.isPresent(), "chromium is not installed");
+        chromium = found.get();
+        http = new HttpHarness(2);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (http != null) {
+            http.close();
+        }
+    }
+
+    @Test
+    @DisplayName("a worker row shows loading, then ready with its load after the worker reports")
+    void workerRowFollowsTheEngine() throws Exception {
+        http.h.scaleTo(1);
+        WorkerRecord worker = http.h.workers().get(0);
+        assertThat(worker.state()).isEqualTo(WorkerState.LOADING);
+
+        List<String[]> loading = workerRows(dumpDom());
+
+        assertThat(loading).hasSize(1);
+        assertThat(loading.get(0)[0]).isEqualTo(worker.instanceId());
+        assertThat(loading.get(0)[1]).isEqualTo("loading");
+        assertThat(loading.get(0)[2]).contains(">loading<", worker.url());
+
+        http.h.report(worker, 750, 300, List.of());
+        List<String[]> ready = workerRows(dumpDom());
+
+        assertThat(ready).hasSize(1);
+        assertThat(ready.get(0)[0]).isEqualTo(worker.instanceId());
+        assertThat(ready.get(0)[1]).isEqualTo("ready");
+        assertThat(ready.get(0)[2]).contains(">ready<", ">300<", ">main<");
+    }
+
+    /** Runs Chromium headless on the page and returns the DOM after its script ran. */
+    private String dumpDom() throws IOException, InterruptedException {
+        List<String> command = List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
+                "--virtual-time-budget=3000", "--dump-dom", http.server.baseUrl() + "/dashboard/");
+        Process browser = new ProcessBuilder(command)
+                .redirectError(profile.resolve("chromium-stderr.log").toFile())
+                .start();
+        try {
+            CompletableFuture<String> dom = CompletableFuture.supplyAsync(() -> readAll(browser.getInputStream()));
+            boolean exited = browser.waitFor(BROWSER_LIMIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(exited).as("chromium finished; stderr: %s", stderr()).isTrue();
+            String text = dom.join();
+            assertThat(text).as("chromium dumped the dashboard; exit %s, stderr: %s", browser.exitValue(), stderr())
+                    .contains("<table id=\"workers\"");
+            return text;
+        } finally {
+            browser.descendants().forEach(ProcessHandle::destroyForcibly);
+            browser.destroyForcibly();
+            browser.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static List<String[]> workerRows(String dom) {
+        List<String[]> rows = new ArrayList<>();
+        Matcher m = WORKER_ROW.matcher(dom);
+        while (m.find()) {
+            rows.add(new String[] {m.group(1), m.group(2), m.group(3)});
+        }
+        return rows;
+    }
+
+    private String stderr() {
+        try {
+            String log = Files.readString(profile.resolve("chromium-stderr.log"));
+            return log.length() > 2000 ? log.substring(log.length() - 2000) : log;
+        } catch (IOException e) {
+            return "(none)";
+        }
+    }
+
+    private static String readAll(InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static Optional<Path> onPath(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+}
