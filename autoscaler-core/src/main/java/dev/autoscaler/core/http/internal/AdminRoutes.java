@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The admin routes under {@code /admin/endpoints}, once authenticated. Bodies are the endpoint and
@@ -36,6 +38,7 @@ import java.util.function.Consumer;
  * </table>
  */
 public final class AdminRoutes {
+    private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
     public static final String PREFIX = "/admin/";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -107,6 +110,7 @@ public final class AdminRoutes {
             case "POST" -> {
                 EndpointConfig config = readEndpoint(JsonBodies.object(body), null);
                 admin.createEndpoint(config);
+                log.info("admin: created endpoint {} with groups {}", config.name(), groupNames(config));
                 return new Result(201, EndpointConfigJson.endpoint(config));
             }
             default -> throw new MethodNotAllowed("GET, HEAD, POST");
@@ -120,10 +124,13 @@ public final class AdminRoutes {
             }
             case "PUT" -> {
                 EndpointConfig config = readEndpoint(JsonBodies.object(body), name);
-                return new Result(200, EndpointConfigJson.endpoint(admin.replaceEndpoint(config)));
+                admin.replaceEndpoint(config);
+                log.info("admin: replaced endpoint {}, now with groups {}", name, groupNames(config));
+                return new Result(200, EndpointConfigJson.endpoint(config));
             }
             case "DELETE" -> {
                 admin.removeEndpoint(name);
+                log.info("admin: removed endpoint {}; its workers are drained, then destroyed", name);
                 ObjectNode out = NODES.objectNode();
                 out.put("deleted", name);
                 out.put("message", "no new requests are routed to it; its workers are drained, then destroyed");
@@ -145,6 +152,7 @@ public final class AdminRoutes {
                 admin.engine().endpoint(endpoint); // 404 for an unknown endpoint before any 400 for the body
                 WorkerGroupConfig group = loader.readGroup(JsonBodies.object(body));
                 EndpointConfig after = admin.createGroup(endpoint, group);
+                log.info("admin: added group {} to endpoint {}", group.name(), endpoint);
                 return new Result(201, EndpointConfigJson.group(after.group(group.name()).orElseThrow()));
             }
             default -> throw new MethodNotAllowed("GET, HEAD, POST");
@@ -162,10 +170,12 @@ public final class AdminRoutes {
                 nameFromPath(node, "group_name", name);
                 WorkerGroupConfig group = loader.readGroup(node);
                 EndpointConfig after = admin.replaceGroup(endpoint, group);
+                log.info("admin: replaced group {} of endpoint {}", name, endpoint);
                 return new Result(200, EndpointConfigJson.group(after.group(name).orElseThrow()));
             }
             case "DELETE" -> {
                 admin.removeGroup(endpoint, name);
+                log.info("admin: removed group {} of endpoint {}; its workers are drained, then destroyed", name, endpoint);
                 ObjectNode out = NODES.objectNode();
                 out.put("deleted", name);
                 out.put("endpoint", endpoint);
@@ -187,6 +197,7 @@ public final class AdminRoutes {
         }
         double weight = f.optionalNumber("weight").orElseThrow();
         EndpointConfig after = admin.setWeight(endpoint, name, weight);
+        log.info("admin: weight of group {} of endpoint {} set to {}", name, endpoint, weight);
         return new Result(200, EndpointConfigJson.group(after.group(name).orElseThrow()));
     }
 
@@ -203,6 +214,10 @@ public final class AdminRoutes {
             throw new InvalidConfigException("ticket_format", e.getMessage());
         }
         return config;
+    }
+
+    private static List<String> groupNames(EndpointConfig config) {
+        return config.groups().stream().map(WorkerGroupConfig::name).toList();
     }
 
     private static void nameFromPath(ObjectNode node, String field, String pathName) {
