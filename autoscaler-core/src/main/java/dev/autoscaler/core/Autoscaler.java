@@ -76,6 +76,10 @@ public final class Autoscaler implements AutoCloseable {
     private final Duration syncInterval;
     private final BiFunction<String, Settings, ScalingPolicy> policies;
     private final Map<String, EndpointController> controllers = new ConcurrentHashMap<>();
+    /** Endpoints removed while some of their workers still exist: each tick drains and destroys them. */
+    private final Map<String, EndpointController> retiring = new ConcurrentHashMap<>();
+    /** Serialises changes of the configured endpoints, so that read-modify-write updates do not interleave. */
+    private final Object configLock = new Object();
     private final ReportProcessor reports;
     private final ProviderSync sync;
     private final RequestLedger ledger;
@@ -142,6 +146,11 @@ public final class Autoscaler implements AutoCloseable {
         for (EndpointController controller : controllers.values()) {
             controller.tick();
         }
+        for (Map.Entry<String, EndpointController> entry : retiring.entrySet()) {
+            if (entry.getValue().retire()) {
+                retiring.remove(entry.getKey(), entry.getValue());
+            }
+        }
     }
 
     /**
@@ -157,6 +166,8 @@ public final class Autoscaler implements AutoCloseable {
     /** Lists every provider's instances now: adopts ours, drops vanished ones, destroys failed ones. */
     public void syncWithProviders() {
         Map<String, EndpointConfig> endpoints = new LinkedHashMap<>();
+        // removed endpoints still being retired are synced too: their instances live on their own providers
+        retiring.forEach((name, c) -> endpoints.put(name, c.config()));
         controllers.forEach((name, c) -> endpoints.put(name, c.config()));
         sync.sync(endpoints);
     }
@@ -204,9 +215,87 @@ public final class Autoscaler implements AutoCloseable {
 
     /** Adds an endpoint, or replaces the configuration of an existing one (live). */
     public void putEndpoint(EndpointConfig config) {
+        synchronized (configLock) {
+            apply(config);
+        }
+    }
+
+    /**
+     * Adds an endpoint that does not exist yet.
+     *
+     * @throws AlreadyExistsException when an endpoint of that name exists
+     * @throws dev.autoscaler.InvalidConfigException when a group names an unknown provider
+     * @throws PluginNotFoundException when the policy is unknown
+     */
+    public void createEndpoint(EndpointConfig config) {
+        synchronized (configLock) {
+            if (controllers.containsKey(config.name())) {
+                throw new AlreadyExistsException("endpoint '" + config.name() + "' already exists");
+            }
+            apply(config);
+        }
+    }
+
+    /**
+     * Replaces an existing endpoint's configuration by {@code change} applied to the current one,
+     * atomically with respect to the other configuration changes. Groups that the new configuration
+     * no longer has are drained, then their instances destroyed.
+     *
+     * @return the new configuration
+     * @throws NotFoundException for an unknown endpoint
+     */
+    public EndpointConfig updateEndpoint(String name, java.util.function.UnaryOperator<EndpointConfig> change) {
+        synchronized (configLock) {
+            EndpointConfig next = change.apply(controller(name).config());
+            if (!next.name().equals(name)) {
+                throw new dev.autoscaler.InvalidConfigException("endpoint_name",
+                        "cannot rename endpoint '" + name + "' to '" + next.name() + "'");
+            }
+            apply(next);
+            return next;
+        }
+    }
+
+    /**
+     * Removes an endpoint: it takes no more requests at once, and its workers are drained (a busy
+     * worker is left alone until idle) then destroyed, one control tick at a time. Unlike
+     * {@link #close()}, nothing is left billing.
+     *
+     * @throws NotFoundException for an unknown endpoint
+     */
+    public void removeEndpoint(String name) {
+        synchronized (configLock) {
+            EndpointController removed = controllers.remove(name);
+            if (removed == null) {
+                throw new NotFoundException("no endpoint named '" + name + "'");
+            }
+            removed.markRemoved();
+            retiring.put(name, removed);
+        }
+    }
+
+    /** The names of removed endpoints whose workers are still being drained or destroyed, sorted. */
+    public List<String> retiringEndpointNames() {
+        return retiring.keySet().stream().sorted().toList();
+    }
+
+    private void apply(EndpointConfig config) {
+        for (int i = 0; i < config.groups().size(); i++) {
+            String provider = config.groups().get(i).provider().orElse(null);
+            if (provider != null && !providers.containsKey(provider)) {
+                throw new dev.autoscaler.InvalidConfigException("groups[" + i + "].provider", "unknown provider '"
+                        + provider + "'; known: " + providers.keySet().stream().sorted().toList());
+            }
+        }
         ScalingPolicy policy = policies.apply(config.policy(), config.policyParams());
+        // a new endpoint of a removed one's name takes its workers over: its reconciler retires the groups it lacks
+        EndpointController previous = retiring.remove(config.name());
         controllers.compute(config.name(), (name, existing) -> {
             if (existing == null) {
+                if (previous != null) {
+                    previous.reconfigure(config, policy);
+                    return previous;
+                }
                 return new EndpointController(ctx, config, policy);
             }
             existing.reconfigure(config, policy);
@@ -304,7 +393,7 @@ public final class Autoscaler implements AutoCloseable {
     }
 
     private String providerNameOf(WorkerRecord worker) {
-        EndpointController controller = controllers.get(worker.endpoint());
+        EndpointController controller = controllers.getOrDefault(worker.endpoint(), retiring.get(worker.endpoint()));
         return controller == null ? ctx.defaultProviderName()
                 : controller.config().group(worker.group()).map(ctx::providerFor).orElse(ctx.defaultProviderName());
     }

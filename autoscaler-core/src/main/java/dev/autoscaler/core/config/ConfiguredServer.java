@@ -62,7 +62,8 @@ public final class ConfiguredServer implements AutoCloseable {
         // attached before start, so that adopted workers are counted from their adoption
         HardwareComparison comparison = HardwareComparison.attach(engine);
         AutoscalerApi api = AutoscalerApi.builder(router).apiKeys(config.apiKeys()).tickets(tickets)
-                .maxBodyBytes(config.maxBodyBytes()).dashboard(config.dashboard()).comparison(comparison).build();
+                .maxBodyBytes(config.maxBodyBytes()).dashboard(config.dashboard()).comparison(comparison)
+                .adminKey(config.adminKey().orElse(null)).defaultTicketFormat(config.defaultTicketFormat()).build();
         this.http = AutoscalerHttpServer.start(api, new InetSocketAddress(config.listenHost(), config.listenPort()),
                 config.httpThreads());
         engine.start();

@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param httpThreads      handler threads ({@code http_threads}, default: one per core)
  * @param maxBodyBytes     the request body limit ({@code max_body_bytes}, default 256 KiB)
  * @param endpoints        the endpoints with their groups
+ * @param adminKey         the admin API's bearer key ({@code admin_key} or {@code admin_key_env}); empty: admin API off
+ * @param defaultTicketFormat the {@code ticket_format} of endpoints that give none ({@code ticket_format}, default {@code vast-rsa})
  * @param dashboard        whether {@code GET /dashboard/} is served ({@code dashboard}, default true; it shows
  *                         no secret, see {@link dev.autoscaler.core.http.AutoscalerApi})
  */
@@ -34,8 +36,22 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
                            byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
                            Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
                            String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
-                           List<EndpointConfig> endpoints, boolean dashboard) {
+                           List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
+                           String defaultTicketFormat) {
+    /** Without an admin key (admin API off), endpoints defaulting to {@code vast-rsa}. */
+    public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
+                        byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
+                        Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
+                        String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
+                        List<EndpointConfig> endpoints, boolean dashboard) {
+        this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
+                ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
+                dashboard, Optional.empty(), EndpointConfig.DEFAULT_TICKET_FORMAT);
+    }
+
     public ServerConfig {
+        adminKey = Objects.requireNonNull(adminKey, "adminKey");
+        Objects.requireNonNull(defaultTicketFormat, "defaultTicketFormat");
         Objects.requireNonNull(listenHost, "listenHost");
         Objects.requireNonNull(publicUrl, "publicUrl");
         apiKeys = List.copyOf(apiKeys);
@@ -63,7 +79,7 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
     public String toString() {
         // never the secret or the keys
         return "ServerConfig[listen=" + listenHost + ":" + listenPort + ", public_url=" + publicUrl + ", api_keys="
-                + apiKeys.size() + ", provider=" + providerName + ", endpoints="
+                + apiKeys.size() + ", admin_api=" + (adminKey.isPresent() ? "on" : "off") + ", provider=" + providerName + ", endpoints="
                 + endpoints.stream().map(EndpointConfig::name).toList() + "]";
     }
 }

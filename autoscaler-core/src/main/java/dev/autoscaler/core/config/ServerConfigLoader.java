@@ -38,6 +38,7 @@ import java.util.function.Function;
  * public_url: https://autoscaler.example.com
  * api_keys: [my-client-key]
  * engine_secret_env: AUTOSCALER_SECRET        # or engine_secret: "at least 16 characters"
+ * admin_key_env: AUTOSCALER_ADMIN_KEY         # optional: turns the admin API on (/admin/endpoints...)
  * rsa_key_file: /var/lib/autoscaler/rsa.pem   # kept across restarts: workers fetch /pubkey/ once
  * ed25519_key_file: /var/lib/autoscaler/ed25519.json
  * provider: {name: vast, settings: {api_key_env: VAST_API_KEY}}
@@ -146,6 +147,11 @@ public final class ServerConfigLoader {
             }
         });
         byte[] secret = secret(root);
+        Optional<String> adminKey = adminKey(root);
+        if (adminKey.isPresent() && apiKeys.contains(adminKey.get())) {
+            throw new InvalidConfigException(root.has("admin_key") ? "admin_key" : "admin_key_env",
+                    "must differ from every api_keys entry: a client key must not administer the server");
+        }
         String owner = root.string("owner").orElse("autoscaler");
         if (!owner.matches("^[A-Za-z0-9_-]+$")) {
             throw new InvalidConfigException("owner", "must match ^[A-Za-z0-9_-]+$, got '" + owner + "'");
@@ -186,7 +192,38 @@ public final class ServerConfigLoader {
         boolean dashboard = root.bool("dashboard").orElse(true);
         root.rejectUnknown();
         return new ServerConfig(host, port, publicUrl, apiKeys, secret, owner, tick, sync, rsaKeyFile, edKeyFile,
-                strategy, providerName, providerSettings, threads, maxBody, endpoints, dashboard);
+                strategy, providerName, providerSettings, threads, maxBody, endpoints, dashboard, adminKey, defaultFormat);
+    }
+
+    /**
+     * Reads one endpoint object, with the same wire names and checks as an entry of the serve
+     * config's {@code endpoints} list (the admin API takes these). Errors name fields from the
+     * object's root: {@code target_util}, {@code groups[1].gpu_ram}.
+     *
+     * @param defaultTicketFormat the {@code ticket_format} when the object gives none
+     */
+    public EndpointConfig readEndpoint(JsonNode node, String defaultTicketFormat) {
+        return endpoint(new ConfigNode(node, ""), defaultTicketFormat);
+    }
+
+    /** Reads one group object, as an entry of an endpoint's {@code groups} list. */
+    public WorkerGroupConfig readGroup(JsonNode node) {
+        return group(new ConfigNode(node, ""));
+    }
+
+    /** The admin API's key, when it is on; at least 16 bytes, as it can remove every endpoint. */
+    private Optional<String> adminKey(ConfigNode root) {
+        Optional<String> literal = root.string("admin_key");
+        Optional<String> fromEnv = root.string("admin_key_env");
+        if (literal.isPresent() && fromEnv.isPresent()) {
+            throw new InvalidConfigException("admin_key", "give admin_key or admin_key_env, not both");
+        }
+        String field = literal.isPresent() ? "admin_key" : "admin_key_env";
+        Optional<String> key = literal.or(() -> fromEnv.map(var -> requireEnv("admin_key_env", var)));
+        if (key.isPresent() && key.get().trim().getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new InvalidConfigException(field, "must have at least " + MIN_SECRET_BYTES + " bytes");
+        }
+        return key.map(String::trim);
     }
 
     private byte[] secret(ConfigNode root) {
@@ -315,6 +352,9 @@ public final class ServerConfigLoader {
     /** Prefixes a builder's field name ({@code gpu_ram}) with the node's path, unless it already has one. */
     private static InvalidConfigException qualified(ConfigNode node, InvalidConfigException ex) {
         String probe = node.path("");
+        if (probe.isEmpty()) {
+            return ex; // a root object: the field is already the full path
+        }
         String prefix = probe.substring(0, probe.length() - 1);
         if (ex.field().startsWith(prefix)) {
             return ex;

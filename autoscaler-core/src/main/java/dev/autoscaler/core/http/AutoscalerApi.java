@@ -6,9 +6,15 @@ import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.InvalidRequestException;
 import dev.autoscaler.LoadReport;
 import dev.autoscaler.NotFoundException;
+import dev.autoscaler.PluginNotFoundException;
 import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.InvalidConfigException;
+import dev.autoscaler.core.AlreadyExistsException;
 import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.compare.HardwareComparison;
+import dev.autoscaler.core.AutoscalerAdmin;
+import dev.autoscaler.core.config.ServerConfigLoader;
+import dev.autoscaler.core.http.internal.AdminRoutes;
 import dev.autoscaler.core.http.internal.ApiKeys;
 import dev.autoscaler.core.http.internal.DashboardState;
 import dev.autoscaler.core.http.internal.DeleteRequestsParser;
@@ -24,6 +30,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -47,6 +54,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code POST /worker_status/}</td><td>a worker's report (id + mtoken)</td></tr>
  *   <tr><td>{@code POST /delete_requests/}</td><td>a worker's finished requests (id + mtoken)</td></tr>
  *   <tr><td>{@code POST /get_endpoint_workers/}</td><td>an endpoint's workers (endpoint API key)</td></tr>
+ *   <tr><td>{@code /admin/endpoints...}</td><td>create, change and remove endpoints and groups while
+ *       running (admin key, see {@link Builder#adminKey}; {@link AdminRoutes} lists the routes)</td></tr>
  *   <tr><td>{@code GET /dashboard/}</td><td>a live page of endpoints, groups and workers (no key; see below)</td></tr>
  *   <tr><td>{@code GET /dashboard/state.json}</td><td>what that page polls every second</td></tr>
  *   <tr><td>{@code GET /comparison/?endpoint=NAME}</td><td>the endpoint's hardware comparison (endpoint API key,
@@ -87,6 +96,8 @@ public final class AutoscalerApi {
     private final Supplier<String> ed25519Jwks;
     private final String ed25519KeysPath;
     private final int maxBodyBytes;
+    private final byte[] adminKey;
+    private final AdminRoutes admin;
     private final boolean dashboard;
     private final HardwareComparison comparison;
 
@@ -98,6 +109,14 @@ public final class AutoscalerApi {
         this.ed25519Jwks = b.ed25519Jwks;
         this.ed25519KeysPath = withSlash(b.ed25519KeysPath);
         this.maxBodyBytes = b.maxBodyBytes;
+        this.adminKey = b.adminKey == null ? null : b.adminKey.getBytes(StandardCharsets.UTF_8);
+        TicketFormats tickets = b.ticketFormats;
+        this.admin = adminKey == null ? null : new AdminRoutes(new AutoscalerAdmin(engine), b.configLoader,
+                b.defaultTicketFormat, format -> {
+                    if (tickets != null) {
+                        tickets.signer(format);
+                    }
+                });
         this.dashboard = b.dashboard;
         this.comparison = b.comparison;
     }
@@ -156,6 +175,9 @@ public final class AutoscalerApi {
         if (path.equals(COMPARISON)) {
             return get ? comparison(request) : methodNotAllowed("GET, HEAD");
         }
+        if (path.startsWith(AdminRoutes.PREFIX)) {
+            return admin(request);
+        }
         if (path.equals(PUBKEY) || path.equals(ed25519KeysPath)) {
             if (!get) {
                 return methodNotAllowed("GET, HEAD");
@@ -176,6 +198,46 @@ public final class AutoscalerApi {
                     : new ApiResponse(200, ApiResponse.JSON, NO_STORE, DashboardState.json(engine));
         }
         return error(404, "Not found: " + abbreviate(request.path()));
+    }
+
+    // ---- /admin/ ----
+
+    private ApiResponse admin(ApiRequest request) {
+        if (admin == null) {
+            return error(404, "Not found: " + abbreviate(request.path()) + " (the admin API is off: no admin key is configured)");
+        }
+        String authorization = request.header("Authorization");
+        byte[] presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (presented.length == 0 || !MessageDigest.isEqual(adminKey, presented)) {
+            return new ApiResponse(401, ApiResponse.JSON, Map.of("WWW-Authenticate", "Bearer"), errorBody(AUTH_ERROR));
+        }
+        if (request.body().length > maxBodyBytes) {
+            return error(413, "Request body too large (limit " + maxBodyBytes + " bytes)");
+        }
+        try {
+            AdminRoutes.Result result = admin.handle(request.method(), withSlash(request.path()), request.body());
+            byte[] body = request.method().equals("HEAD") ? new byte[0] : write(g -> JsonBodies.MAPPER.writeTree(g, result.body()));
+            return ApiResponse.json(result.status(), body);
+        } catch (InvalidConfigException e) {
+            return badRequest(request, new InvalidRequestException(e.field(), message(e)));
+        } catch (PluginNotFoundException e) {
+            String field = "scaling policy".equals(e.kind()) ? "policy" : "provider";
+            return badRequest(request, new InvalidRequestException(field, e.getMessage()));
+        } catch (NotFoundException e) {
+            return error(404, e.getMessage());
+        } catch (AlreadyExistsException e) {
+            return error(409, e.getMessage());
+        } catch (AdminRoutes.MethodNotAllowed e) {
+            return methodNotAllowed(e.allow());
+        }
+    }
+
+    /** An InvalidConfigException's message without its leading {@code field: }, as the field is given apart. */
+    private static String message(InvalidConfigException e) {
+        String m = e.getMessage();
+        String head = e.field() + ": ";
+        return m.startsWith(head) ? m.substring(head.length()) : m;
     }
 
     private static final Map<String, String> NO_STORE = Map.of("Cache-Control", "no-store");
@@ -394,6 +456,10 @@ public final class AutoscalerApi {
         private Supplier<String> ed25519Jwks;
         private String ed25519KeysPath = DEFAULT_ED25519_KEYS;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private String adminKey;
+        private TicketFormats ticketFormats;
+        private String defaultTicketFormat = EndpointConfig.DEFAULT_TICKET_FORMAT;
+        private ServerConfigLoader configLoader = new ServerConfigLoader();
         private boolean dashboard = true;
         private HardwareComparison comparison;
 
@@ -419,6 +485,7 @@ public final class AutoscalerApi {
          */
         public Builder tickets(TicketFormats tickets) {
             Objects.requireNonNull(tickets, "tickets");
+            this.ticketFormats = tickets;
             String pem = tickets.rsaPublicKeyPem();
             this.rsaPublicKeyPem = () -> pem;
             this.ed25519Jwks = tickets::jwksJson;
@@ -452,6 +519,31 @@ public final class AutoscalerApi {
                 throw new IllegalArgumentException("maxBodyBytes must be at least 1024, got " + bytes);
             }
             this.maxBodyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Turns the admin API on ({@code /admin/endpoints...}), for callers presenting
+         * {@code Authorization: Bearer <key>}. Distinct from the endpoints' API keys: it can create,
+         * change and remove endpoints. Without one (the default) the admin routes answer 404.
+         */
+        public Builder adminKey(String key) {
+            if (key != null && key.isBlank()) {
+                throw new IllegalArgumentException("adminKey must not be blank");
+            }
+            this.adminKey = key;
+            return this;
+        }
+
+        /** The {@code ticket_format} of endpoints created through the admin API that give none (default {@code vast-rsa}). */
+        public Builder defaultTicketFormat(String format) {
+            this.defaultTicketFormat = Objects.requireNonNull(format, "format");
+            return this;
+        }
+
+        /** Reads the admin API's endpoint and group bodies; its environment serves {@code api_key_env}. */
+        public Builder configLoader(ServerConfigLoader loader) {
+            this.configLoader = Objects.requireNonNull(loader, "loader");
             return this;
         }
 

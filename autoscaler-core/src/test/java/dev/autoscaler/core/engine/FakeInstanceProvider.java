@@ -25,9 +25,18 @@ class FakeInstanceProvider implements InstanceProvider {
     final List<String> calls = new ArrayList<>();
     final List<String> measured = new ArrayList<>();
     private final Map<Call, Deque<ProviderException>> failures = new EnumMap<>(Call.class);
-    private int nextId = 1000;
+    private int nextId;
     /** GPU name and price for the next creates, in turn; the last one repeats. */
     final Deque<Instance> offers = new ArrayDeque<>();
+
+    FakeInstanceProvider() {
+        this(1000);
+    }
+
+    /** Instance ids count up from {@code firstId}: two providers of one engine need ids apart. */
+    FakeInstanceProvider(int firstId) {
+        this.nextId = firstId;
+    }
 
     void failNext(Call call, ProviderException e) {
         failures.computeIfAbsent(call, c -> new ArrayDeque<>()).add(e);

@@ -42,6 +42,16 @@ public final class EndpointController {
         this.reconciler = new Reconciler(ctx);
     }
 
+    /**
+     * Retiring an endpoint destroys on each group's own provider: every group counts as removed, as
+     * far as the reconciler knows where to destroy.
+     */
+    public void markRemoved() {
+        for (WorkerGroupConfig group : config.groups()) {
+            reconciler.rememberRemovedGroup(group);
+        }
+    }
+
     public EndpointConfig config() {
         return config;
     }
@@ -62,8 +72,33 @@ public final class EndpointController {
 
     /** Swaps the configuration (and the policy, when it changed); takes effect at the next tick. */
     public synchronized void reconfigure(EndpointConfig next, ScalingPolicy nextPolicy) {
+        for (WorkerGroupConfig group : config.groups()) {
+            if (next.group(group.name()).isEmpty()) {
+                reconciler.rememberRemovedGroup(group);
+            }
+        }
         this.config = next;
         this.policy = nextPolicy;
+    }
+
+    /**
+     * One step of retiring a removed endpoint: idle workers are destroyed, busy ones are left until
+     * they are idle (no new request reaches them: the endpoint is gone from the router).
+     *
+     * @return true once no worker is left, so the controller can be forgotten
+     */
+    public synchronized boolean retire() {
+        try {
+            List<WorkerRecord> workers = ctx.store().workers(config.name()).stream()
+                    .filter(w -> w.state() != dev.autoscaler.WorkerState.DESTROYED).toList();
+            if (workers.isEmpty()) {
+                return true;
+            }
+            reconciler.retireAll(workers);
+        } catch (RuntimeException e) {
+            log.error("retiring endpoint {} failed; the next tick retries", config.name(), e);
+        }
+        return false;
     }
 
     public EndpointSnapshot snapshot() {

@@ -43,6 +43,7 @@ final class Reconciler {
                     .thenComparing(WORST_PRICE_PERFORMANCE_FIRST);
 
     private final EngineContext ctx;
+    private final Map<String, String> removedGroupProviders = new java.util.concurrent.ConcurrentHashMap<>();
 
     Reconciler(EngineContext ctx) {
         this.ctx = ctx;
@@ -211,11 +212,37 @@ final class Reconciler {
                 continue;
             }
             for (WorkerRecord w : entry.getValue()) {
-                boolean busy = w.state() == WorkerState.READY && (w.curLoad() + w.reservedLoad() > 0);
-                if (!busy && w.state() != WorkerState.CREATING && !ctx.actions().isInFlight(w.workerId())) {
-                    ctx.actions().destroy(w, ctx.defaultProviderName(), "its group " + entry.getKey() + " was removed");
-                }
+                retire(w, "its group " + entry.getKey() + " was removed");
             }
+        }
+    }
+
+    /**
+     * Every worker of an endpoint that was removed: drained, then destroyed, like the workers of a
+     * removed group.
+     */
+    void retireAll(List<WorkerRecord> workers) {
+        for (WorkerRecord w : workers) {
+            retire(w, "its endpoint " + w.endpoint() + " was removed");
+        }
+    }
+
+    /**
+     * Remembers which provider a removed group's instances live on, so that they are destroyed there
+     * and not on the default provider.
+     */
+    void rememberRemovedGroup(WorkerGroupConfig group) {
+        removedGroupProviders.put(group.name(), ctx.providerFor(group));
+    }
+
+    /** Destroys a worker once it serves nothing (no new routes reach it: its group is not configured). */
+    private void retire(WorkerRecord w, String reason) {
+        if (w.state() == WorkerState.DESTROYING || w.state() == WorkerState.DESTROYED) {
+            return;
+        }
+        boolean busy = w.state() == WorkerState.READY && (w.curLoad() + w.reservedLoad() > 0);
+        if (!busy && w.state() != WorkerState.CREATING && !ctx.actions().isInFlight(w.workerId())) {
+            ctx.actions().destroy(w, removedGroupProviders.getOrDefault(w.group(), ctx.defaultProviderName()), reason);
         }
     }
 

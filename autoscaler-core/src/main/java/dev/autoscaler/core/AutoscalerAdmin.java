@@ -1,0 +1,116 @@
+package dev.autoscaler.core;
+
+import dev.autoscaler.EndpointConfig;
+import dev.autoscaler.InvalidConfigException;
+import dev.autoscaler.NotFoundException;
+import dev.autoscaler.WorkerGroupConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Changes a running engine's endpoints and worker groups, group by group. Each change is an atomic
+ * {@link Autoscaler#updateEndpoint} of the endpoint's whole configuration, validated like any other,
+ * and takes effect at the next control tick (the router sees it at once):
+ * <ul>
+ *   <li>a new group is scaled by the policy like the others;</li>
+ *   <li>a removed group takes no new requests; its workers are drained (a busy one is left alone
+ *       until it is idle) and then destroyed, so that nothing is left billing;</li>
+ *   <li>a weight change shifts the share of new requests at once.</li>
+ * </ul>
+ */
+public final class AutoscalerAdmin {
+    private final Autoscaler engine;
+
+    public AutoscalerAdmin(Autoscaler engine) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+    }
+
+    public Autoscaler engine() {
+        return engine;
+    }
+
+    /** Adds an endpoint; {@link AlreadyExistsException} when its name is taken. */
+    public void createEndpoint(EndpointConfig config) {
+        engine.createEndpoint(config);
+    }
+
+    /** Replaces an existing endpoint's whole configuration; {@link NotFoundException} when it does not exist. */
+    public EndpointConfig replaceEndpoint(EndpointConfig config) {
+        return engine.updateEndpoint(config.name(), current -> config);
+    }
+
+    /** Removes an endpoint: see {@link Autoscaler#removeEndpoint}. */
+    public void removeEndpoint(String endpoint) {
+        engine.removeEndpoint(endpoint);
+    }
+
+    /** Adds a group that the endpoint does not have yet; {@link AlreadyExistsException} when it does. */
+    public EndpointConfig createGroup(String endpoint, WorkerGroupConfig group) {
+        return engine.updateEndpoint(endpoint, current -> {
+            if (current.group(group.name()).isPresent()) {
+                throw new AlreadyExistsException("endpoint '" + endpoint + "' already has a group '" + group.name() + "'");
+            }
+            List<WorkerGroupConfig> groups = new ArrayList<>(current.groups());
+            groups.add(group);
+            return current.toBuilder().groups(groups).build();
+        });
+    }
+
+    /** Adds a group, or replaces the group of that name in place (keeping its position). */
+    public EndpointConfig putGroup(String endpoint, WorkerGroupConfig group) {
+        return engine.updateEndpoint(endpoint, current -> withGroup(current, group, true));
+    }
+
+    /** Replaces an existing group; {@link NotFoundException} when the endpoint has no such group. */
+    public EndpointConfig replaceGroup(String endpoint, WorkerGroupConfig group) {
+        return engine.updateEndpoint(endpoint, current -> withGroup(current, group, false));
+    }
+
+    /**
+     * Removes a group: no new requests reach its workers, which are drained and then destroyed.
+     *
+     * @throws NotFoundException when the endpoint or the group does not exist
+     * @throws InvalidConfigException ({@code group_name}) for the endpoint's last group: remove the endpoint instead
+     */
+    public EndpointConfig removeGroup(String endpoint, String group) {
+        return engine.updateEndpoint(endpoint, current -> {
+            requireGroup(current, group);
+            if (current.groups().size() == 1) {
+                throw new InvalidConfigException("group_name", "'" + group + "' is the last group of endpoint '"
+                        + endpoint + "'; remove the endpoint instead");
+            }
+            List<WorkerGroupConfig> groups = current.groups().stream().filter(g -> !g.name().equals(group)).toList();
+            return current.toBuilder().groups(groups).build();
+        });
+    }
+
+    /** Sets a group's routing weight ({@code weight}, >= 0); new requests follow it at once. */
+    public EndpointConfig setWeight(String endpoint, String group, double weight) {
+        return engine.updateEndpoint(endpoint, current -> withGroup(current,
+                requireGroup(current, group).toBuilder().weight(weight).build(), false));
+    }
+
+    private static EndpointConfig withGroup(EndpointConfig current, WorkerGroupConfig group, boolean addIfMissing) {
+        List<WorkerGroupConfig> groups = new ArrayList<>(current.groups());
+        boolean replaced = false;
+        for (int i = 0; i < groups.size(); i++) {
+            if (groups.get(i).name().equals(group.name())) {
+                groups.set(i, group);
+                replaced = true;
+            }
+        }
+        if (!replaced) {
+            if (!addIfMissing) {
+                requireGroup(current, group.name());
+            }
+            groups.add(group);
+        }
+        return current.toBuilder().groups(groups).build();
+    }
+
+    private static WorkerGroupConfig requireGroup(EndpointConfig endpoint, String group) {
+        return endpoint.group(group).orElseThrow(() ->
+                new NotFoundException("endpoint '" + endpoint.name() + "' has no group named '" + group + "'"));
+    }
+}
