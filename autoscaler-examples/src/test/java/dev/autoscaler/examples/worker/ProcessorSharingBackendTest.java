@@ -41,7 +41,9 @@ class ProcessorSharingBackendTest {
     @DisplayName("beyond max concurrency requests wait in FIFO order, and their queue time shows it")
     void fifoBeyondConcurrency() throws Exception {
         backend = new ProcessorSharingBackend(10_000, 1, Clock.system());
-        CompletableFuture<ProcessorSharingBackend.Completion> first = backend.submit(100);
+        // 2 s of work: long enough that it cannot finish between the two submits even on a loaded
+        // machine (then the second would start at once and show no queue time)
+        CompletableFuture<ProcessorSharingBackend.Completion> first = backend.submit(20_000);
         CompletableFuture<ProcessorSharingBackend.Completion> second = backend.submit(1);
 
         ProcessorSharingBackend.Completion b = second.get(30, TimeUnit.SECONDS);
