@@ -26,8 +26,10 @@ import java.util.Set;
  * {@code autoscaler simulate}: a trace or a synthetic scenario played against the engine on a
  * simulated GPU market ({@link Simulation}), with one endpoint of one group, Vast's defaults, the
  * chosen policy and an {@code expected_perf} of 2,000 perf/s (the perf of the offer the simulated
- * market rents; {@link SimulationConfig#defaultEndpoint}). Prints a table, or one JSON object with
- * {@code --json}; the same arguments print the same bytes.
+ * market rents; {@link SimulationConfig#defaultEndpoint}), or several groups: one per GPU type
+ * ({@code --compare}), a 90/10 rollout ({@code --rollout}) or an overflow group under spikes
+ * ({@code --overflow}). Prints a table, or one JSON object with {@code --json}; the same arguments
+ * print the same bytes.
  */
 final class SimulateCommand implements Main.Command {
     /** The trace bundled in the jar, usable by name with {@code --trace}. */
