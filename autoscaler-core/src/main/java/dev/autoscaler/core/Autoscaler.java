@@ -342,6 +342,18 @@ public final class Autoscaler implements AutoCloseable {
         controller(endpoint).tracker().recordRouted(cost, ctx.clock().nanoTime());
     }
 
+    /**
+     * Counts a request's cost as spill-over of an overflow group: work the router sent to that group,
+     * or that waited, because every primary group was full. The policy sizes an overflow group from
+     * this rate alone ({@link dev.autoscaler.GroupSnapshot#spillRateShort()}). The router calls this,
+     * at most once per request; the work is already counted by {@link #recordRoutedRequest}.
+     *
+     * @throws NotFoundException for an unknown endpoint
+     */
+    public void recordSpillOver(String endpoint, String group, double cost) {
+        controller(endpoint).spillTracker(group).recordRouted(cost, ctx.clock().nanoTime());
+    }
+
     public StateStore stateStore() {
         return ctx.store();
     }

@@ -30,9 +30,18 @@ import java.util.Set;
  *     that time), floored at {@code min_load}. The max of the two windows scales up within a minute
  *     of a rise and down about five minutes after a fall.</li>
  * <li><b>Groups share it</b>: primary (non-overflow) groups get the forecast in proportion to their
- *     {@code weight} (equal shares when every weight is 0). Overflow groups get no active workers
- *     from this policy (spill-over planning is not done yet) but keep their {@code cold_workers}
- *     floor. {@code min_load}, {@code min_cold_load} are endpoint-wide and split the same way.</li>
+ *     {@code weight} (equal shares when every weight is 0). Overflow groups get no share of the
+ *     forecast: {@code min_load}, {@code min_cold_load} are endpoint-wide and split among the
+ *     primary groups the same way.</li>
+ * <li><b>Overflow groups scale on spill-over alone</b>: the router counts, per overflow group, the
+ *     work it sent there or that waited because every primary worker was full
+ *     ({@link GroupSnapshot#spillRateShort()}, {@link GroupSnapshot#spillRateLong()}). The spill-over
+ *     rate, over the same window(s) as the forecast ({@code max(short, long)}, or the short one
+ *     with {@code forecast_window=short}), sizes the group as below: {@code ceil(spill / target_util
+ *     / perf)} active, {@code max(1, current active)} while perf is unknown. The queue trigger, the
+ *     inactivity gate and the cold pool sizing do not apply to them; the stale-metrics hold, the
+ *     gradual step down, the {@code cold_workers} floor and {@code max_workers} do. When spill-over
+ *     stops, the window empties and the group shrinks step by step to its floor.</li>
  * <li><b>Active</b>: capacity {@code share / target_util}; workers {@code ceil(capacity / perf)}
  *     with {@code perf} the group's {@code perfEstimate} (measured median, else
  *     {@code expected_perf}). When perf is unknown (0: nothing benchmarked yet) and the group has
@@ -260,7 +269,22 @@ public final class VastScalingPolicy implements ScalingPolicy {
 
     private GroupPlan planOverflow(GroupSnapshot group, Inputs in) {
         GroupPlan plan = new GroupPlan(group);
-        plan.note("overflow group -> 0 active");
+        double shortSpill = Numbers.sane(group.spillRateShort());
+        double longSpill = useLongWindow ? Numbers.sane(group.spillRateLong()) : 0;
+        double spill = Math.max(shortSpill, longSpill);
+        double perf = Numbers.sane(group.perfEstimate());
+        if (spill <= 0) {
+            plan.note("overflow group, no spill-over -> 0 active");
+        } else if (perf > 0) {
+            plan.active = Numbers.workersFor(spill / in.config.targetUtil(), perf);
+            plan.note("overflow group, spill-over " + Numbers.format(spill) + "/s / target_util "
+                    + Numbers.format(in.config.targetUtil()) + " at " + Numbers.format(perf) + "/s per worker -> "
+                    + plan.active + " active");
+        } else {
+            plan.active = Math.max(1, plan.currentActive);
+            plan.note("overflow group, spill-over " + Numbers.format(spill)
+                    + "/s, perf unknown until a worker benchmarks -> " + plan.active + " active");
+        }
         holdAndStep(plan, in);
         applyFloorAndColdHold(plan, in);
         return plan;

@@ -6,6 +6,7 @@ import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.EndpointState;
 import dev.autoscaler.InvalidRequestException;
 import dev.autoscaler.TaskScheduler;
+import dev.autoscaler.WorkerGroupConfig;
 import dev.autoscaler.WorkerIntent;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.WorkerState;
@@ -60,7 +61,12 @@ import org.slf4j.LoggerFactory;
  *       {@code /delete_requests/} names it, or after {@link Builder#reservationTimeout}. Whoever
  *       removes the record gives the reservation back, so it ends exactly once.</li>
  * </ul>
- * The first request to wait at an endpoint with no worker ready or on its way (scaled to zero)
+ * Spill-over, once per request on its first call: routed to an overflow group's worker, its cost
+ * counts as that group's spill-over ({@link Autoscaler#recordSpillOver}); left waiting while
+ * primary workers are up but full, it counts for the overflow groups, split equally. The policy
+ * sizes overflow groups from that alone.
+ *
+ * <p>The first request to wait at an endpoint with no worker ready or on its way (scaled to zero)
  * triggers a control tick for it at once.
  *
  * <p>Endpoint state {@code stopped}: nothing is routed and no demand is recorded; {@code suspended}:
@@ -150,12 +156,16 @@ public final class Router {
         List<WorkerRecord> workers = store.workers(endpoint);
         List<WorkerRecord> eligible = new ArrayList<>(workers.size());
         int full = 0;
+        int fullPrimaries = 0;
         for (WorkerRecord w : workers) {
             if (isRoutable(config, w)) {
                 if (hasRoom(w, record.cost(), config.maxQueueTime())) {
                     eligible.add(w);
                 } else {
                     full++;
+                    if (!isOverflow(config, w)) {
+                        fullPrimaries++;
+                    }
                 }
             }
         }
@@ -168,6 +178,9 @@ public final class Router {
             eligible.remove(chosen);
             Optional<RouteAnswer> routed = tryRoute(config, record, chosen, wireCost, requestId, now);
             if (routed.isPresent()) {
+                if (firstCall && isOverflow(config, chosen)) {
+                    engine.recordSpillOver(endpoint, chosen.group(), record.cost());
+                }
                 return routed.get();
             }
             Optional<RequestRecord> current = store.request(record.requestIdx());
@@ -185,6 +198,9 @@ public final class Router {
             }
         }
         if (firstCall) {
+            if (fullPrimaries > 0) {
+                recordWaitingSpillOver(config, record.cost());
+            }
             maybeWake(endpoint, workers, now);
         }
         return new RouteAnswer.NotReady(endpoint, WorkerBreakdown.describe(workers, full, config.maxQueueTime()),
@@ -239,6 +255,22 @@ public final class Router {
     private static boolean isRoutable(EndpointConfig config, WorkerRecord w) {
         return w.state() == WorkerState.READY && w.intent() == WorkerIntent.ACTIVE && w.perf() > 0
                 && !w.url().isEmpty() && config.group(w.group()).isPresent();
+    }
+
+    private static boolean isOverflow(EndpointConfig config, WorkerRecord w) {
+        return config.group(w.group()).map(WorkerGroupConfig::overflow).orElse(false);
+    }
+
+    /**
+     * A first call that waits although primary workers are up (they are all full, and so is every
+     * overflow worker, or there is none yet) is spill-over demand for the overflow groups: split
+     * equally among them, so that an overflow group scaled to its floor still learns it is wanted.
+     */
+    private void recordWaitingSpillOver(EndpointConfig config, double cost) {
+        List<WorkerGroupConfig> overflowGroups = config.groups().stream().filter(WorkerGroupConfig::overflow).toList();
+        for (WorkerGroupConfig group : overflowGroups) {
+            engine.recordSpillOver(config.name(), group.name(), cost / overflowGroups.size());
+        }
     }
 
     private static boolean hasRoom(WorkerRecord w, double cost, double maxQueueTime) {

@@ -18,6 +18,8 @@ final class SimRequest {
     long waitingSinceNanos;
     /** When service (last) began; -1 before. */
     long startNanos = -1;
+    /** The worker group of the worker that (last) took it; null before. */
+    String group;
     /** How many times a worker went away while holding it. */
     int bounces;
 

@@ -51,6 +51,7 @@ public final class Simulation {
     private SimDispatcher dispatcher;
     private FigureRecorder figures;
     private HardwareComparison hardware;
+    private GroupService groupService;
     private int unresolved;
     private int nextArrival;
     private boolean ran;
@@ -75,6 +76,7 @@ public final class Simulation {
         EndpointConfig endpoint = config.endpoint();
         long seed = config.seed();
         figures = new FigureRecorder(endpoint.maxWorkers(), endpoint.targetQueueTime());
+        groupService = new GroupService(endpoint.groups().stream().map(g -> g.name()).toList());
         provider = new SimulatedProvider(config.world(), clock, events, mix(seed, 1));
         provider.listener(new WorldEvents());
         Autoscaler.Builder b = Autoscaler.builder().clock(clock).scheduler(scheduler).provider(provider)
@@ -118,6 +120,14 @@ public final class Simulation {
             throw new IllegalStateException("run() first");
         }
         return hardware.comparison(config.endpoint().name());
+    }
+
+    /** Which group served what (requests, work, share, when), as of the end of the run; call it after {@link #run()}. */
+    public GroupService groupService() {
+        if (groupService == null) {
+            throw new IllegalStateException("run() first");
+        }
+        return groupService;
     }
 
     /** The provider of the run, for inspection after {@link #run()}. */
@@ -180,6 +190,7 @@ public final class Simulation {
         r.requestIdx = route.requestIdx();
         if (route.url().isPresent()) {
             SimulatedInstance worker = provider.instanceAt(route.url().get());
+            r.group = worker == null ? null : groupOf(worker.label); // before accept: a request may end inside it
             if (worker != null && worker.accept(r, now)) {
                 return;
             }
@@ -210,6 +221,7 @@ public final class Simulation {
             request.status = SimRequest.Status.DONE;
             unresolved--;
             figures.served((request.startNanos - request.arrivalNanos) / 1e9);
+            groupService.served(request.group, request.cost, request.startNanos);
         }
 
         @Override
@@ -228,6 +240,12 @@ public final class Simulation {
         public void instancesChanged(String endpoint, int live, long nowNanos) {
             figures.instances(live);
         }
+    }
+
+    /** The group part of the engine's instance label {@code owner:endpoint:group:uid}. */
+    private static String groupOf(String label) {
+        String[] parts = label.split(":", -1);
+        return parts.length == 4 ? parts[2] : "unknown";
     }
 
     private static long nanos(double seconds) {

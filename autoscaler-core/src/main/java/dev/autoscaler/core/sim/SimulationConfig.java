@@ -90,6 +90,45 @@ public record SimulationConfig(EndpointConfig endpoint, WorldModel world, Worklo
         return b.build();
     }
 
+    /** The groups of {@link #rolloutEndpoint(String)}: the current version and the one rolled out. */
+    public static final String STABLE = "stable";
+    public static final String CANARY = "canary";
+    /** The groups of {@link #overflowEndpoint(String)}. */
+    public static final String FAST = "fast";
+    public static final String CHEAP = "cheap";
+    /** How many workers {@link #FAST} may have in {@link #overflowEndpoint(String)} (see {@link GroupCap}). */
+    public static final int FAST_CAP = 1;
+
+    /**
+     * A 90/10 rollout, {@code ./autoscaler simulate --rollout}: {@value #ENDPOINT}, Vast's defaults, the
+     * given policy, and two primary groups on the default GPU ({@code expected_perf}
+     * {@value #EXPECTED_PERF}): {@value #STABLE} with weight 90 and {@value #CANARY} with weight 10.
+     */
+    public static EndpointConfig rolloutEndpoint(String policy) {
+        return EndpointConfig.builder(ENDPOINT).policy(policy)
+                .addGroup(WorkerGroupConfig.builder(STABLE).weight(90).expectedPerf(EXPECTED_PERF).build())
+                .addGroup(WorkerGroupConfig.builder(CANARY).weight(10).expectedPerf(EXPECTED_PERF).build())
+                .build();
+    }
+
+    /**
+     * An overflow group under spikes, {@code ./autoscaler simulate --overflow}: {@value #ENDPOINT},
+     * Vast's defaults, the given policy; the primary group {@value #FAST} on the expensive fast GPU
+     * ({@code gpu_name=H100_SXM}, 3,500 perf/s), to be held at {@value #FAST_CAP} worker by
+     * {@link GroupCap}, and the overflow group {@value #CHEAP} on the cheap one
+     * ({@code gpu_name=RTX_4090}, 2,000 perf/s), with no cold floor so that it rents nothing until
+     * work spills over. {@code max_workers} is 64: the policy trims to {@code max_workers} before the
+     * cap, overflow groups first, so at the default 20 the fast group's uncapped wish during a spike
+     * would crowd the overflow group out.
+     */
+    public static EndpointConfig overflowEndpoint(String policy) {
+        return EndpointConfig.builder(ENDPOINT).policy(policy).maxWorkers(64)
+                .addGroup(WorkerGroupConfig.builder(FAST).searchParams("gpu_name=H100_SXM").expectedPerf(3500.0).build())
+                .addGroup(WorkerGroupConfig.builder(CHEAP).overflow(true).coldWorkers(0)
+                        .searchParams("gpu_name=RTX_4090").expectedPerf(EXPECTED_PERF).build())
+                .build();
+    }
+
     static String groupNameFor(String gpuName) {
         String name = gpuName.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
                 .replaceAll("^-|-$", "");

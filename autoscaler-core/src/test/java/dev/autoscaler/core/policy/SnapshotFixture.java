@@ -67,6 +67,14 @@ final class SnapshotFixture {
         return this;
     }
 
+    /** Spill-over rates of the last group added (meaningful for an overflow group). */
+    SnapshotFixture spill(double shortWindow, double longWindow) {
+        GroupSpec group = lastGroup();
+        group.spillShort = shortWindow;
+        group.spillLong = longWindow;
+        return this;
+    }
+
     /** The same arrival rate over both windows. */
     SnapshotFixture rate(double perSecond) {
         return rates(perSecond, perSecond);
@@ -110,7 +118,7 @@ final class SnapshotFixture {
         List<GroupSnapshot> snapshots = groups.stream()
                 .map(g -> new GroupSnapshot(g.config, g.workers, g.perf, new GroupTarget(
                         (int) g.workers.stream().filter(w -> w.state().isActive()).count(),
-                        (int) g.workers.stream().filter(w -> w.state().isCold()).count())))
+                        (int) g.workers.stream().filter(w -> w.state().isCold()).count()), g.spillShort, g.spillLong))
                 .toList();
         LoadStats load = new LoadStats(shortRate, longRate, shortRate, 0, waitingDemand, waitingRequests, queueTime,
                 secondsSinceLastRequest, fresh);
@@ -128,6 +136,8 @@ final class SnapshotFixture {
         final WorkerGroupConfig config;
         final double perf;
         final List<WorkerRecord> workers = new ArrayList<>();
+        double spillShort;
+        double spillLong;
 
         GroupSpec(WorkerGroupConfig config, double perf) {
             this.config = config;

@@ -4,6 +4,8 @@ import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.PluginNotFoundException;
 import dev.autoscaler.core.compare.ComparisonReport;
 import dev.autoscaler.core.policy.ScalingPolicies;
+import dev.autoscaler.core.sim.GroupCap;
+import dev.autoscaler.core.sim.GroupService;
 import dev.autoscaler.core.sim.Scenario;
 import dev.autoscaler.core.sim.Simulation;
 import dev.autoscaler.core.sim.SimulationConfig;
@@ -24,8 +26,10 @@ import java.util.Set;
  * {@code autoscaler simulate}: a trace or a synthetic scenario played against the engine on a
  * simulated GPU market ({@link Simulation}), with one endpoint of one group, Vast's defaults, the
  * chosen policy and an {@code expected_perf} of 2,000 perf/s (the perf of the offer the simulated
- * market rents; {@link SimulationConfig#defaultEndpoint}). Prints a table, or one JSON object with
- * {@code --json}; the same arguments print the same bytes.
+ * market rents; {@link SimulationConfig#defaultEndpoint}), or several groups: one per GPU type
+ * ({@code --compare}), a 90/10 rollout ({@code --rollout}) or an overflow group under spikes
+ * ({@code --overflow}). Prints a table, or one JSON object with {@code --json}; the same arguments
+ * print the same bytes.
  */
 final class SimulateCommand implements Main.Command {
     /** The trace bundled in the jar, usable by name with {@code --trace}. */
@@ -33,7 +37,7 @@ final class SimulateCommand implements Main.Command {
 
     /** A parsed command line. */
     record Options(String trace, Scenario scenario, String policy, long seed, double timeScale, TraceCost cost,
-                   boolean json, boolean compare) {
+                   boolean json, boolean compare, boolean rollout, boolean overflow) {
     }
 
     @Override
@@ -45,19 +49,38 @@ final class SimulateCommand implements Main.Command {
             throw new UsageException("--policy: " + e.getMessage());
         }
         Workload workload = workload(o).timeScaled(o.timeScale());
-        EndpointConfig endpoint = o.compare() ? SimulationConfig.compareEndpoint(o.policy(), WorldModel.defaults())
-                : SimulationConfig.defaultEndpoint(o.policy());
+        EndpointConfig endpoint;
+        if (o.compare()) {
+            endpoint = SimulationConfig.compareEndpoint(o.policy(), WorldModel.defaults());
+        } else if (o.rollout()) {
+            endpoint = SimulationConfig.rolloutEndpoint(o.policy());
+        } else if (o.overflow()) {
+            endpoint = SimulationConfig.overflowEndpoint(o.policy());
+        } else {
+            endpoint = SimulationConfig.defaultEndpoint(o.policy());
+        }
         SimulationConfig config = SimulationConfig.of(endpoint, workload, o.seed());
-        Simulation simulation = Simulation.builder(config).build();
+        Simulation.Builder builder = Simulation.builder(config);
+        if (o.overflow()) {
+            builder.policies(GroupCap.capping(SimulationConfig.FAST, SimulationConfig.FAST_CAP));
+        }
+        Simulation simulation = builder.build();
         SimulationReport report = simulation.run();
         ComparisonReport comparison = o.compare() ? simulation.comparison() : null;
+        GroupService groups = o.rollout() || o.overflow() ? simulation.groupService() : null;
         if (o.json()) {
-            out.println(comparison == null ? report.toJson() : withComparison(report.toJson(), comparison));
+            String json = comparison == null ? report.toJson() : withComparison(report.toJson(), comparison);
+            out.println(groups == null ? json : json.substring(0, json.length() - 1) + ",\"groups\":" + groups.toJson()
+                    + "}");
         } else {
             out.print(report.toTable());
             if (comparison != null) {
                 out.println();
                 out.print(comparison.toTable());
+            }
+            if (groups != null) {
+                out.println();
+                out.print(groups.toTable());
             }
         }
         return 0;
@@ -77,6 +100,8 @@ final class SimulateCommand implements Main.Command {
         TraceCost cost = null;
         boolean json = false;
         boolean compare = false;
+        boolean rollout = false;
+        boolean overflow = false;
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
@@ -89,6 +114,8 @@ final class SimulateCommand implements Main.Command {
             switch (option) {
                 case "--json" -> json = true;
                 case "--compare" -> compare = true;
+                case "--rollout" -> rollout = true;
+                case "--overflow" -> overflow = true;
                 case "--trace" -> trace = value(args, ++i, option);
                 case "--scenario" -> {
                     String name = value(args, ++i, option);
@@ -135,11 +162,14 @@ final class SimulateCommand implements Main.Command {
         if ((trace == null) == (scenario == null)) {
             throw new UsageException("give exactly one of --trace FILE and --scenario NAME");
         }
+        if ((compare ? 1 : 0) + (rollout ? 1 : 0) + (overflow ? 1 : 0) > 1) {
+            throw new UsageException("give at most one of --compare, --rollout and --overflow");
+        }
         if (cost != null && trace == null) {
             throw new UsageException("--cost applies to --trace only");
         }
         return new Options(trace, scenario, policy, seed, timeScale, cost == null ? TraceCost.TOTAL : cost, json,
-                compare);
+                compare, rollout, overflow);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -171,7 +201,7 @@ final class SimulateCommand implements Main.Command {
     @Override
     public String usage() {
         return """
-                  simulate (--trace FILE | --scenario NAME) [--policy NAME] [--seed N] [--time-scale X] [--cost MODEL] [--compare] [--json]
+                  simulate (--trace FILE | --scenario NAME) [--policy NAME] [--seed N] [--time-scale X] [--cost MODEL] [--compare | --rollout | --overflow] [--json]
                       play a trace or a synthetic load against the engine on a simulated GPU market
                       --trace FILE      a CSV trace: TIMESTAMP,ContextTokens,GeneratedTokens; the bundled
                                         Azure LLM trace (CC-BY 4.0) is named azure-llm-2023-conv
@@ -188,6 +218,14 @@ final class SimulateCommand implements Main.Command {
                                         gpu_name=H100_SXM), equal weights; also prints the hardware comparison
                                         (groups ranked by served work per dollar, the best named; under
                                         "comparison" with --json)
+                      --rollout         a 90/10 rollout: groups stable (weight 90) and canary (weight 10) on
+                                        the default GPU; also prints what each group served and its share
+                                        (under "groups" with --json)
+                      --overflow        an overflow group under spikes: primary group fast on the H100 SXM,
+                                        held at 1 worker (a scarce GPU), overflow group cheap on the RTX 4090,
+                                        scaled on spill-over alone; also prints what each group served and
+                                        when its service began (under "groups" with --json); try it with
+                                        --scenario spike
                       --json            one JSON object instead of a table
                       the endpoint: one group, Vast's defaults, expected_perf 2000; the market rents
                       2,000 perf/s GPUs at $0.40/h (and 3,500 at $0.90/h)

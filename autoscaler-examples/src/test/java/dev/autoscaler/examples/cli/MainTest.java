@@ -48,6 +48,8 @@ class MainTest {
                 "simulate --scenario step --frobnicate             | unknown option '--frobnicate'",
                 "simulate --scenario step --seed                   | --seed needs a value",
                 "simulate --scenario step --seed 1 --seed 2        | --seed is given twice",
+                "simulate --scenario step --rollout --overflow     | give at most one of --compare, --rollout and --overflow",
+                "simulate --scenario step --compare --rollout      | give at most one of --compare, --rollout and --overflow",
                 "simulate --scenario step --cost context           | --cost applies to --trace only",
                 "simulate --trace t.csv --cost tokens              | --cost must be one of total, context, generated; got 'tokens'",
                 "simulate --trace /no/such/trace.csv               | --trace: no such file '/no/such/trace.csv' (bundled: azure-llm-2023-conv)",
@@ -123,6 +125,28 @@ class MainTest {
 
             assertThat(first).startsWith("{\"cost_usd\":").contains("\"seed\":1,\"comparison\":{\"endpoint\":\"sim\"")
                     .contains("\"best_group\":\"rtx-4090\"").endsWith("}}" + System.lineSeparator());
+            assertThat(out()).isEqualTo(first);
+        }
+
+        @Test
+        @DisplayName("--rollout prints what the stable and canary groups served and their shares")
+        void rolloutTable() {
+            assertThat(run("simulate", "--scenario", "sparse", "--time-scale", "0.2", "--rollout")).isZero();
+
+            assertThat(out()).contains("max_workers respected").contains("served by group")
+                    .containsPattern("stable +\\d+ +\\d+\\.\\d\\d%").containsPattern("canary +\\d+ +\\d+\\.\\d\\d%");
+        }
+
+        @Test
+        @DisplayName("--overflow --json puts the groups' service under an extra key, the same twice")
+        void overflowJson() {
+            assertThat(run("simulate", "--scenario", "spike", "--time-scale", "0.2", "--overflow", "--json")).isZero();
+            String first = out();
+            out.reset();
+            assertThat(run("simulate", "--scenario", "spike", "--time-scale", "0.2", "--overflow", "--json")).isZero();
+
+            assertThat(first).startsWith("{\"cost_usd\":").contains("\"seed\":1,\"groups\":[{\"group\":\"fast\"")
+                    .contains("{\"group\":\"cheap\",\"served\":").endsWith("}]}" + System.lineSeparator());
             assertThat(out()).isEqualTo(first);
         }
 

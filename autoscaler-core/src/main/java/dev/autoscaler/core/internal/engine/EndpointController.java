@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,8 @@ public final class EndpointController {
 
     private final EngineContext ctx;
     private final LoadTracker tracker = new LoadTracker();
+    /** Per overflow group: the spill-over the router sent to it (or that waited for it), as routed work. */
+    private final Map<String, LoadTracker> spillTrackers = new ConcurrentHashMap<>();
     private final WorkerRepair repair;
     private final Reconciler reconciler;
     private final Map<String, Double> rememberedPerf = new HashMap<>();
@@ -58,6 +61,11 @@ public final class EndpointController {
 
     public LoadTracker tracker() {
         return tracker;
+    }
+
+    /** The spill-over counter of one group, created on first use. */
+    public LoadTracker spillTracker(String group) {
+        return spillTrackers.computeIfAbsent(group, g -> new LoadTracker());
     }
 
     /** The targets the engine works toward now, by group. */
@@ -104,7 +112,7 @@ public final class EndpointController {
     public EndpointSnapshot snapshot() {
         EndpointConfig cfg = config;
         return SnapshotBuilder.build(cfg, ctx.store().workers(cfg.name()), ctx.store().requests(cfg.name()), targets,
-                rememberedPerf, tracker, ctx.clock().now(), ctx.clock().nanoTime());
+                rememberedPerf, tracker, spillTrackers, ctx.clock().now(), ctx.clock().nanoTime());
     }
 
     /** One control step. Never throws: a tick that fails is logged, and the next one starts afresh. */
@@ -126,7 +134,7 @@ public final class EndpointController {
                 return;
             }
             EndpointSnapshot snapshot = SnapshotBuilder.build(cfg, workers, ctx.store().requests(cfg.name()), targets,
-                    rememberedPerf, tracker, ctx.clock().now(), ctx.clock().nanoTime());
+                    rememberedPerf, tracker, spillTrackers, ctx.clock().now(), ctx.clock().nanoTime());
             Map<String, GroupTarget> next = decide(cfg, snapshot);
             reconciler.reconcile(cfg, workers, next);
         } catch (RuntimeException e) {

@@ -27,7 +27,8 @@ final class SnapshotBuilder {
 
     static EndpointSnapshot build(EndpointConfig config, List<WorkerRecord> workers, List<RequestRecord> requests,
                                   Map<String, GroupTarget> targets, Map<String, Double> rememberedPerf,
-                                  LoadTracker tracker, Instant now, long nanoTime) {
+                                  LoadTracker tracker, Map<String, LoadTracker> spillTrackers, Instant now,
+                                  long nanoTime) {
         List<GroupSnapshot> groups = new ArrayList<>(config.groups().size());
         for (WorkerGroupConfig group : config.groups()) {
             List<WorkerRecord> members = new ArrayList<>();
@@ -43,7 +44,10 @@ final class SnapshotBuilder {
                 perf = rememberedPerf.getOrDefault(group.name(), group.expectedPerf().orElse(0));
             }
             GroupTarget current = targets.getOrDefault(group.name(), countsOf(members));
-            groups.add(new GroupSnapshot(group, members, perf, current));
+            LoadTracker spill = spillTrackers.get(group.name());
+            double spillShort = spill == null ? 0 : spill.shortArrivalRate(nanoTime);
+            double spillLong = spill == null ? 0 : spill.arrivalRate(LoadStats.LONG_WINDOW_SECONDS, nanoTime);
+            groups.add(new GroupSnapshot(group, members, perf, current, spillShort, spillLong));
         }
         return new EndpointSnapshot(config, now, nanoTime, groups, loadStats(workers, requests, tracker, nanoTime));
     }
