@@ -1,16 +1,12 @@
 package dev.autoscaler.core.sim;
 
 import dev.autoscaler.AutoscalerEvent;
-import dev.autoscaler.GroupTarget;
 import dev.autoscaler.InstanceAction;
 import dev.autoscaler.WorkerState;
+import dev.autoscaler.core.figures.FlapCounter;
+import dev.autoscaler.core.figures.WorkerCapWatch;
 import dev.autoscaler.spi.AutoscalerListener;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Gathers a simulation's figures: from the engine's events (decisions, flaps, cold starts, resumes,
@@ -19,10 +15,6 @@ import java.util.Set;
  * choice is written on the method.
  */
 final class FigureRecorder implements AutoscalerListener {
-    /** Two changes of target in opposite directions closer than this make a flap. */
-    static final Duration FLAP_WINDOW = Duration.ofMinutes(5);
-
-    private final int maxWorkers;
     private final double targetQueueSeconds;
 
     private double[] queueSeconds = new double[1024];
@@ -31,42 +23,25 @@ final class FigureRecorder implements AutoscalerListener {
     private int retried;
 
     private int decisions;
-    private int flaps;
-    private int lastDirection;
-    private Instant lastDirectionAt;
+    private final FlapCounter flaps = new FlapCounter();
     private int coldStarts;
     private int resumes;
     private int workerErrors;
-    private final Set<String> engineWorkers = new HashSet<>();
     private int peakInstances;
-    private boolean capHeld = true;
+    private final WorkerCapWatch cap;
 
     FigureRecorder(int maxWorkers, double targetQueueSeconds) {
-        this.maxWorkers = maxWorkers;
+        this.cap = new WorkerCapWatch(maxWorkers);
         this.targetQueueSeconds = targetQueueSeconds;
     }
 
     // ---- the engine's events ----
 
-    /**
-     * Every published decision changed a target (the engine publishes only changes). Its direction
-     * is the sign of the change in the endpoint's total active target; a change of cold targets
-     * alone has none. A flap is a change whose direction is opposite to the previous directed
-     * change's, within {@link #FLAP_WINDOW} of it.
-     */
+    /** Every published decision changed a target (the engine publishes only changes); flaps as {@link FlapCounter}. */
     @Override
     public void onDecision(AutoscalerEvent.DecisionMade event) {
         decisions++;
-        int direction = Integer.signum(activeTotal(event.targets()) - activeTotal(event.previous()));
-        if (direction == 0) {
-            return;
-        }
-        if (lastDirection != 0 && direction != lastDirection
-                && Duration.between(lastDirectionAt, event.at()).compareTo(FLAP_WINDOW) <= 0) {
-            flaps++;
-        }
-        lastDirection = direction;
-        lastDirectionAt = event.at();
+        flaps.onDecision(event);
     }
 
     /** Cold starts are successful creates: new instances rented. */
@@ -90,22 +65,7 @@ final class FigureRecorder implements AutoscalerListener {
         if (event.to() == WorkerState.ERROR && event.from() != WorkerState.ERROR) {
             workerErrors++;
         }
-        if (event.to() == WorkerState.DESTROYED) {
-            engineWorkers.remove(event.workerId());
-        } else {
-            engineWorkers.add(event.workerId());
-            if (engineWorkers.size() > maxWorkers) {
-                capHeld = false;
-            }
-        }
-    }
-
-    private static int activeTotal(Map<String, GroupTarget> targets) {
-        int sum = 0;
-        for (GroupTarget t : targets.values()) {
-            sum += t.active();
-        }
-        return sum;
+        cap.onWorkerStateChanged(event);
     }
 
     // ---- the world ----
@@ -113,9 +73,7 @@ final class FigureRecorder implements AutoscalerListener {
     /** The provider's count of live instances (what is billed) changed. */
     void instances(int live) {
         peakInstances = Math.max(peakInstances, live);
-        if (live > maxWorkers) {
-            capHeld = false;
-        }
+        cap.observe(live);
     }
 
     void served(double queueTimeSeconds) {
@@ -149,8 +107,8 @@ final class FigureRecorder implements AutoscalerListener {
         int violations = late + dropped;
         return new SimulationReport(provider.costUsd(), provider.gpuHours(), requests, served,
                 percentile(sorted, 0.50), percentile(sorted, 0.95), percentile(sorted, 0.99), violations,
-                requests == 0 ? 0 : (double) violations / requests, dropped, coldStarts, resumes, decisions, flaps,
-                peakInstances, capHeld, served == 0 ? 0 : sum / served, served == 0 ? 0 : sorted[served - 1],
+                requests == 0 ? 0 : (double) violations / requests, dropped, coldStarts, resumes, decisions, flaps.flaps(),
+                peakInstances, cap.held(), served == 0 ? 0 : sum / served, served == 0 ? 0 : sorted[served - 1],
                 retried, workerErrors, provider.stallCount(), provider.stuckCount(), simulatedSeconds, workload,
                 policy, seed);
     }

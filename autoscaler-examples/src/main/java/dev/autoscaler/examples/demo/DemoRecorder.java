@@ -2,19 +2,16 @@ package dev.autoscaler.examples.demo;
 
 import dev.autoscaler.AutoscalerEvent;
 import dev.autoscaler.Clock;
-import dev.autoscaler.GroupTarget;
 import dev.autoscaler.InstanceAction;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.WorkerState;
+import dev.autoscaler.core.figures.FlapCounter;
+import dev.autoscaler.core.figures.WorkerCapWatch;
 import dev.autoscaler.spi.AutoscalerListener;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -23,9 +20,6 @@ import java.util.TreeMap;
  * every request's outcome, and the engine's decisions. Thread safe; time from the injected clock.
  */
 public final class DemoRecorder implements AutoscalerListener {
-    /** Two changes of target in opposite directions closer than this make a flap (as the simulator counts). */
-    static final Duration FLAP_WINDOW = Duration.ofMinutes(5);
-
     /** One second of the demo. */
     public record Sample(double atSeconds, double offeredLoad, double capacity, Map<WorkerState, Integer> workers,
                          double queueP95) {
@@ -48,12 +42,8 @@ public final class DemoRecorder implements AutoscalerListener {
     private int creates;
     private int starts;
     private int peakWorkers;
-    private final int maxWorkers;
-    private final Set<String> engineWorkers = new HashSet<>();
-    private boolean capHeld = true;
-    private int flaps;
-    private int lastDirection;
-    private Instant lastDirectionAt;
+    private final WorkerCapWatch cap;
+    private final FlapCounter flaps = new FlapCounter();
     private double gpuSeconds;
     private double costUsd;
 
@@ -63,7 +53,7 @@ public final class DemoRecorder implements AutoscalerListener {
 
     /** @param maxWorkers the endpoint's cap, for {@code max_workers_respected} */
     public DemoRecorder(Clock clock, double targetQueueTime, int maxWorkers) {
-        this.maxWorkers = maxWorkers;
+        this.cap = new WorkerCapWatch(maxWorkers);
         this.clock = clock;
         this.startNanos = clock.nanoTime();
         this.lastSampleNanos = startNanos;
@@ -105,9 +95,7 @@ public final class DemoRecorder implements AutoscalerListener {
             }
         }
         peakWorkers = Math.max(peakWorkers, alive);
-        if (alive > maxWorkers) {
-            capHeld = false;
-        }
+        cap.observe(alive);
         double nowSeconds = seconds(now);
         Sample s = new Sample(nowSeconds, pendingCost / interval, capacity, byState,
                 percentile(queueTimesSince(nowSeconds - 10), 0.95));
@@ -122,36 +110,13 @@ public final class DemoRecorder implements AutoscalerListener {
         new TreeMap<>(event.targets()).forEach((group, t) -> targets.append(targets.length() == 0 ? "" : ", ")
                 .append(group).append(": ").append(t.active()).append(" active + ").append(t.cold()).append(" cold"));
         decisions.add(new Decision(seconds(clock.nanoTime()), targets.toString(), event.reason()));
-        int direction = Integer.signum(activeTotal(event.targets()) - activeTotal(event.previous()));
-        if (direction != 0) {
-            if (lastDirection != 0 && direction != lastDirection
-                    && Duration.between(lastDirectionAt, event.at()).compareTo(FLAP_WINDOW) <= 0) {
-                flaps++;
-            }
-            lastDirection = direction;
-            lastDirectionAt = event.at();
-        }
+        flaps.onDecision(event);
     }
 
     /** The engine's count of workers (every state but destroyed) is checked against the cap at each change. */
     @Override
     public synchronized void onWorkerStateChanged(AutoscalerEvent.WorkerStateChanged event) {
-        if (event.to() == WorkerState.DESTROYED) {
-            engineWorkers.remove(event.workerId());
-        } else {
-            engineWorkers.add(event.workerId());
-            if (engineWorkers.size() > maxWorkers) {
-                capHeld = false;
-            }
-        }
-    }
-
-    private static int activeTotal(Map<String, GroupTarget> targets) {
-        int sum = 0;
-        for (GroupTarget t : targets.values()) {
-            sum += t.active();
-        }
-        return sum;
+        cap.onWorkerStateChanged(event);
     }
 
     @Override
@@ -209,9 +174,9 @@ public final class DemoRecorder implements AutoscalerListener {
         f.put("cold_starts", creates);
         f.put("resumes", starts);
         f.put("decisions", decisions.size());
-        f.put("flaps", flaps);
+        f.put("flaps", flaps.flaps());
         f.put("peak_workers", peakWorkers);
-        f.put("max_workers_respected", capHeld);
+        f.put("max_workers_respected", cap.held());
         f.put("duration_s", seconds(clock.nanoTime()));
         return f;
     }
