@@ -1,5 +1,6 @@
 package dev.autoscaler.core.http;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,14 +23,23 @@ public record ApiRequest(String method, String path, String query, Map<String, L
         method = Objects.requireNonNullElse(method, "").toUpperCase(Locale.ROOT);
         path = Objects.requireNonNullElse(path, "/");
         query = Objects.requireNonNullElse(query, "");
+        // Copied once per request on the hot path: plain loops, no streams.
         TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         if (headers != null) {
-            headers.forEach((name, values) -> {
-                if (name != null && values != null) {
-                    copy.merge(name, List.copyOf(values.stream().filter(Objects::nonNull).toList()),
-                            (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList());
+            for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+                String name = header.getKey();
+                List<String> values = header.getValue();
+                if (name == null || values == null) {
+                    continue;
                 }
-            });
+                List<String> merged = new ArrayList<>(copy.getOrDefault(name, List.of()));
+                for (String value : values) {
+                    if (value != null) {
+                        merged.add(value);
+                    }
+                }
+                copy.put(name, List.copyOf(merged));
+            }
         }
         headers = java.util.Collections.unmodifiableMap(copy);
         body = body == null ? new byte[0] : body;

@@ -22,7 +22,6 @@ import dev.autoscaler.spi.TicketClaims;
 import dev.autoscaler.spi.TicketSigner;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +29,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -74,6 +74,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Router {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
+    private static final RandomGenerator PER_THREAD_RANDOM = () -> ThreadLocalRandom.current().nextLong();
 
     private final Autoscaler engine;
     private final StateStore store;
@@ -96,7 +97,10 @@ public final class Router {
         this.clock = engine.clock();
         this.signers = Objects.requireNonNull(b.signers, "signers");
         this.strategy = Objects.requireNonNullElseGet(b.strategy, LeastExpectedWaitStrategy::new);
-        this.random = Objects.requireNonNullElseGet(b.random, SecureRandom::new);
+        // Unseeded, the router draws from the calling thread's ThreadLocalRandom: request ids and
+        // strategy choices need no secrecy, and a shared SecureRandom serialises every route on its
+        // lock (the ticket signers keep their own secure sources for nonces).
+        this.random = Objects.requireNonNullElse(b.random, PER_THREAD_RANDOM);
         this.waitingTimeoutNanos = b.waitingTimeout.toNanos();
         this.reservationTimeoutNanos = b.reservationTimeout.toNanos();
         this.sweepIntervalNanos = b.sweepInterval.toNanos();
@@ -498,7 +502,10 @@ public final class Router {
             return this;
         }
 
-        /** The random source of strategies, group weights and request ids (seed it in simulations). */
+        /**
+         * The random source of strategies, group weights and request ids (seed it in simulations; it
+         * must then be thread safe if routes run concurrently). Default: each thread's ThreadLocalRandom.
+         */
         public Builder random(RandomGenerator random) {
             this.random = random;
             return this;
