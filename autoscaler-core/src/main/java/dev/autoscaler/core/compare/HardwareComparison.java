@@ -4,6 +4,7 @@ import dev.autoscaler.AutoscalerEvent;
 import dev.autoscaler.Clock;
 import dev.autoscaler.LoadReport;
 import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.WorkerState;
 import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.ReportObserver;
 import dev.autoscaler.spi.AutoscalerListener;
@@ -24,10 +25,16 @@ import java.util.function.Function;
  *
  * <p>Fed by the engine's worker state events (time in each state, boots, errors) and by its worker
  * reports (served work, the sum of {@code cur_perf}); each worker's GPU, price and max_perf are read
- * from the engine's record of it as events arrive, and kept once it is destroyed. Times come from
+ * from the engine's record of it as events arrive. Times come from
  * the engine's {@link Clock} when an event or report arrives (the engine publishes synchronously),
  * so a simulated run gives simulated times. Counts from when it is attached; workers it sees first
  * in the middle of their life count from then.
+ *
+ * <p>Memory stays bounded however long it runs: it keeps one record per live worker, and folds a
+ * destroyed worker's totals into one record per endpoint, group and GPU type. Sums (served work,
+ * cost, hours, errors, workers) stay exact; the distributions (max_perf, cold start, resume) keep
+ * the count, min and max of every sample and the last {@value Samples#CAPACITY} samples per record
+ * (per live worker too), so past that their percentiles are those of recent samples.
  *
  * <pre>{@code
  * HardwareComparison comparison = HardwareComparison.attach(engine);
@@ -39,7 +46,9 @@ import java.util.function.Function;
 public final class HardwareComparison implements AutoscalerListener, ReportObserver {
     private final Clock clock;
     private final Function<String, Optional<WorkerRecord>> workers;
+    /** Live workers by worker id; a worker leaves when it is destroyed, folded into {@link #destroyed}. */
     private final Map<String, WorkerTally> tallies = new LinkedHashMap<>();
+    private final Map<DestroyedWorkers.Key, DestroyedWorkers> destroyed = new LinkedHashMap<>();
 
     /**
      * @param clock   the engine's clock
@@ -65,6 +74,12 @@ public final class HardwareComparison implements AutoscalerListener, ReportObser
                 id -> new WorkerTally(event.endpoint(), event.group(), event.from(), now));
         workers.apply(event.workerId()).ifPresent(tally::refresh);
         tally.moved(event.to(), now);
+        if (event.to() == WorkerState.DESTROYED) {
+            // nothing accrues once destroyed: its totals are final and join its group's and GPU's
+            tallies.remove(event.workerId());
+            destroyed.computeIfAbsent(new DestroyedWorkers.Key(tally.endpoint, tally.group, tally.gpuName),
+                    DestroyedWorkers::new).fold(tally);
+        }
     }
 
     @Override
@@ -82,36 +97,64 @@ public final class HardwareComparison implements AutoscalerListener, ReportObser
     public synchronized ComparisonReport comparison(String endpoint) {
         Objects.requireNonNull(endpoint, "endpoint");
         long now = clock.nanoTime();
-        Map<String, List<WorkerTally>> byGroup = new TreeMap<>();
-        Map<String, List<WorkerTally>> byGpu = new TreeMap<>();
+        Map<String, Entry> byGroup = new TreeMap<>();
+        Map<String, Entry> byGpu = new TreeMap<>();
+        for (DestroyedWorkers d : destroyed.values()) {
+            if (d.key.endpoint().equals(endpoint)) {
+                byGroup.computeIfAbsent(d.key.group(), k -> new Entry()).add(d);
+                byGpu.computeIfAbsent(d.key.gpuName(), k -> new Entry()).add(d);
+            }
+        }
         for (WorkerTally t : tallies.values()) {
             if (!t.endpoint.equals(endpoint)) {
                 continue;
             }
             t.accrue(now);
-            byGroup.computeIfAbsent(t.group, k -> new ArrayList<>()).add(t);
-            byGpu.computeIfAbsent(t.gpuName, k -> new ArrayList<>()).add(t);
+            byGroup.computeIfAbsent(t.group, k -> new Entry()).add(t);
+            byGpu.computeIfAbsent(t.gpuName, k -> new Entry()).add(t);
         }
         return ComparisonReport.ranked(endpoint, clock.now(), figures(byGroup), figures(byGpu));
     }
 
-    private static List<HardwareFigures> figures(Map<String, List<WorkerTally>> grouped) {
-        List<HardwareFigures> out = new ArrayList<>(grouped.size());
-        grouped.forEach((name, list) -> out.add(figures(name, list)));
+    /** Records held now: one per live worker, one per endpoint, group and GPU type of destroyed ones. */
+    synchronized int retainedRecords() {
+        return tallies.size() + destroyed.size();
+    }
+
+    private static List<HardwareFigures> figures(Map<String, Entry> entries) {
+        List<HardwareFigures> out = new ArrayList<>(entries.size());
+        entries.forEach((name, entry) -> out.add(entry.figures(name)));
         return out;
     }
 
-    static HardwareFigures figures(String name, List<WorkerTally> list) {
-        double served = 0;
-        double cost = 0;
-        double billed = 0;
-        double ready = 0;
-        double readyPerf = 0;
-        int errors = 0;
-        List<Double> maxPerf = new ArrayList<>();
-        List<Double> cold = new ArrayList<>();
-        List<Double> resume = new ArrayList<>();
-        for (WorkerTally t : list) {
+    /** One report entry (a group or a GPU type) being summed from destroyed and live workers. */
+    private static final class Entry {
+        long workers;
+        double served;
+        double cost;
+        double billed;
+        double ready;
+        double readyPerf;
+        long errors;
+        final List<Samples> maxPerf = new ArrayList<>();
+        final List<Samples> cold = new ArrayList<>();
+        final List<Samples> resume = new ArrayList<>();
+
+        void add(DestroyedWorkers d) {
+            workers += d.workers;
+            served += d.servedWork;
+            cost += d.costUsd;
+            billed += d.billedSeconds;
+            ready += d.readySeconds;
+            readyPerf += d.readyPerfSeconds;
+            errors += d.errors;
+            maxPerf.add(d.maxPerf);
+            cold.add(d.coldStartSeconds);
+            resume.add(d.resumeSeconds);
+        }
+
+        void add(WorkerTally t) {
+            workers++;
             served += t.servedWork;
             cost += t.costUsd;
             billed += t.billedSeconds;
@@ -119,14 +162,20 @@ public final class HardwareComparison implements AutoscalerListener, ReportObser
             readyPerf += t.readyPerfSeconds;
             errors += t.errors;
             if (t.maxPerf > 0) {
-                maxPerf.add(t.maxPerf);
+                Samples one = new Samples();
+                one.add(t.maxPerf);
+                maxPerf.add(one);
             }
-            cold.addAll(t.coldStartSeconds);
-            resume.addAll(t.resumeSeconds);
+            cold.add(t.coldStartSeconds);
+            resume.add(t.resumeSeconds);
         }
-        return new HardwareFigures(name, list.size(), served, cost, cost > 0 ? served / cost : Double.NaN,
-                Distribution.of(maxPerf), Distribution.of(cold), Distribution.of(resume), errors,
-                billed > 0 ? errors / (billed / 3600) : Double.NaN, ready / 3600, billed / 3600,
-                readyPerf > 0 ? served / readyPerf : Double.NaN);
+
+        HardwareFigures figures(String name) {
+            return new HardwareFigures(name, (int) Math.min(workers, Integer.MAX_VALUE), served, cost,
+                    cost > 0 ? served / cost : Double.NaN, Samples.distribution(maxPerf),
+                    Samples.distribution(cold), Samples.distribution(resume), (int) Math.min(errors, Integer.MAX_VALUE),
+                    billed > 0 ? errors / (billed / 3600) : Double.NaN, ready / 3600, billed / 3600,
+                    readyPerf > 0 ? served / readyPerf : Double.NaN);
+        }
     }
 }

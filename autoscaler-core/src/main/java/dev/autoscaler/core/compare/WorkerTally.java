@@ -2,10 +2,11 @@ package dev.autoscaler.core.compare;
 
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.WorkerState;
-import java.util.ArrayList;
-import java.util.List;
 
-/** One worker's running totals: time by state, cost, served work, boot samples. Not thread safe. */
+/**
+ * One live worker's running totals: time by state, cost, served work, boot samples. Once it is
+ * destroyed they are folded into its {@link DestroyedWorkers}. Not thread safe.
+ */
 final class WorkerTally {
     private static final long NONE = Long.MIN_VALUE;
     private static final String UNKNOWN_GPU = "unknown";
@@ -27,8 +28,9 @@ final class WorkerTally {
     double readySeconds;
     double readyPerfSeconds;
     int errors;
-    final List<Double> coldStartSeconds = new ArrayList<>();
-    final List<Double> resumeSeconds = new ArrayList<>();
+    /** Bounded: a worker stopped and started for months keeps the last {@value Samples#CAPACITY} resumes. */
+    final Samples coldStartSeconds = new Samples();
+    final Samples resumeSeconds = new Samples();
 
     WorkerTally(String endpoint, String group, WorkerState state, long nowNanos) {
         this.endpoint = endpoint;

@@ -65,7 +65,10 @@ import org.slf4j.LoggerFactory;
  * states, loads, prices and URLs, and never a secret (no API key, mtoken or engine secret). A worker
  * URL alone serves nothing: workers verify a signed ticket on every request. A host that would rather
  * not show even that turns it off with {@link Builder#dashboard(boolean)} (or {@code dashboard: false}
- * in {@code serve}'s config), or mounts the API behind its own authentication.
+ * in {@code serve}'s config), or mounts the API behind its own authentication. With a comparison
+ * ({@link Builder#comparison}) the dashboard shows each endpoint's too: it is made of what the page
+ * shows already (GPUs, prices, perf, states) and holds no secret, so it follows the dashboard's rule
+ * rather than {@code /comparison/}'s key, and goes when the dashboard is turned off.
  * <p>
  * Paths match with or without their trailing slash. Unknown paths are 404, wrong methods 405, every
  * error has a JSON body {@code {"error": ...}} (with {@code field} and {@code message} naming what was
@@ -195,7 +198,7 @@ public final class AutoscalerApi {
             }
             return path.equals(DASHBOARD)
                     ? new ApiResponse(200, "text/html; charset=utf-8", NO_STORE, DashboardPage.BYTES)
-                    : new ApiResponse(200, ApiResponse.JSON, NO_STORE, DashboardState.json(engine));
+                    : new ApiResponse(200, ApiResponse.JSON, NO_STORE, DashboardState.json(engine, comparison));
         }
         return error(404, "Not found: " + abbreviate(request.path()));
     }
@@ -557,7 +560,10 @@ public final class AutoscalerApi {
             return this;
         }
 
-        /** Serves this comparison's figures at {@code GET /comparison/?endpoint=NAME} (404 without one). */
+        /**
+         * Serves this comparison's figures at {@code GET /comparison/?endpoint=NAME} (404 without one),
+         * and on the dashboard, when it is on.
+         */
         public Builder comparison(HardwareComparison comparison) {
             this.comparison = comparison;
             return this;

@@ -9,28 +9,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Reads a request trace in the CSV format of the Azure LLM inference traces:
- * {@code TIMESTAMP,ContextTokens,GeneratedTokens}, one request a line, timestamps like
- * {@code 2023-11-16 18:15:46.6805900} (UTC, up to nine fractional digits). A header line is
- * optional; blank lines are skipped. Arrivals are made relative to the first request and must not go
- * back in time. A bad line is a {@link TraceFormatException} naming the source and the line.
+ * Reads a request trace in the CSV format of the Azure LLM inference traces
+ * ({@code TIMESTAMP,ContextTokens,GeneratedTokens}, parsed by {@link TraceCsv}, which says what it
+ * accepts) into a {@link Workload}: arrival times and each request's cost, by a {@link TraceCost}.
+ * A bad line is a {@link TraceFormatException} naming the source and the line.
  */
 public final class TraceReader {
-    private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
-            .appendPattern("uuuu-MM-dd HH:mm:ss")
-            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
-            .toFormatter();
-
     private final TraceCost cost;
 
     public TraceReader(TraceCost cost) {
@@ -60,130 +48,26 @@ public final class TraceReader {
     }
 
     public Workload read(Reader reader, String sourceName) throws IOException {
-        BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
+        Columns columns = new Columns();
+        TraceCsv.parse(reader, sourceName, columns::add);
+        return new Workload("trace " + sourceName, Arrays.copyOf(columns.times, columns.n),
+                Arrays.copyOf(columns.costs, columns.n));
+    }
+
+    /** Arrival times and costs, grown as rows arrive. */
+    private final class Columns {
         long[] times = new long[1024];
         double[] costs = new double[1024];
-        int n = 0;
-        long firstNanos = 0;
-        long lineNo = 0;
-        String line;
-        while ((line = in.readLine()) != null) {
-            lineNo++;
-            String text = line.strip();
-            if (lineNo == 1 && !text.isEmpty() && text.charAt(0) == '\uFEFF') {
-                text = text.substring(1);
-            }
-            if (text.isEmpty()) {
-                continue;
-            }
-            if (n == 0 && !Character.isDigit(text.charAt(0))) {
-                if (!text.toLowerCase(java.util.Locale.ROOT).startsWith("timestamp")) {
-                    throw new TraceFormatException(sourceName, lineNo,
-                            "expected the header TIMESTAMP,ContextTokens,GeneratedTokens or a request, got '"
-                                    + abbreviate(text) + "'");
-                }
-                continue;
-            }
-            String[] cols = text.split(",", -1);
-            if (cols.length != 3) {
-                throw new TraceFormatException(sourceName, lineNo, "expected 3 columns (TIMESTAMP,ContextTokens,"
-                        + "GeneratedTokens), got " + cols.length + ": '" + abbreviate(text) + "'");
-            }
-            long at = parseTime(cols[0].strip(), sourceName, lineNo);
-            long context = parseTokens(cols[1].strip(), "ContextTokens", sourceName, lineNo);
-            long generated = parseTokens(cols[2].strip(), "GeneratedTokens", sourceName, lineNo);
-            if (n == 0) {
-                firstNanos = at;
-            }
-            long rel = at - firstNanos;
-            if (rel < 0 || (n > 0 && rel < times[n - 1])) {
-                throw new TraceFormatException(sourceName, lineNo, "TIMESTAMP " + cols[0].strip()
-                        + " is earlier than the line before; a trace must be in time order");
-            }
+        int n;
+
+        void add(long offsetNanos, long context, long generated) {
             if (n == times.length) {
                 times = Arrays.copyOf(times, n * 2);
                 costs = Arrays.copyOf(costs, n * 2);
             }
-            times[n] = rel;
+            times[n] = offsetNanos;
             costs[n] = cost.of(context, generated);
             n++;
         }
-        return new Workload("trace " + sourceName, Arrays.copyOf(times, n), Arrays.copyOf(costs, n));
-    }
-
-    private static long parseTime(String raw, String source, long line) {
-        long fast = parseTimeFast(raw);
-        if (fast != Long.MIN_VALUE) {
-            return fast;
-        }
-        try {
-            LocalDateTime t = LocalDateTime.parse(raw, TIMESTAMP);
-            long seconds = t.toEpochSecond(ZoneOffset.UTC);
-            return Math.addExact(Math.multiplyExact(seconds, 1_000_000_000L), t.getNano());
-        } catch (DateTimeParseException | ArithmeticException e) {
-            throw new TraceFormatException(source, line, "TIMESTAMP must look like 2023-11-16 18:15:46.6805900, got '"
-                    + abbreviate(raw) + "'");
-        }
-    }
-
-    /**
-     * {@code uuuu-MM-dd HH:mm:ss[.f...]} by hand, ten times faster than the formatter on a long
-     * trace; {@link Long#MIN_VALUE} for anything unusual, which the formatter then judges.
-     */
-    static long parseTimeFast(String s) {
-        int n = s.length();
-        if (n < 19 || n == 20 || n > 29 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != ' '
-                || s.charAt(13) != ':' || s.charAt(16) != ':' || (n > 19 && s.charAt(19) != '.')) {
-            return Long.MIN_VALUE;
-        }
-        int year = digits(s, 0, 4);
-        int month = digits(s, 5, 7);
-        int day = digits(s, 8, 10);
-        int hour = digits(s, 11, 13);
-        int minute = digits(s, 14, 16);
-        int second = digits(s, 17, 19);
-        long nanos = 0;
-        for (int i = 20; i < 29; i++) {
-            int d = i < n ? s.charAt(i) - '0' : 0;
-            if (d < 0 || d > 9) {
-                return Long.MIN_VALUE;
-            }
-            nanos = nanos * 10 + d;
-        }
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 || hour < 0 || hour > 23 || minute < 0
-                || minute > 59 || second < 0 || second > 59) {
-            return Long.MIN_VALUE; // days 29-31 go the slow way, which knows the month lengths
-        }
-        long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
-        return ((epochDay * 86400 + hour * 3600L + minute * 60L + second) * 1_000_000_000L) + nanos;
-    }
-
-    private static int digits(String s, int from, int to) {
-        int v = 0;
-        for (int i = from; i < to; i++) {
-            int d = s.charAt(i) - '0';
-            if (d < 0 || d > 9) {
-                return -1_000_000;
-            }
-            v = v * 10 + d;
-        }
-        return v;
-    }
-
-    private static long parseTokens(String raw, String column, String source, long line) {
-        long value;
-        try {
-            value = Long.parseLong(raw);
-        } catch (NumberFormatException e) {
-            throw new TraceFormatException(source, line, column + " must be a whole number, got '" + abbreviate(raw) + "'");
-        }
-        if (value < 0) {
-            throw new TraceFormatException(source, line, column + " must be >= 0, got " + value);
-        }
-        return value;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 }

@@ -10,7 +10,8 @@
  *   <li>{@link dev.autoscaler.core.sim.SimulatedProvider} (factory name {@code simulated}) rents
  *       instances whose workers boot, fail, serve by processor sharing, report through
  *       {@code Autoscaler.report} with their {@code MASTER_TOKEN}, and bill by state.</li>
- *   <li>Workloads: {@link dev.autoscaler.core.sim.TraceReader} for the Azure LLM trace CSV format,
+ *   <li>Workloads: {@link dev.autoscaler.core.sim.TraceReader} for the Azure LLM trace CSV format
+ *       (parsed by {@link dev.autoscaler.core.sim.TraceCsv}, which the demo uses too),
  *       {@link dev.autoscaler.core.sim.Scenario} for the {@code step}, {@code spike},
  *       {@code diurnal} and {@code sparse} generators; {@link dev.autoscaler.core.sim.Workload#timeScaled}
  *       compresses or stretches time.</li>

@@ -216,4 +216,84 @@ class HardwareComparisonTest {
                         + "\"utilization\":0.1000}")
                 .contains("\"gpu_types\":[{\"rank\":1,\"name\":\"A\"");
     }
+
+    @Nested
+    @DisplayName("memory: destroyed workers are folded per group and GPU type")
+    class Folding {
+        private void destroy(String id, String group) {
+            move(id, group, WorkerState.READY, WorkerState.DESTROYING);
+            move(id, group, WorkerState.DESTROYING, WorkerState.DESTROYED);
+            records.remove(id);
+        }
+
+        @Test
+        @DisplayName("destroying both workers leaves the same figures, and later time adds nothing")
+        void sameFigures() {
+            ComparisonReport live = twoGroups();
+            destroy("w1", "a");
+            destroy("w2", "b");
+            at(7210);
+
+            ComparisonReport folded = comparison.comparison("llm");
+
+            assertThat(folded.groups()).isEqualTo(live.groups());
+            assertThat(folded.gpuTypes()).isEqualTo(live.gpuTypes());
+            assertThat(comparison.retainedRecords()).isEqualTo(2);
+        }
+
+        /**
+         * Worker i is created at t = 3610 i s, loads from t + 10 s ($1/h, max_perf 1000, GPU C), is
+         * ready at t + 100 s (even i) or t + 200 s (odd i), serves 500 and is destroyed at t + 3610 s:
+         * one hour billed, $1, each.
+         */
+        private void churn(int workers) {
+            for (long i = 0; i < workers; i++) {
+                String id = "x" + i;
+                long t0 = i * 3610;
+                long cold = i % 2 == 0 ? 100 : 200;
+                atSecond(t0);
+                move(id, "c", null, WorkerState.CREATING);
+                atSecond(t0 + 10);
+                record(id, "c", "C", 1.0, 1000);
+                move(id, "c", WorkerState.CREATING, WorkerState.LOADING);
+                atSecond(t0 + cold);
+                move(id, "c", WorkerState.LOADING, WorkerState.READY);
+                served(id, 500);
+                atSecond(t0 + 3610);
+                destroy(id, "c");
+            }
+        }
+
+        private void atSecond(long s) {
+            clock.advanceTo(s * 1_000_000_000L);
+        }
+
+        @Test
+        @DisplayName("100,000 created and destroyed workers leave one record")
+        void bounded() {
+            churn(100_000);
+
+            assertThat(comparison.retainedRecords()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("100,000 created and destroyed workers: exact sums, percentiles of the last 1,000 samples")
+        void figuresAfterChurn() {
+            churn(100_000);
+
+            HardwareFigures c = comparison.comparison("llm").groups().get(0);
+
+            assertThat(c.workers()).isEqualTo(100_000);
+            assertThat(c.servedWork()).isEqualTo(50_000_000.0);
+            assertThat(c.costUsd()).isCloseTo(100_000.0, within(1e-6));
+            assertThat(c.servedWorkPerDollar()).isCloseTo(500.0, within(1e-9));
+            assertThat(c.billedHours()).isCloseTo(100_000.0, within(1e-6));
+            // ready 3510 s (even) and 3410 s (odd)
+            assertThat(c.readyHours()).isCloseTo(50_000 * 6920 / 3600.0, within(1e-6));
+            // the last 1,000 cold starts are 500 of 100 s and 500 of 200 s
+            assertThat(c.coldStartSeconds()).extracting(Distribution::count, Distribution::min, Distribution::p50,
+                    Distribution::p95, Distribution::max).containsExactly(100_000, 100.0, 150.0, 200.0, 200.0);
+            assertThat(c.maxPerf()).extracting(Distribution::count, Distribution::p50).containsExactly(100_000, 1000.0);
+        }
+    }
 }

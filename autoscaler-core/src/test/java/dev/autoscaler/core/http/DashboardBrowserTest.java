@@ -35,6 +35,11 @@ class DashboardBrowserTest {
     /** A worker row as the page renders it: {@code <tr data-worker="ID" data-state="STATE">...</tr>}. */
     private static final Pattern WORKER_ROW =
             Pattern.compile("<tr data-worker=\"([^\"]+)\" data-state=\"([^\"]+)\">(.*?)</tr>", Pattern.DOTALL);
+    /** The comparison's table of llm's groups, as the page renders it; its body is group 1. */
+    private static final Pattern COMPARISON_TABLE = Pattern.compile(
+            "<table class=\"comparison\" data-endpoint=\"llm\" data-kind=\"groups\">(.*?)</table>", Pattern.DOTALL);
+    /** A row of that table: {@code <tr data-name="NAME" data-rank="RANK" ...>}. */
+    private static final Pattern COMPARISON_ROW = Pattern.compile("<tr data-name=\"([^\"]+)\" data-rank=\"([^\"]+)\"");
     /** Long enough for a cold browser on a busy 2-core machine; only a hung browser reaches it. */
     private static final long BROWSER_LIMIT_SECONDS = 90;
 
@@ -81,12 +86,36 @@ class DashboardBrowserTest {
         assertThat(ready.get(0)[2]).contains(">ready<", ">300<", ">main<");
     }
 
-    /** Runs Chromium headless on the page and returns the DOM after its script ran. */
+    @Test
+    @DisplayName("the hardware comparison shows the groups ranked best first and names the best group")
+    void comparisonTable() throws Exception {
+        try (ComparedFleet fleet = new ComparedFleet().serveOneMinute()) {
+            String dom = dumpDom(fleet.serve());
+
+            Matcher table = COMPARISON_TABLE.matcher(dom);
+            assertThat(table.find()).as("a groups table for llm in %s", dom).isTrue();
+            List<String> ranked = new ArrayList<>();
+            Matcher row = COMPARISON_ROW.matcher(table.group(1));
+            while (row.find()) {
+                ranked.add(row.group(2) + ":" + row.group(1));
+            }
+            assertThat(ranked).containsExactly("1:cheap", "2:fast");
+            assertThat(table.group(1)).contains("perf units/$", ">150,000<", ">48,000<", ">0.0067<", ">0.0417<");
+            assertThat(dom).contains("<strong data-best-group=\"cheap\">cheap</strong>",
+                    "<strong data-best-gpu-type=\"RTX 4090\">RTX 4090</strong>");
+        }
+    }
+
     private String dumpDom() throws IOException, InterruptedException {
+        return dumpDom(http.server.baseUrl());
+    }
+
+    /** Runs Chromium headless on the page and returns the DOM after its script ran. */
+    private String dumpDom(String baseUrl) throws IOException, InterruptedException {
         List<String> command = List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
-                "--virtual-time-budget=3000", "--dump-dom", http.server.baseUrl() + "/dashboard/");
+                "--virtual-time-budget=3000", "--dump-dom", baseUrl + "/dashboard/");
         Process browser = new ProcessBuilder(command)
                 .redirectError(profile.resolve("chromium-stderr.log").toFile())
                 .start();

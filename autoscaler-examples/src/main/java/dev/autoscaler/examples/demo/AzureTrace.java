@@ -1,7 +1,7 @@
 package dev.autoscaler.examples.demo;
 
 import dev.autoscaler.InvalidConfigException;
-import java.io.BufferedReader;
+import dev.autoscaler.core.sim.TraceCsv;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -10,30 +10,18 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
- * Reads traces in the Azure LLM inference trace format ({@code TIMESTAMP,ContextTokens,GeneratedTokens},
- * timestamps like {@code 2023-11-16 18:15:46.6805900}) or with a plain seconds column instead of
- * the timestamp. The bundled default is the conversation trace of 2023 (CC-BY 4.0, see
- * {@code traces/README.md} beside it).
+ * The demo's requests from a trace in the Azure LLM inference trace format, parsed by core's
+ * {@link TraceCsv} (the simulator's parser too; it says what it accepts): both token counts kept
+ * apart, as the demo's workers generate the tokens. The bundled default is the conversation trace of
+ * 2023 (CC-BY 4.0, see {@code traces/README.md} beside it).
  */
 public final class AzureTrace {
     /** The bundled trace, on the class path. */
     public static final String BUNDLED = "/traces/azure-llm-2023-conv.csv";
-
-    private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
-            .appendPattern("yyyy-MM-dd HH:mm:ss")
-            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
-            .toFormatter();
 
     private AzureTrace() {
     }
@@ -60,49 +48,17 @@ public final class AzureTrace {
     }
 
     /**
-     * Parses a trace; rows are sorted by arrival and offsets start at 0.
+     * Parses a trace; offsets start at 0 and never decrease.
      *
-     * @throws InvalidConfigException naming the source and line of a bad row
+     * @throws InvalidConfigException naming the source and line of a bad row, or when it has no request
      */
     public static List<TraceRequest> read(Reader reader, String source) throws IOException {
-        BufferedReader in = new BufferedReader(reader);
-        List<long[]> rows = new ArrayList<>();
-        String line;
-        int lineNo = 0;
-        while ((line = in.readLine()) != null) {
-            lineNo++;
-            String trimmed = line.trim();
-            if (trimmed.isEmpty() || trimmed.startsWith("#") || (lineNo == 1 && !Character.isDigit(trimmed.charAt(0)))) {
-                continue; // blank, comment, header
-            }
-            String[] f = trimmed.split(",");
-            if (f.length < 3) {
-                throw new InvalidConfigException("trace", source + " line " + lineNo + ": expected 3 columns");
-            }
-            try {
-                rows.add(new long[] {timeNanos(f[0].trim()), Long.parseLong(f[1].trim()), Long.parseLong(f[2].trim())});
-            } catch (NumberFormatException | DateTimeParseException e) {
-                throw new InvalidConfigException("trace", source + " line " + lineNo + ": " + e.getMessage());
-            }
-        }
-        if (rows.isEmpty()) {
+        List<TraceRequest> out = new ArrayList<>();
+        TraceCsv.parse(reader, source, (offsetNanos, context, generated) -> out.add(new TraceRequest(offsetNanos,
+                (int) Math.min(Integer.MAX_VALUE, context), (int) Math.min(Integer.MAX_VALUE, generated))));
+        if (out.isEmpty()) {
             throw new InvalidConfigException("trace", source + " has no requests");
         }
-        rows.sort(Comparator.comparingLong(r -> r[0]));
-        long first = rows.get(0)[0];
-        List<TraceRequest> out = new ArrayList<>(rows.size());
-        for (long[] r : rows) {
-            out.add(new TraceRequest(r[0] - first, (int) Math.min(Integer.MAX_VALUE, r[1]),
-                    (int) Math.min(Integer.MAX_VALUE, r[2])));
-        }
         return out;
-    }
-
-    private static long timeNanos(String field) {
-        if (field.indexOf('-') > 0) {
-            LocalDateTime t = LocalDateTime.parse(field, TIMESTAMP);
-            return t.toEpochSecond(ZoneOffset.UTC) * 1_000_000_000L + t.getNano();
-        }
-        return (long) (Double.parseDouble(field) * 1e9);
     }
 }

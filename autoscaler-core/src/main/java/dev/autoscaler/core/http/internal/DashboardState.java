@@ -8,6 +8,7 @@ import dev.autoscaler.WorkerGroupConfig;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.WorkerState;
 import dev.autoscaler.core.Autoscaler;
+import dev.autoscaler.core.compare.HardwareComparison;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,22 +21,34 @@ import java.util.Map;
  * targets and last decision reason; every group with its targets and worker counts; every worker
  * with its state, load, perf, GPU, price and URL. Never a secret: no API key, no mtoken, no engine
  * secret is written (the records carry mtokens; this writer names each field it copies instead).
+ * <p>
+ * When the API has a {@link HardwareComparison}, {@code comparisons} holds each endpoint's report,
+ * the same JSON as {@code GET /comparison/?endpoint=NAME} (see {@code ComparisonReport.toJson}).
+ * That route asks for the endpoint's API key, as a client would call it; the dashboard shows it
+ * without one, as it shows everything the comparison is made of (GPUs, prices, perf, states): the
+ * figures are aggregates of what the page shows already, no secret. Turning the dashboard off hides
+ * both. Without a comparison the field is absent and the page shows no comparison section.
  */
 public final class DashboardState {
     private DashboardState() {
     }
 
     public static byte[] json(Autoscaler engine) {
+        return json(engine, null);
+    }
+
+    /** With each endpoint's hardware comparison, when {@code comparison} is not null. */
+    public static byte[] json(Autoscaler engine, HardwareComparison comparison) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
         try (JsonGenerator g = JsonBodies.FACTORY.createGenerator(out)) {
-            write(g, engine);
+            write(g, engine, comparison);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
     }
 
-    private static void write(JsonGenerator g, Autoscaler engine) throws IOException {
+    private static void write(JsonGenerator g, Autoscaler engine, HardwareComparison comparison) throws IOException {
         List<EndpointConfig> endpoints = new ArrayList<>();
         for (String name : engine.endpointNames()) {
             try {
@@ -116,6 +129,14 @@ public final class DashboardState {
             g.writeEndObject();
         }
         g.writeEndArray();
+
+        if (comparison != null) {
+            g.writeArrayFieldStart("comparisons");
+            for (EndpointConfig e : endpoints) {
+                g.writeRawValue(comparison.comparison(e.name()).toJson());
+            }
+            g.writeEndArray();
+        }
         g.writeEndObject();
     }
 
