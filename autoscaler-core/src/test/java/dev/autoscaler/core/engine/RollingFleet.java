@@ -76,8 +76,9 @@ final class RollingFleet {
     final Map<String, List<Job>> jobs = new HashMap<>();
     final List<String> violations = new ArrayList<>();
     final List<AutoscalerEvent.WorkerStateChanged> stateChanges = new ArrayList<>();
-    final int active;
-    final int cold;
+    /** The decision: the policy reads these at every tick, a test may change them. */
+    volatile int active;
+    volatile int cold;
     Autoscaler engine;
     AutoscalerAdmin admin;
     Router router;
@@ -105,7 +106,7 @@ final class RollingFleet {
                 .secret(EngineHarness.SECRET)
                 .random((RandomGenerator) new SplittableRandom(42))
                 .policies((name, params) -> snapshot -> ScalingDecision.of(
-                        Map.of(GROUP, new GroupTarget(active, cold)), "fixed " + active + "/" + cold))
+                        Map.of(GROUP, new GroupTarget(active, cold)), "decided " + active + "/" + cold))
                 .listener(new AutoscalerListener() {
                     @Override
                     public void onEvent(AutoscalerEvent event) {

@@ -134,6 +134,23 @@ class RollingUpdateTest {
         }
 
         @Test
+        @DisplayName("a scale-down in the middle of an update retires outdated workers first: drained, never stopped")
+        void scaleDownDuringUpdate() {
+            String old = fleet.revision();
+            fleet.changeTemplate(RollingFleet.image("vllm:2"));
+            fleet.step(REQUESTS_PER_STEP);
+            Set<String> oldInstances = fleet.workers().stream().filter(w -> w.templateRevision().equals(old))
+                    .map(WorkerRecord::instanceId).collect(Collectors.toSet());
+
+            fleet.active = 1;
+            fleet.rollOut(1, 60);
+
+            assertThat(oldInstances).isNotEmpty().allSatisfy(id -> assertThat(fleet.provider.calls).doesNotContain("stop " + id));
+            assertThat(revisionsOnTheProvider(fleet)).containsExactly(fleet.revision());
+            assertThat(fleet.violations).isEmpty();
+        }
+
+        @Test
         @DisplayName("an update to the same template does nothing")
         void sameTemplateDoesNothing() {
             long destroysBefore = fleet.provider.count("destroy");

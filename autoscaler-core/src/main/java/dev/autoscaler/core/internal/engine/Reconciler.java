@@ -214,7 +214,7 @@ final class Reconciler {
                         && !ctx.actions().isInFlight(w.workerId()))
                 .toList());
         candidates.sort(Comparator.comparing((WorkerRecord w) -> w.state() != WorkerState.STOPPED)
-                .thenComparing(w -> w.state() == WorkerState.READY)
+                .thenComparing(w -> w.state() == WorkerState.READY || w.state() == WorkerState.DRAINING)
                 .thenComparing(IDLE_THEN_WORST_FIRST));
         for (WorkerRecord w : candidates) {
             if (total[0] <= config.maxWorkers()) {

@@ -41,7 +41,9 @@ import java.util.Map;
  * on the newest revision outdated; draining workers always finish and go. Only the template rolls;
  * other group fields (search, price cap, GPU memory) apply to new workers as before. After an engine
  * restart the revision comes back from each instance's label; an instance labelled before revisions
- * existed is adopted at its group's current revision (no churn after an upgrade).
+ * existed is adopted at its group's current revision (no churn after an upgrade). An endpoint that
+ * is stopped or suspended does not roll (the engine does not manage it then): its update starts when
+ * it runs again.
  */
 final class RollingUpdate {
     /** How many workers above the decision's active target a group may hold while it rolls. */
