@@ -30,8 +30,10 @@ import java.util.Objects;
  * @param stateSinceNanos monotonic time it entered its current state
  * @param lastReportNanos monotonic time of its last report, or {@link #NEVER}
  * @param version bumped by the state store on every update; for optimistic concurrency
+ * @param templateRevision the {@link WorkerTemplate#revision()} of its group's template when it was
+ *                         created; empty when unknown (taken as current: never rolled for that alone)
  */
-public record WorkerRecord(String workerId, String endpoint, String group, String label, String instanceId, String mtoken, WorkerState state, WorkerIntent intent, String url, double maxPerf, double reliability, String gpuName, double pricePerHour, double curLoad, double reservedLoad, long numRequestsWorking, long numRequestsReceived, String errorMsg, int errorCount, long createdAtNanos, long stateSinceNanos, long lastReportNanos, long version) {
+public record WorkerRecord(String workerId, String endpoint, String group, String label, String instanceId, String mtoken, WorkerState state, WorkerIntent intent, String url, double maxPerf, double reliability, String gpuName, double pricePerHour, double curLoad, double reservedLoad, long numRequestsWorking, long numRequestsReceived, String errorMsg, int errorCount, long createdAtNanos, long stateSinceNanos, long lastReportNanos, long version, String templateRevision) {
 
     /** The value of {@link #lastReportNanos()} for a worker that never reported. */
     public static final long NEVER = Long.MIN_VALUE;
@@ -48,6 +50,18 @@ public record WorkerRecord(String workerId, String endpoint, String group, Strin
         url = Objects.requireNonNullElse(url, "");
         gpuName = Objects.requireNonNullElse(gpuName, "");
         errorMsg = Objects.requireNonNullElse(errorMsg, "");
+        templateRevision = Objects.requireNonNullElse(templateRevision, "");
+    }
+
+    /** The record without a template revision, as before revisions existed. */
+    public WorkerRecord(String workerId, String endpoint, String group, String label, String instanceId, String mtoken,
+                        WorkerState state, WorkerIntent intent, String url, double maxPerf, double reliability,
+                        String gpuName, double pricePerHour, double curLoad, double reservedLoad,
+                        long numRequestsWorking, long numRequestsReceived, String errorMsg, int errorCount,
+                        long createdAtNanos, long stateSinceNanos, long lastReportNanos, long version) {
+        this(workerId, endpoint, group, label, instanceId, mtoken, state, intent, url, maxPerf, reliability, gpuName,
+                pricePerHour, curLoad, reservedLoad, numRequestsWorking, numRequestsReceived, errorMsg, errorCount,
+                createdAtNanos, stateSinceNanos, lastReportNanos, version, "");
     }
 
     /** Capacity in perf units/s: measured max_perf x reliability (PROTOCOL.md). */
@@ -120,6 +134,7 @@ public record WorkerRecord(String workerId, String endpoint, String group, Strin
         b.stateSinceNanos = stateSinceNanos;
         b.lastReportNanos = lastReportNanos;
         b.version = version;
+        b.templateRevision = templateRevision;
         return b;
     }
 
@@ -159,6 +174,7 @@ public record WorkerRecord(String workerId, String endpoint, String group, Strin
         private long stateSinceNanos;
         private long lastReportNanos = NEVER;
         private long version;
+        private String templateRevision = "";
 
         private Builder() {
         }
@@ -278,8 +294,13 @@ public record WorkerRecord(String workerId, String endpoint, String group, Strin
             return this;
         }
 
+        public Builder templateRevision(String templateRevision) {
+            this.templateRevision = templateRevision;
+            return this;
+        }
+
         public WorkerRecord build() {
-            return new WorkerRecord(workerId, endpoint, group, label, instanceId, mtoken, state, intent, url, maxPerf, reliability, gpuName, pricePerHour, curLoad, reservedLoad, numRequestsWorking, numRequestsReceived, errorMsg, errorCount, createdAtNanos, stateSinceNanos, lastReportNanos, version);
+            return new WorkerRecord(workerId, endpoint, group, label, instanceId, mtoken, state, intent, url, maxPerf, reliability, gpuName, pricePerHour, curLoad, reservedLoad, numRequestsWorking, numRequestsReceived, errorMsg, errorCount, createdAtNanos, stateSinceNanos, lastReportNanos, version, templateRevision);
         }
     }
 }

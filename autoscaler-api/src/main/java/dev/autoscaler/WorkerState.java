@@ -19,6 +19,11 @@ public enum WorkerState {
     READY,
     /** Reported a non-empty {@code error_msg}. */
     ERROR,
+    /**
+     * Being retired while it still holds work (a rolling update of its group's template): no new
+     * request is routed to it; it finishes what it has, then it is destroyed. Holds its GPU.
+     */
+    DRAINING,
     /** A reboot was asked for after an error. */
     REBOOTING,
     /** A stop was asked for. */
@@ -32,14 +37,15 @@ public enum WorkerState {
     /** Gone for good. */
     DESTROYED;
 
-    private static final Set<WorkerState> ACTIVE = EnumSet.of(CREATING, LOADING, READY, ERROR, REBOOTING, STARTING);
+    private static final Set<WorkerState> ACTIVE = EnumSet.of(CREATING, LOADING, READY, ERROR, REBOOTING, STARTING, DRAINING);
 
     /** The states this one may move to. */
     public Set<WorkerState> successors() {
         return switch (this) {
             case CREATING -> EnumSet.of(LOADING, READY, STOPPED, ERROR, DESTROYING, DESTROYED);
             case LOADING -> EnumSet.of(READY, ERROR, STOPPING, STOPPED, REBOOTING, DESTROYING, DESTROYED);
-            case READY -> EnumSet.of(LOADING, ERROR, STOPPING, STOPPED, REBOOTING, DESTROYING, DESTROYED);
+            case READY -> EnumSet.of(LOADING, ERROR, STOPPING, STOPPED, REBOOTING, DRAINING, DESTROYING, DESTROYED);
+            case DRAINING -> EnumSet.of(ERROR, STOPPING, STOPPED, DESTROYING, DESTROYED);
             case ERROR -> EnumSet.of(READY, LOADING, REBOOTING, STOPPING, STOPPED, DESTROYING, DESTROYED);
             case REBOOTING -> EnumSet.of(LOADING, READY, ERROR, STOPPING, STOPPED, DESTROYING, DESTROYED);
             case STOPPING -> EnumSet.of(STOPPED, LOADING, READY, ERROR, DESTROYING, DESTROYED);
@@ -54,7 +60,7 @@ public enum WorkerState {
         return next == this || successors().contains(next);
     }
 
-    /** Holds (or is getting) a GPU: counts toward active capacity. */
+    /** Holds (or is getting) a GPU: counts toward active capacity. {@link #DRAINING} does too, though it is never routed to. */
     public boolean isActive() {
         return ACTIVE.contains(this);
     }

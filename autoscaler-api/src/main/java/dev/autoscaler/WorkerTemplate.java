@@ -1,8 +1,13 @@
 package dev.autoscaler;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * What a worker runs: an image with its environment, start script and disk, or a provider-side
@@ -32,6 +37,39 @@ public record WorkerTemplate(String image, String templateHash, Map<String, Stri
                 throw new InvalidConfigException("template.ports", "must hold ports in 1..65535, got " + port);
             }
         }
+    }
+
+    /**
+     * A short stable fingerprint of this template: the first 8 hex digits of the SHA-256 of a
+     * canonical form (every field, the environment sorted by name, each value length-prefixed so
+     * that no two templates share a form). Equal templates have equal revisions, across JVMs and
+     * restarts; a worker created from another revision is outdated and is replaced by a rolling
+     * update.
+     */
+    public String revision() {
+        StringBuilder canonical = new StringBuilder();
+        field(canonical, image);
+        field(canonical, templateHash);
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+            field(canonical, e.getKey());
+            field(canonical, e.getValue());
+        }
+        canonical.append('|');
+        field(canonical, onstart);
+        field(canonical, Double.toString(diskGb));
+        for (Integer port : ports) {
+            field(canonical, port.toString());
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    private static void field(StringBuilder out, String value) {
+        out.append(value.length()).append(':').append(value).append(';');
     }
 
     /** No image, no template: for providers that need none (simulated, local, static). */

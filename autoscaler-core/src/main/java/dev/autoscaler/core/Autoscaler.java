@@ -323,6 +323,15 @@ public final class Autoscaler implements AutoCloseable {
         return controller(endpoint).targets();
     }
 
+    /**
+     * Each group's rolling-update progress: its current template revision, and how many of its
+     * workers run it, are outdated, or are draining. A changed group template rolls out by itself
+     * over the next control ticks (surge, then drain; see the engine's {@code RollingUpdate}).
+     */
+    public List<dev.autoscaler.RolloutStatus> rollout(String endpoint) {
+        return controller(endpoint).rollout();
+    }
+
     /** The reason of the last decision that changed a target of this endpoint. */
     public String lastDecisionReason(String endpoint) {
         return controller(endpoint).lastReason();

@@ -16,7 +16,11 @@ import java.util.Objects;
  *   <li>a new group is scaled by the policy like the others;</li>
  *   <li>a removed group takes no new requests; its workers are drained (a busy one is left alone
  *       until it is idle) and then destroyed, so that nothing is left billing;</li>
- *   <li>a weight change shifts the share of new requests at once.</li>
+ *   <li>a weight change shifts the share of new requests at once;</li>
+ *   <li>a template change rolls the group's workers over to the new template without downtime:
+ *       stopped workers are replaced first, then each serving worker only once a current one has
+ *       taken its place, drained of its work before it is destroyed; {@link #rollout} tells how far
+ *       it is.</li>
  * </ul>
  */
 public final class AutoscalerAdmin {
@@ -89,6 +93,17 @@ public final class AutoscalerAdmin {
     public EndpointConfig setWeight(String endpoint, String group, double weight) {
         return engine.updateEndpoint(endpoint, current -> withGroup(current,
                 requireGroup(current, group).toBuilder().weight(weight).build(), false));
+    }
+
+    /**
+     * A group's rolling-update progress.
+     *
+     * @throws NotFoundException when the endpoint or the group does not exist
+     */
+    public dev.autoscaler.RolloutStatus rollout(String endpoint, String group) {
+        requireGroup(engine.endpoint(endpoint), group);
+        return engine.rollout(endpoint).stream().filter(r -> r.group().equals(group)).findFirst()
+                .orElseThrow(() -> new NotFoundException("endpoint '" + endpoint + "' has no group named '" + group + "'"));
     }
 
     private static EndpointConfig withGroup(EndpointConfig current, WorkerGroupConfig group, boolean addIfMissing) {

@@ -75,6 +75,13 @@ public final class EndpointConfigJson {
     public static ObjectNode withoutReadOnlyFields(ObjectNode endpoint) {
         ObjectNode copy = endpoint.deepCopy();
         copy.remove("has_api_key");
+        if (copy.get("groups") instanceof com.fasterxml.jackson.databind.node.ArrayNode groups) {
+            for (var group : groups) {
+                if (group instanceof ObjectNode g) {
+                    g.remove("rollout"); // the admin API's read-only progress of a group's rolling update
+                }
+            }
+        }
         return copy;
     }
 }

@@ -20,6 +20,8 @@ final class SimRequest {
     long startNanos = -1;
     /** The worker group of the worker that (last) took it; null before. */
     String group;
+    /** The instance label of the worker that (last) took it; null before. */
+    String label;
     /** How many times a worker went away while holding it. */
     int bounces;
 

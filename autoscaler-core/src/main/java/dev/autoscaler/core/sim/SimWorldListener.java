@@ -17,6 +17,10 @@ interface SimWorldListener {
     default void requestBounced(SimRequest request, long nowNanos) {
     }
 
+    /** A request waited for a worker longer than the drop limit: the client gave up. */
+    default void requestDropped(SimRequest request, long nowNanos) {
+    }
+
     /** The number of an endpoint's live (not destroyed) instances changed. */
     default void instancesChanged(String endpoint, int live, long nowNanos) {
     }

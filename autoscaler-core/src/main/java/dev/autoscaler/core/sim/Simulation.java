@@ -42,6 +42,8 @@ public final class Simulation {
     private final BiFunction<String, Settings, ScalingPolicy> policies;
     private final Function<Autoscaler, SimDispatcher> dispatchers;
     private final List<AutoscalerListener> listeners;
+    private final List<TimedAction> actions;
+    private final List<SimWorldListener> worldListeners;
 
     private final ManualClock clock = new ManualClock(EPOCH);
     private final ManualScheduler scheduler = new ManualScheduler(clock);
@@ -61,6 +63,12 @@ public final class Simulation {
         this.policies = b.policies;
         this.dispatchers = b.dispatchers;
         this.listeners = List.copyOf(b.listeners);
+        this.actions = List.copyOf(b.actions);
+        this.worldListeners = List.copyOf(b.worldListeners);
+    }
+
+    /** Something done to the engine at a simulated time, e.g. an admin change mid-trace. */
+    private record TimedAction(long atNanos, java.util.function.Consumer<Autoscaler> action) {
     }
 
     public static Builder builder(SimulationConfig config) {
@@ -98,6 +106,9 @@ public final class Simulation {
         });
         try {
             engine.start();
+            for (TimedAction a : actions) {
+                events.at(a.atNanos(), () -> a.action().accept(engine));
+            }
             loop();
         } finally {
             engine.close();
@@ -191,6 +202,7 @@ public final class Simulation {
         if (route.url().isPresent()) {
             SimulatedInstance worker = provider.instanceAt(route.url().get());
             r.group = worker == null ? null : groupOf(worker.label); // before accept: a request may end inside it
+            r.label = worker == null ? null : worker.label;
             if (worker != null && worker.accept(r, now)) {
                 return;
             }
@@ -201,6 +213,7 @@ public final class Simulation {
             r.status = SimRequest.Status.DROPPED;
             unresolved--;
             figures.dropped();
+            worldListeners.forEach(l -> l.requestDropped(r, now));
             if (r.requestIdx != 0) {
                 dispatcher.abandoned(endpoint, r.requestIdx);
             }
@@ -232,6 +245,7 @@ public final class Simulation {
             request.startNanos = -1;
             request.waitingSinceNanos = nowNanos;
             figures.retried();
+            worldListeners.forEach(l -> l.requestBounced(request, nowNanos));
             // Not inline: this comes from inside a provider call, in the middle of an engine tick.
             events.at(nowNanos, () -> attempt(request));
         }
@@ -268,6 +282,8 @@ public final class Simulation {
         private BiFunction<String, Settings, ScalingPolicy> policies;
         private Function<Autoscaler, SimDispatcher> dispatchers;
         private final List<AutoscalerListener> listeners = new ArrayList<>();
+        private final List<TimedAction> actions = new ArrayList<>();
+        private final List<SimWorldListener> worldListeners = new ArrayList<>();
 
         private Builder(SimulationConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -288,6 +304,24 @@ public final class Simulation {
         /** An extra listener on the engine's events (e.g. to chart a run). */
         public Builder listener(AutoscalerListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Runs {@code action} on the engine at simulated time {@code at} after the start, in time order
+         * with the run's other events (e.g. a template change through {@code updateEndpoint}).
+         */
+        public Builder at(java.time.Duration at, java.util.function.Consumer<Autoscaler> action) {
+            if (at.isNegative()) {
+                throw new IllegalArgumentException("at must be >= 0, got " + at);
+            }
+            actions.add(new TimedAction(at.toNanos(), Objects.requireNonNull(action, "action")));
+            return this;
+        }
+
+        /** Also told of bounced and dropped requests (package-private: the world's types are). */
+        Builder worldListener(SimWorldListener listener) {
+            worldListeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class ReconcilerTest {
 
     @Test
-    @DisplayName("creates workers up to the active target, labelled with endpoint, group and a unique id")
+    @DisplayName("creates workers up to the active target, labelled with endpoint, group and a unique id ending in the template revision")
     void createsLabelledWorkers() {
         EngineHarness h = new EngineHarness(EngineHarness.endpoint().build());
         h.engine.start();
@@ -27,7 +27,8 @@ class ReconcilerTest {
 
         assertThat(h.workers()).hasSize(3).allSatisfy(w -> {
             assertThat(w.state()).isEqualTo(WorkerState.LOADING);
-            assertThat(w.label()).matches("autoscaler:llm:main:[0-9a-f]{16}");
+            assertThat(w.label()).matches("autoscaler:llm:main:[0-9a-f]{16}-r[0-9a-f]{8}");
+            assertThat(w.label()).endsWith("-r" + w.templateRevision());
             assertThat(h.provider.instances.get(w.instanceId()).label()).isEqualTo(w.label());
             assertThat(h.provider.envs.get(w.instanceId())).containsEntry("MASTER_TOKEN", w.mtoken())
                     .containsKey("REPORT_ADDR").containsEntry("WORKER_PORT", "3000");

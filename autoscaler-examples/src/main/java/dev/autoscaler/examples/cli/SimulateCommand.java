@@ -6,6 +6,7 @@ import dev.autoscaler.core.compare.ComparisonReport;
 import dev.autoscaler.core.policy.ScalingPolicies;
 import dev.autoscaler.core.sim.GroupCap;
 import dev.autoscaler.core.sim.GroupService;
+import dev.autoscaler.core.sim.RollingUpdateSimulation;
 import dev.autoscaler.core.sim.Scenario;
 import dev.autoscaler.core.sim.Simulation;
 import dev.autoscaler.core.sim.SimulationConfig;
@@ -28,16 +29,19 @@ import java.util.Set;
  * chosen policy and an {@code expected_perf} of 2,000 perf/s (the perf of the offer the simulated
  * market rents; {@link SimulationConfig#defaultEndpoint}), or several groups: one per GPU type
  * ({@code --compare}), a 90/10 rollout ({@code --rollout}) or an overflow group under spikes
- * ({@code --overflow}). Prints a table, or one JSON object with {@code --json}; the same arguments
- * print the same bytes.
+ * ({@code --overflow}). With {@code --rolling-update}, the group's template changes halfway through
+ * the workload and the run also reports the rolling update ({@link RollingUpdateSimulation}). Prints
+ * a table, or one JSON object with {@code --json}; the same arguments print the same bytes.
  */
 final class SimulateCommand implements Main.Command {
     /** The trace bundled in the jar, usable by name with {@code --trace}. */
     static final String BUNDLED_TRACE = "azure-llm-2023-conv";
+    /** With {@code --rolling-update}, the template changes at this fraction of the workload's duration. */
+    static final double ROLLING_UPDATE_AT = 0.5;
 
     /** A parsed command line. */
     record Options(String trace, Scenario scenario, String policy, long seed, double timeScale, TraceCost cost,
-                   boolean json, boolean compare, boolean rollout, boolean overflow) {
+                   boolean json, boolean compare, boolean rollout, boolean overflow, boolean rollingUpdate) {
     }
 
     @Override
@@ -60,6 +64,19 @@ final class SimulateCommand implements Main.Command {
             endpoint = SimulationConfig.defaultEndpoint(o.policy());
         }
         SimulationConfig config = SimulationConfig.of(endpoint, workload, o.seed());
+        if (o.rollingUpdate()) {
+            RollingUpdateSimulation.Result result = RollingUpdateSimulation.run(config, ROLLING_UPDATE_AT);
+            if (o.json()) {
+                String json = result.report().toJson();
+                out.println(json.substring(0, json.length() - 1) + ",\"rolling_update\":"
+                        + result.rollingUpdate().toJson() + "}");
+            } else {
+                out.print(result.report().toTable());
+                out.println();
+                out.print(result.rollingUpdate().toTable());
+            }
+            return 0;
+        }
         Simulation.Builder builder = Simulation.builder(config);
         if (o.overflow()) {
             builder.policies(GroupCap.capping(SimulationConfig.FAST, SimulationConfig.FAST_CAP));
@@ -102,6 +119,7 @@ final class SimulateCommand implements Main.Command {
         boolean compare = false;
         boolean rollout = false;
         boolean overflow = false;
+        boolean rollingUpdate = false;
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
@@ -116,6 +134,7 @@ final class SimulateCommand implements Main.Command {
                 case "--compare" -> compare = true;
                 case "--rollout" -> rollout = true;
                 case "--overflow" -> overflow = true;
+                case "--rolling-update" -> rollingUpdate = true;
                 case "--trace" -> trace = value(args, ++i, option);
                 case "--scenario" -> {
                     String name = value(args, ++i, option);
@@ -162,14 +181,14 @@ final class SimulateCommand implements Main.Command {
         if ((trace == null) == (scenario == null)) {
             throw new UsageException("give exactly one of --trace FILE and --scenario NAME");
         }
-        if ((compare ? 1 : 0) + (rollout ? 1 : 0) + (overflow ? 1 : 0) > 1) {
-            throw new UsageException("give at most one of --compare, --rollout and --overflow");
+        if ((compare ? 1 : 0) + (rollout ? 1 : 0) + (overflow ? 1 : 0) + (rollingUpdate ? 1 : 0) > 1) {
+            throw new UsageException("give at most one of --compare, --rollout, --overflow and --rolling-update");
         }
         if (cost != null && trace == null) {
             throw new UsageException("--cost applies to --trace only");
         }
         return new Options(trace, scenario, policy, seed, timeScale, cost == null ? TraceCost.TOTAL : cost, json,
-                compare, rollout, overflow);
+                compare, rollout, overflow, rollingUpdate);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -201,7 +220,7 @@ final class SimulateCommand implements Main.Command {
     @Override
     public String usage() {
         return """
-                  simulate (--trace FILE | --scenario NAME) [--policy NAME] [--seed N] [--time-scale X] [--cost MODEL] [--compare | --rollout | --overflow] [--json]
+                  simulate (--trace FILE | --scenario NAME) [--policy NAME] [--seed N] [--time-scale X] [--cost MODEL] [--compare | --rollout | --overflow | --rolling-update] [--json]
                       play a trace or a synthetic load against the engine on a simulated GPU market
                       --trace FILE      a CSV trace: TIMESTAMP,ContextTokens,GeneratedTokens; the bundled
                                         Azure LLM trace (CC-BY 4.0) is named azure-llm-2023-conv
@@ -226,6 +245,10 @@ final class SimulateCommand implements Main.Command {
                                         scaled on spill-over alone; also prints what each group served and
                                         when its service began (under "groups" with --json); try it with
                                         --scenario spike
+                      --rolling-update  the group's template changes halfway through the workload: its workers
+                                        roll over (surge, then drain); also prints the update (drained
+                                        workers, requests routed to draining ones, failed requests, lowest
+                                        routable count vs the target; under "rolling_update" with --json)
                       --json            one JSON object instead of a table
                       the endpoint: one group, Vast's defaults, expected_perf 2000; the market rents
                       2,000 perf/s GPUs at $0.40/h (and 3,500 at $0.90/h)

@@ -48,8 +48,8 @@ class MainTest {
                 "simulate --scenario step --frobnicate             | unknown option '--frobnicate'",
                 "simulate --scenario step --seed                   | --seed needs a value",
                 "simulate --scenario step --seed 1 --seed 2        | --seed is given twice",
-                "simulate --scenario step --rollout --overflow     | give at most one of --compare, --rollout and --overflow",
-                "simulate --scenario step --compare --rollout      | give at most one of --compare, --rollout and --overflow",
+                "simulate --scenario step --rollout --overflow     | give at most one of --compare, --rollout, --overflow and --rolling-update",
+                "simulate --scenario step --compare --rollout      | give at most one of --compare, --rollout, --overflow and --rolling-update",
                 "simulate --scenario step --cost context           | --cost applies to --trace only",
                 "simulate --trace t.csv --cost tokens              | --cost must be one of total, context, generated; got 'tokens'",
                 "simulate --trace /no/such/trace.csv               | --trace: no such file '/no/such/trace.csv' (bundled: azure-llm-2023-conv)",
@@ -147,6 +147,28 @@ class MainTest {
 
             assertThat(first).startsWith("{\"cost_usd\":").contains("\"seed\":1,\"groups\":[{\"group\":\"fast\"")
                     .contains("{\"group\":\"cheap\",\"served\":").endsWith("}]}" + System.lineSeparator());
+            assertThat(out()).isEqualTo(first);
+        }
+
+        @Test
+        @DisplayName("--rolling-update prints the update: nothing routed to a draining worker, no failed request")
+        void rollingUpdateTable() {
+            assertThat(run("simulate", "--scenario", "step", "--rolling-update")).isZero();
+
+            assertThat(out()).contains("max_workers respected").containsPattern("rolling update of group +gpus: ")
+                    .containsPattern("requests routed to draining +0\\R").containsPattern("failed requests \\(update's doing\\) +0\\R");
+        }
+
+        @Test
+        @DisplayName("--rolling-update --json puts the update under an extra key, the same twice")
+        void rollingUpdateJson() {
+            assertThat(run("simulate", "--scenario", "step", "--rolling-update", "--json")).isZero();
+            String first = out();
+            out.reset();
+            assertThat(run("simulate", "--scenario", "step", "--rolling-update", "--json")).isZero();
+
+            assertThat(first).contains("\"seed\":1,\"rolling_update\":{\"group\":\"gpus\"")
+                    .contains("\"routed_to_draining\":0,\"failed_during_update\":0").endsWith("}}" + System.lineSeparator());
             assertThat(out()).isEqualTo(first);
         }
 

@@ -9,6 +9,7 @@ import dev.autoscaler.InvalidConfigException;
 import dev.autoscaler.InvalidRequestException;
 import dev.autoscaler.NotFoundException;
 import dev.autoscaler.PluginNotFoundException;
+import dev.autoscaler.RolloutStatus;
 import dev.autoscaler.WorkerGroupConfig;
 import dev.autoscaler.core.AutoscalerAdmin;
 import dev.autoscaler.core.config.EndpointConfigJson;
@@ -33,7 +34,10 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code POST /admin/endpoints}</td><td>create an endpoint (201; 409 when it exists)</td></tr>
  *   <tr><td>{@code GET|PUT|DELETE /admin/endpoints/{e}}</td><td>read, replace, remove an endpoint</td></tr>
  *   <tr><td>{@code GET|POST /admin/endpoints/{e}/groups}</td><td>its groups; create a group (201; 409)</td></tr>
- *   <tr><td>{@code GET|PUT|DELETE /admin/endpoints/{e}/groups/{g}}</td><td>read, replace, remove a group</td></tr>
+ *   <tr><td>{@code GET|PUT|DELETE /admin/endpoints/{e}/groups/{g}}</td><td>read, replace, remove a group; the
+ *       group object has a read-only {@code rollout} (template {@code revision}, workers {@code current},
+ *       {@code outdated}, {@code draining}, {@code in_progress}); a changed {@code template} rolls out
+ *       without downtime</td></tr>
  *   <tr><td>{@code PUT /admin/endpoints/{e}/groups/{g}/weight}</td><td>{@code {"weight": 10}}</td></tr>
  * </table>
  */
@@ -41,6 +45,7 @@ public final class AdminRoutes {
     private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
     public static final String PREFIX = "/admin/";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final String ROLLOUT = "rollout";
 
     /** A route's answer: a status and a JSON body. */
     public record Result(int status, JsonNode body) {
@@ -162,16 +167,19 @@ public final class AdminRoutes {
     private Result group(String method, String endpoint, String name, byte[] body) {
         switch (method) {
             case "GET", "HEAD" -> {
-                return new Result(200, EndpointConfigJson.group(requireGroup(endpoint, name)));
+                return new Result(200, withRollout(endpoint, EndpointConfigJson.group(requireGroup(endpoint, name))));
             }
             case "PUT" -> {
-                requireGroup(endpoint, name);
+                WorkerGroupConfig before = requireGroup(endpoint, name);
                 ObjectNode node = JsonBodies.object(body);
+                node.remove(ROLLOUT); // read-only: a group read with GET can be sent back as is
                 nameFromPath(node, "group_name", name);
                 WorkerGroupConfig group = loader.readGroup(node);
                 EndpointConfig after = admin.replaceGroup(endpoint, group);
-                log.info("admin: replaced group {} of endpoint {}", name, endpoint);
-                return new Result(200, EndpointConfigJson.group(after.group(name).orElseThrow()));
+                boolean rolls = !before.template().revision().equals(group.template().revision());
+                log.info("admin: replaced group {} of endpoint {}{}", name, endpoint,
+                        rolls ? "; template revision " + group.template().revision() + " rolls out" : "");
+                return new Result(200, withRollout(endpoint, EndpointConfigJson.group(after.group(name).orElseThrow())));
             }
             case "DELETE" -> {
                 admin.removeGroup(endpoint, name);
@@ -199,6 +207,18 @@ public final class AdminRoutes {
         EndpointConfig after = admin.setWeight(endpoint, name, weight);
         log.info("admin: weight of group {} of endpoint {} set to {}", name, endpoint, weight);
         return new Result(200, EndpointConfigJson.group(after.group(name).orElseThrow()));
+    }
+
+    /** Adds the group's read-only rolling-update progress to its JSON. */
+    private ObjectNode withRollout(String endpoint, ObjectNode group) {
+        RolloutStatus r = admin.rollout(endpoint, group.get("group_name").textValue());
+        ObjectNode o = group.putObject(ROLLOUT);
+        o.put("revision", r.revision());
+        o.put("current", r.current());
+        o.put("outdated", r.outdated());
+        o.put("draining", r.draining());
+        o.put("in_progress", r.inProgress());
+        return group;
     }
 
     /** Reads an endpoint body; for a PUT, the name comes from the path when the body gives none. */

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One endpoint's control loop. Each tick: repair broken workers, build the snapshot, ask the policy,
- * clamp its decision to {@code max_workers}, publish it when it changes a target, and reconcile.
+ * clamp its decision to {@code max_workers}, publish it when it changes a target, step any rolling
+ * update of a changed template (which may add a surge to a group's target), and reconcile.
  * A policy that throws is logged and published; the endpoint then keeps its current targets.
  */
 public final class EndpointController {
@@ -31,6 +32,7 @@ public final class EndpointController {
     private final Map<String, LoadTracker> spillTrackers = new ConcurrentHashMap<>();
     private final WorkerRepair repair;
     private final Reconciler reconciler;
+    private final RollingUpdate rollingUpdate;
     private final Map<String, Double> rememberedPerf = new HashMap<>();
     private volatile EndpointConfig config;
     private volatile ScalingPolicy policy;
@@ -42,7 +44,9 @@ public final class EndpointController {
         this.config = config;
         this.policy = policy;
         this.repair = new WorkerRepair(ctx);
-        this.reconciler = new Reconciler(ctx);
+        WorkerDrain drain = new WorkerDrain(ctx);
+        this.reconciler = new Reconciler(ctx, drain);
+        this.rollingUpdate = new RollingUpdate(ctx, drain);
     }
 
     /**
@@ -109,6 +113,12 @@ public final class EndpointController {
         return false;
     }
 
+    /** Each group's rolling-update progress (see {@link RollingUpdate}). */
+    public List<dev.autoscaler.RolloutStatus> rollout() {
+        EndpointConfig cfg = config;
+        return RollingUpdate.status(cfg, ctx.store().workers(cfg.name()));
+    }
+
     public EndpointSnapshot snapshot() {
         EndpointConfig cfg = config;
         return SnapshotBuilder.build(cfg, ctx.store().workers(cfg.name()), ctx.store().requests(cfg.name()), targets,
@@ -136,7 +146,9 @@ public final class EndpointController {
             EndpointSnapshot snapshot = SnapshotBuilder.build(cfg, workers, ctx.store().requests(cfg.name()), targets,
                     rememberedPerf, tracker, spillTrackers, ctx.clock().now(), ctx.clock().nanoTime());
             Map<String, GroupTarget> next = decide(cfg, snapshot);
-            reconciler.reconcile(cfg, workers, next);
+            // the surge of a rolling update is the engine's, not the policy's: it is not published as a target
+            Map<String, GroupTarget> surged = rollingUpdate.step(cfg, workers, next);
+            reconciler.reconcile(cfg, ctx.store().workers(cfg.name()), surged);
         } catch (RuntimeException e) {
             log.error("tick of endpoint {} failed; the next tick starts afresh", cfg.name(), e);
         }

@@ -87,12 +87,12 @@ public final class ProviderSync {
                 }
                 continue;
             }
-            reconcileInstance(providerName, instance, label.get());
+            reconcileInstance(providerName, instance, label.get(), group.get());
         }
         dropVanished(providerName, endpoints, listed, listedAt);
     }
 
-    private void reconcileInstance(String providerName, Instance instance, WorkerLabel label) {
+    private void reconcileInstance(String providerName, Instance instance, WorkerLabel label, WorkerGroupConfig group) {
         Optional<WorkerRecord> byInstance = ctx.store().workerByInstanceId(instance.id());
         if (byInstance.isPresent()) {
             if (instance.status() == InstanceStatus.FAILED && byInstance.get().state() != WorkerState.DESTROYING
@@ -113,7 +113,7 @@ public final class ProviderSync {
             }
             return;
         }
-        adopt(providerName, instance, label);
+        adopt(providerName, instance, label, group);
     }
 
     private void bind(WorkerRecord w, Instance instance) {
@@ -125,7 +125,11 @@ public final class ProviderSync {
                         "found instance " + instance.id() + " by its label"));
     }
 
-    private void adopt(String providerName, Instance instance, WorkerLabel label) {
+    /**
+     * Adopts an instance with the template revision its label carries; one labelled before revisions
+     * existed is taken to run its group's current template, so that an upgrade alone replaces nothing.
+     */
+    private void adopt(String providerName, Instance instance, WorkerLabel label, WorkerGroupConfig group) {
         long now = ctx.clock().nanoTime();
         WorkerState state = switch (instance.status()) {
             case STOPPED -> WorkerState.STOPPED;
@@ -135,6 +139,7 @@ public final class ProviderSync {
         WorkerRecord record = fromInstance(WorkerRecord.builder(label.uid(), label.endpoint(), label.group(),
                         label.toString(), ctx.minter().mint(label.toString())), instance)
                 .state(state).intent(state == WorkerState.STOPPED ? WorkerIntent.COLD : WorkerIntent.ACTIVE)
+                .templateRevision(label.templateRevision().orElse(group.template().revision()))
                 .createdAtNanos(now).stateSinceNanos(now).build();
         WorkerRecord stored;
         try {

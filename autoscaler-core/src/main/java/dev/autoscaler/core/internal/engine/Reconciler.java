@@ -32,6 +32,12 @@ import java.util.Map;
  * {@code max_workers} holds at every instant: a create is asked for only while the endpoint's count
  * of workers in every state but destroyed is below it, and a count above it (a lowered cap, adopted
  * instances) is cut, stopped workers first.
+ *
+ * <p>Revision-aware (see {@link RollingUpdate}): new workers carry their group's current template
+ * revision in their record and label; an outdated worker is never resumed nor given back to service
+ * from the cold pool; when a group must shrink, outdated workers go first, and an outdated ready one
+ * is drained rather than stopped (it would only be destroyed once stopped). Draining workers are
+ * neither counted toward the active target nor acted on: they are on their way out.
  */
 final class Reconciler {
     private static final Comparator<WorkerRecord> BEST_PRICE_PERFORMANCE_FIRST =
@@ -43,10 +49,12 @@ final class Reconciler {
                     .thenComparing(WORST_PRICE_PERFORMANCE_FIRST);
 
     private final EngineContext ctx;
+    private final WorkerDrain drain;
     private final Map<String, String> removedGroupProviders = new java.util.concurrent.ConcurrentHashMap<>();
 
-    Reconciler(EngineContext ctx) {
+    Reconciler(EngineContext ctx, WorkerDrain drain) {
         this.ctx = ctx;
+        this.drain = drain;
     }
 
     /** Works every group toward its target. {@code workers} is the endpoint's current list. */
@@ -62,7 +70,8 @@ final class Reconciler {
             // Workers with a call in flight are in an in-between state (creating, starting, stopping):
             // they count toward the targets, and nothing below acts on those states.
             List<WorkerRecord> members = byGroup.getOrDefault(group.name(), List.of()).stream()
-                    .filter(w -> w.state() != WorkerState.DESTROYING && w.state() != WorkerState.DESTROYED)
+                    .filter(w -> w.state() != WorkerState.DESTROYING && w.state() != WorkerState.DESTROYED
+                            && w.state() != WorkerState.DRAINING)
                     .toList();
             reconcileGroup(config, group, members, target, total);
         }
@@ -81,6 +90,7 @@ final class Reconciler {
     private void reconcileGroup(EndpointConfig config, WorkerGroupConfig group, List<WorkerRecord> members,
                                 GroupTarget target, int[] total) {
         String provider = ctx.providerFor(group);
+        String revision = group.template().revision();
         List<WorkerRecord> servingOrLoading = new ArrayList<>();
         List<WorkerRecord> loadingForPool = new ArrayList<>();
         List<WorkerRecord> stopped = new ArrayList<>();
@@ -91,7 +101,9 @@ final class Reconciler {
                 loaded++;
             }
             if (w.state() == WorkerState.STOPPED) {
-                stopped.add(w);
+                if (!RollingUpdate.isOutdated(w, revision)) {
+                    stopped.add(w); // an outdated one is never resumed: the rolling update destroys it
+                }
             } else if (w.state() == WorkerState.STOPPING) {
                 stopping++;
             } else if (w.state().isActive()) {
@@ -106,14 +118,14 @@ final class Reconciler {
             // stopped workers (a resume takes seconds), pool workers still loading (minutes), new
             // instances. Taking a still-loading pool worker before resuming a stopped one would leave
             // the stopped one idle, serve later, and make the pool rent yet another instance.
-            need = takeFromPool(loadingForPool, true, need);
+            need = takeFromPool(loadingForPool, true, need, revision);
             stopped.sort(BEST_PRICE_PERFORMANCE_FIRST);
             while (need > 0 && !stopped.isEmpty()) {
                 WorkerRecord w = stopped.remove(0);
                 ctx.actions().start(w, provider, "resume for target " + target.active() + " active");
                 need--;
             }
-            need = takeFromPool(loadingForPool, false, need);
+            need = takeFromPool(loadingForPool, false, need, revision);
             while (need > 0 && total[0] < config.maxWorkers() && ctx.actions().createAllowed(config.name(), group.name())) {
                 create(config, group, WorkerIntent.ACTIVE, "create for target " + target.active() + " active");
                 total[0]++;
@@ -121,8 +133,10 @@ final class Reconciler {
             }
         } else if (need < 0) {
             int surplus = -need;
+            Comparator<WorkerRecord> outdatedFirst = Comparator.comparing(w -> !RollingUpdate.isOutdated(w, revision));
             List<WorkerRecord> provisioning = servingOrLoading.stream()
-                    .filter(w -> w.state().isProvisioning()).sorted(Comparator.comparingLong(WorkerRecord::createdAtNanos).reversed())
+                    .filter(w -> w.state().isProvisioning())
+                    .sorted(outdatedFirst.thenComparing(Comparator.comparingLong(WorkerRecord::createdAtNanos).reversed()))
                     .toList();
             for (WorkerRecord w : provisioning) {
                 if (surplus == 0) {
@@ -135,10 +149,16 @@ final class Reconciler {
                 }
             }
             List<WorkerRecord> ready = servingOrLoading.stream().filter(w -> w.state() == WorkerState.READY)
-                    .sorted(IDLE_THEN_WORST_FIRST).toList();
+                    .sorted(outdatedFirst.thenComparing(IDLE_THEN_WORST_FIRST)).toList();
             for (WorkerRecord w : ready) {
                 if (surplus == 0) {
                     break;
+                }
+                if (RollingUpdate.isOutdated(w, revision)) {
+                    if (drain.start(w, provider, "outdated, and above target " + target.active() + " active")) {
+                        surplus--;
+                    }
+                    continue;
                 }
                 ctx.actions().stop(w, provider, "stop for target " + target.active() + " active");
                 stopping++;
@@ -194,7 +214,7 @@ final class Reconciler {
                         && !ctx.actions().isInFlight(w.workerId()))
                 .toList());
         candidates.sort(Comparator.comparing((WorkerRecord w) -> w.state() != WorkerState.STOPPED)
-                .thenComparing(w -> w.state() == WorkerState.READY)
+                .thenComparing(w -> w.state() == WorkerState.READY || w.state() == WorkerState.DRAINING)
                 .thenComparing(IDLE_THEN_WORST_FIRST));
         for (WorkerRecord w : candidates) {
             if (total[0] <= config.maxWorkers()) {
@@ -240,7 +260,8 @@ final class Reconciler {
         if (w.state() == WorkerState.DESTROYING || w.state() == WorkerState.DESTROYED) {
             return;
         }
-        boolean busy = w.state() == WorkerState.READY && (w.curLoad() + w.reservedLoad() > 0);
+        boolean busy = (w.state() == WorkerState.READY || w.state() == WorkerState.DRAINING)
+                && (w.curLoad() + w.reservedLoad() > 0);
         if (!busy && w.state() != WorkerState.CREATING && !ctx.actions().isInFlight(w.workerId())) {
             ctx.actions().destroy(w, removedGroupProviders.getOrDefault(w.group(), ctx.defaultProviderName()), reason);
         }
@@ -248,7 +269,8 @@ final class Reconciler {
 
     private void create(EndpointConfig config, WorkerGroupConfig group, WorkerIntent intent, String reason) {
         long now = ctx.clock().nanoTime();
-        String uid = HexFormat.of().toHexDigits(ctx.random().nextLong());
+        String revision = group.template().revision();
+        String uid = WorkerLabel.uid(HexFormat.of().toHexDigits(ctx.random().nextLong()), revision);
         String label = new WorkerLabel(ctx.owner(), config.name(), group.name(), uid).toString();
         String mtoken = ctx.minter().mint(label);
         Map<String, String> env = new HashMap<>(group.template().env());
@@ -256,16 +278,16 @@ final class Reconciler {
         env.put("REPORT_ADDR", ctx.publicUrl());
         env.put("WORKER_PORT", Integer.toString(group.workerPort()));
         WorkerRecord worker = WorkerRecord.builder(uid, config.name(), group.name(), label, mtoken)
-                .intent(intent).createdAtNanos(now).stateSinceNanos(now).build();
+                .intent(intent).templateRevision(revision).createdAtNanos(now).stateSinceNanos(now).build();
         ctx.actions().create(worker, new CreateInstanceRequest(config.name(), group, label, env),
                 ctx.providerFor(group), reason);
     }
 
     /** Gives pool workers back to service, ready ones or still-loading ones; returns what is still needed. */
-    private int takeFromPool(List<WorkerRecord> loadingForPool, boolean ready, int need) {
+    private int takeFromPool(List<WorkerRecord> loadingForPool, boolean ready, int need, String revision) {
         for (var it = loadingForPool.iterator(); it.hasNext() && need > 0; ) {
             WorkerRecord w = it.next();
-            if ((w.state() == WorkerState.READY) == ready) {
+            if ((w.state() == WorkerState.READY) == ready && !RollingUpdate.isOutdated(w, revision)) {
                 remark(w, WorkerIntent.ACTIVE);
                 it.remove();
                 need--;

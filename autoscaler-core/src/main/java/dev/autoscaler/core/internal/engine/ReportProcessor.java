@@ -128,6 +128,9 @@ public final class ReportProcessor {
                 // A ready worker that reports max_perf 0 restarted on its own and is loading again.
                 yield current == WorkerState.READY ? WorkerState.LOADING : current;
             }
+            // A draining worker never goes back to ready (no new request may reach it); an error
+            // still marks it broken, so that it is replaced rather than waited for.
+            case DRAINING -> report.hasError() ? WorkerState.ERROR : current;
             // An errored worker stays errored until the engine has rebooted it; creating ones wait
             // for their instance to be bound.
             default -> current;

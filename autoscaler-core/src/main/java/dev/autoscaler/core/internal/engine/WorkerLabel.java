@@ -8,9 +8,26 @@ import java.util.regex.Pattern;
  * how a restarted engine finds its own instances in the provider's list, and how it knows to leave
  * every other instance alone. Names cannot contain ':' (they match {@code ^[A-Za-z0-9_-]+$}), so the
  * format parses without ambiguity.
+ *
+ * <p>The uid of a worker created since template revisions exist ends with {@code -r<revision>}
+ * (8 hex digits, see {@link dev.autoscaler.WorkerTemplate#revision()}), so that a restarted engine,
+ * without any database, still knows which template each adopted instance runs. A uid without that
+ * suffix (a label written before) has no known revision.
  */
 public record WorkerLabel(String owner, String endpoint, String group, String uid) {
     private static final Pattern PART = Pattern.compile("^[A-Za-z0-9_-]+$");
+    private static final Pattern REVISION_SUFFIX = Pattern.compile("-r([0-9a-f]{8})$");
+
+    /** The uid of a new worker: a random hex id, then the template revision it is created from. */
+    public static String uid(String randomHex, String templateRevision) {
+        return templateRevision.isEmpty() ? randomHex : randomHex + "-r" + templateRevision;
+    }
+
+    /** The template revision carried by the uid; empty for a label without one. */
+    public Optional<String> templateRevision() {
+        var m = REVISION_SUFFIX.matcher(uid);
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
 
     public WorkerLabel {
         for (String part : new String[] {owner, endpoint, group, uid}) {

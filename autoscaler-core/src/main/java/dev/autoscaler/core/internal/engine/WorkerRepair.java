@@ -28,7 +28,10 @@ final class WorkerRepair {
             String provider = providerOf(config, w);
             switch (w.state()) {
                 case ERROR -> {
-                    if (w.errorCount() <= 1) {
+                    if (RollingUpdate.isOutdated(config, w)) {
+                        // a reboot would bring back a worker the rolling update replaces anyway
+                        ctx.actions().destroy(w, provider, "errored while outdated: replaced by the current template");
+                    } else if (w.errorCount() <= 1) {
                         ctx.actions().reboot(w, provider, "reported an error: " + w.errorMsg());
                     } else {
                         ctx.actions().destroy(w, provider, "errored again after a reboot: " + w.errorMsg());
