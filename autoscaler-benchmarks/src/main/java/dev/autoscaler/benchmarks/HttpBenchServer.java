@@ -40,7 +40,7 @@ public final class HttpBenchServer {
 
     public static void main(String[] args) throws Exception {
         String format = args.length > 0 ? args[0] : "vast-rsa";
-        int threads = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : AutoscalerHttpServer.defaultThreads();
         AutoscalerHttpServer.configureJdkServer();
 
         TicketFormats tickets = TicketFormats.builder().build();
@@ -91,8 +91,9 @@ public final class HttpBenchServer {
             engine.report(LoadReport.builder(Long.parseLong(w.instanceId()), "tok-" + w.instanceId())
                     .maxPerf(1e12).url(w.url()).build());
         }
-        // Stand in for the workers' reports: end every reservation ten times a second, so that the
-        // request records do not pile up for the router's 30 s timeout to sweep.
+        // Stand in for the workers' reports: end every reservation a hundred times a second, so that
+        // the request records do not pile up for the router's 30 s timeout to sweep (in small batches:
+        // one large batch every 100 ms competed with the routes in bursts).
         if (!releaseInBackground) {
             return Router.builder(engine).signer(signer).build();
         }
@@ -102,7 +103,7 @@ public final class HttpBenchServer {
                     engine.releaseRequest(r.requestIdx());
                 }
                 try {
-                    Thread.sleep(100);
+                    Thread.sleep(10);
                 } catch (InterruptedException e) {
                     return;
                 }

@@ -24,7 +24,7 @@ import java.util.Optional;
  * @param routingStrategy  the routing strategy's name ({@code routing_strategy}, default {@code least-wait})
  * @param providerName     the instance provider's factory name ({@code provider.name})
  * @param providerSettings its settings ({@code provider.settings}, nested keys flattened with dots)
- * @param httpThreads      handler threads ({@code http_threads}, default: one per core)
+ * @param httpThreads      handler threads ({@code http_threads}, default: two per core, at least 4)
  * @param maxBodyBytes     the request body limit ({@code max_body_bytes}, default 256 KiB)
  * @param endpoints        the endpoints with their groups
  * @param adminKey         the admin API's bearer key ({@code admin_key} or {@code admin_key_env}); empty: admin API off

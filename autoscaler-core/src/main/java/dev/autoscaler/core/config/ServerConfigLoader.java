@@ -11,6 +11,7 @@ import dev.autoscaler.Settings;
 import dev.autoscaler.WorkerGroupConfig;
 import dev.autoscaler.WorkerTemplate;
 import dev.autoscaler.core.config.internal.ConfigNode;
+import dev.autoscaler.core.http.AutoscalerHttpServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -162,7 +163,7 @@ public final class ServerConfigLoader {
         Optional<Path> edKeyFile = root.string("ed25519_key_file").map(Path::of);
         String strategy = root.string("routing_strategy").orElse("least-wait");
         String defaultFormat = root.string("ticket_format").orElse(EndpointConfig.DEFAULT_TICKET_FORMAT);
-        int threads = root.integer("http_threads").orElse(Runtime.getRuntime().availableProcessors());
+        int threads = root.integer("http_threads").orElse(AutoscalerHttpServer.defaultThreads());
         if (threads < 1) {
             throw new InvalidConfigException("http_threads", "must be >= 1, got " + threads);
         }
