@@ -68,20 +68,19 @@ final class Reconciler {
         for (WorkerRecord w : workers) {
             byGroup.computeIfAbsent(w.group(), g -> new ArrayList<>()).add(w);
         }
-        Map<String, int[]> groupTotals = new HashMap<>();
         Set<String> cut = new HashSet<>(); // destroyed by a cap: `workers` still shows their old state
         for (WorkerGroupConfig group : config.groups()) {
-            int[] groupTotal = {countedTotal(byGroup.getOrDefault(group.name(), List.of()))};
-            groupTotals.put(group.name(), groupTotal);
             if (group.maxWorkers().isPresent()) {
-                total[0] -= cutDownTo(config, byGroup.getOrDefault(group.name(), List.of()), groupTotal,
-                        group.maxWorkers().getAsInt(), "above group " + group.name() + "'s max_workers "
-                                + group.maxWorkers().getAsInt(), cut);
+                List<WorkerRecord> own = byGroup.getOrDefault(group.name(), List.of());
+                total[0] -= cutDownTo(config, own, new int[] {countedTotal(own)}, group.maxWorkers().getAsInt(),
+                        "above group " + group.name() + "'s max_workers " + group.maxWorkers().getAsInt(), cut);
             }
         }
         enforceCap(config, workers, total, cut);
         for (WorkerGroupConfig group : config.groups()) {
-            int[] groupTotal = groupTotals.get(group.name());
+            // the group's count in every state but destroyed, less what the caps just destroyed
+            int[] groupTotal = {(int) byGroup.getOrDefault(group.name(), List.of()).stream()
+                    .filter(w -> w.state().isCounted() && !cut.contains(w.workerId())).count()};
             GroupTarget target = targets.getOrDefault(group.name(), new GroupTarget(0, 0));
             // Workers with a call in flight are in an in-between state (creating, starting, stopping):
             // they count toward the targets, and nothing below acts on those states.
