@@ -25,6 +25,7 @@ public final class WorkerGroupConfig {
     private final Double expectedPerf;
     private final String provider;
     private final int workerPort;
+    private final Integer maxWorkers;
 
     private WorkerGroupConfig(Builder b) {
         this.name = Validate.name("group_name", b.name);
@@ -54,6 +55,10 @@ public final class WorkerGroupConfig {
             throw new InvalidConfigException("worker_port", "must be in 1..65535, got " + b.workerPort);
         }
         this.workerPort = b.workerPort;
+        if (b.maxWorkers != null) {
+            Validate.nonNegative("max_workers", b.maxWorkers);
+        }
+        this.maxWorkers = b.maxWorkers;
     }
 
     public static Builder builder(String name) {
@@ -74,6 +79,7 @@ public final class WorkerGroupConfig {
         b.expectedPerf = expectedPerf;
         b.provider = provider;
         b.workerPort = workerPort;
+        b.maxWorkers = maxWorkers;
         return b;
     }
 
@@ -139,6 +145,15 @@ public final class WorkerGroupConfig {
         return workerPort;
     }
 
+    /**
+     * {@code max_workers}: a hard cap on this group's workers in all states, like the endpoint's
+     * {@code max_workers} but for one group (a scarce GPU type, a canary held small); empty for no
+     * cap of its own. The endpoint's cap still holds over all groups.
+     */
+    public OptionalInt maxWorkers() {
+        return maxWorkers == null ? OptionalInt.empty() : OptionalInt.of(maxWorkers);
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof WorkerGroupConfig other)) {
@@ -149,7 +164,7 @@ public final class WorkerGroupConfig {
                 && Objects.equals(coldWorkers, other.coldWorkers) && weight == other.weight
                 && overflow == other.overflow && Objects.equals(maxPricePerHour, other.maxPricePerHour)
                 && Objects.equals(expectedPerf, other.expectedPerf) && Objects.equals(provider, other.provider)
-                && workerPort == other.workerPort;
+                && workerPort == other.workerPort && Objects.equals(maxWorkers, other.maxWorkers);
     }
 
     @Override
@@ -160,6 +175,7 @@ public final class WorkerGroupConfig {
     @Override
     public String toString() {
         return "WorkerGroupConfig{" + name + ", weight=" + weight + (overflow ? ", overflow" : "")
+                + (maxWorkers == null ? "" : ", max_workers=" + maxWorkers)
                 + (searchParams.isEmpty() ? "" : ", search='" + searchParams + "'") + "}";
     }
 
@@ -177,6 +193,7 @@ public final class WorkerGroupConfig {
         private Double expectedPerf;
         private String provider;
         private int workerPort = DEFAULT_WORKER_PORT;
+        private Integer maxWorkers;
 
         private Builder() {
         }
@@ -238,6 +255,12 @@ public final class WorkerGroupConfig {
 
         public Builder workerPort(int workerPort) {
             this.workerPort = workerPort;
+            return this;
+        }
+
+        /** The group's own cap on its workers in all states; {@code null} for none. */
+        public Builder maxWorkers(Integer maxWorkers) {
+            this.maxWorkers = maxWorkers;
             return this;
         }
 

@@ -34,6 +34,18 @@ class EndpointConfigTest {
         assertThat(g.workerPort()).isEqualTo(3000);
         assertThat(g.coldWorkers()).isEmpty();
         assertThat(g.weight()).isEqualTo(1);
+        assertThat(g.maxWorkers()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a group's max_workers is kept, survives toBuilder, takes part in equality, and 0 is allowed")
+    void groupMaxWorkers() {
+        WorkerGroupConfig g = WorkerGroupConfig.builder("g").maxWorkers(2).build();
+        assertThat(g.maxWorkers()).hasValue(2);
+        assertThat(g.toBuilder().build()).isEqualTo(g);
+        assertThat(g.toBuilder().maxWorkers(3).build()).isNotEqualTo(g);
+        assertThat(g.toBuilder().maxWorkers(null).build().maxWorkers()).isEmpty();
+        assertThat(WorkerGroupConfig.builder("g").maxWorkers(0).build().maxWorkers()).hasValue(0);
     }
 
     @ParameterizedTest(name = "{0} = {1}")
@@ -102,7 +114,7 @@ class EndpointConfigTest {
 
     @ParameterizedTest(name = "{0} = {1}")
     @CsvSource({"group_name, a.b", "gpu_ram, 0", "cold_workers, -1", "weight, -1", "max_price_per_hour, 0",
-            "expected_perf, -5", "worker_port, 70000"})
+            "expected_perf, -5", "worker_port, 70000", "max_workers, -1"})
     @DisplayName("a bad group value names its field")
     void badGroupValue(String field, String value) {
         WorkerGroupConfig.Builder b = WorkerGroupConfig.builder("g");
@@ -114,6 +126,7 @@ class EndpointConfigTest {
             case "max_price_per_hour" -> b.maxPricePerHour(Double.parseDouble(value));
             case "expected_perf" -> b.expectedPerf(Double.parseDouble(value));
             case "worker_port" -> b.workerPort(Integer.parseInt(value));
+            case "max_workers" -> b.maxWorkers(Integer.parseInt(value));
             default -> throw new IllegalArgumentException(field);
         }
         assertThatThrownBy(b::build)

@@ -68,6 +68,7 @@ public final class EndpointConfigJson {
         g.expectedPerf().ifPresent(p -> o.put("expected_perf", p));
         g.provider().ifPresent(p -> o.put("provider", p));
         o.put("worker_port", g.workerPort());
+        g.maxWorkers().ifPresent(n -> o.put("max_workers", n));
         return o;
     }
 

@@ -343,6 +343,7 @@ public final class ServerConfigLoader {
             g.number("expected_perf").ifPresent(b::expectedPerf);
             g.string("provider").ifPresent(b::provider);
             g.integer("worker_port").ifPresent(b::workerPort);
+            g.integer("max_workers").ifPresent(b::maxWorkers);
             g.rejectUnknown();
             return b.build();
         } catch (InvalidConfigException ex) {

@@ -16,8 +16,9 @@ import java.util.Set;
 
 /**
  * The {@code fixed} policy: the same number of active and cold workers in every group, whatever the
- * load; for tests and static fleets. The sum over groups is held to {@code max_workers} like
- * {@link VastScalingPolicy} does (cold trimmed first, then active, see {@link MaxWorkersCap}). It
+ * load; for tests and static fleets. Each group is held to its own {@code max_workers}, if any, and
+ * the sum over groups to the endpoint's, like {@link VastScalingPolicy} does (cold trimmed first,
+ * then active, see {@link MaxWorkersCap}). It
  * ignores {@code cold_workers}: the reconciler still never destroys below that floor.
  *
  * <p>Parameters ({@code policy_params}, optional, whole numbers >= 0): {@value #ACTIVE} (default 1)
@@ -72,7 +73,10 @@ public final class FixedScalingPolicy implements ScalingPolicy {
             colds[i] = cold;
             overflow.add(groups.get(i).config().overflow());
         }
+        String groupCapped = MaxWorkersCap.applyGroupCaps(groups.stream().map(GroupSnapshot::config).toList(),
+                actives, colds);
         String capped = MaxWorkersCap.apply(snapshot.config().maxWorkers(), overflow, actives, colds);
+        capped = groupCapped.isEmpty() ? capped : capped.isEmpty() ? groupCapped : groupCapped + "; " + capped;
         Map<String, GroupTarget> targets = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             targets.put(groups.get(i).name(), new GroupTarget(actives[i], colds[i]));

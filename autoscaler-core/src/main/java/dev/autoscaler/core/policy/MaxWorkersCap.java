@@ -1,5 +1,6 @@
 package dev.autoscaler.core.policy;
 
+import dev.autoscaler.WorkerGroupConfig;
 import java.util.List;
 
 /**
@@ -8,9 +9,34 @@ import java.util.List;
  * up workers before primary ones; within each, the group with the most of that kind gives up first
  * (levelling them down together), and on a tie the later group in config order, so the trim spreads
  * over groups and is deterministic.
+ *
+ * <p>A group's own {@code max_workers} is applied first ({@link #applyGroupCaps}), so that the
+ * endpoint's room is shared out among wishes each group can actually have: a capped primary's
+ * uncapped wish does not crowd the overflow group out.
  */
 final class MaxWorkersCap {
     private MaxWorkersCap() {
+    }
+
+    /**
+     * Holds each group with a {@code max_workers} of its own to it, cold first, then active, in place
+     * (one slot per group, in config order).
+     *
+     * @return the clamped groups, for the reason ({@code "group max_workers: fast 1"}); empty when none was
+     */
+    static String applyGroupCaps(List<WorkerGroupConfig> groups, int[] active, int[] cold) {
+        StringBuilder note = new StringBuilder();
+        for (int i = 0; i < active.length; i++) {
+            WorkerGroupConfig group = groups.get(i);
+            if (group.maxWorkers().isEmpty() || (long) active[i] + cold[i] <= group.maxWorkers().getAsInt()) {
+                continue;
+            }
+            int cap = group.maxWorkers().getAsInt();
+            active[i] = Math.min(active[i], cap);
+            cold[i] = Math.min(cold[i], cap - active[i]);
+            note.append(note.isEmpty() ? "group max_workers: " : ", ").append(group.name()).append(' ').append(cap);
+        }
+        return note.toString();
     }
 
     /**

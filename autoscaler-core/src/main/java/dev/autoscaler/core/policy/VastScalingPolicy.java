@@ -77,9 +77,11 @@ import java.util.Set;
  *     pool is not sized by capacity, only by the floor.</li>
  * <li><b>cold_workers floor</b>: {@code active + cold >= config.coldWorkersFor(group)}, the group's
  *     own {@code cold_workers} if set, else the endpoint's: cold is raised to fill it.</li>
+ * <li><b>group max_workers cap</b>: a group with a {@code max_workers} of its own has its
+ *     active + cold cut to it, cold first, then active.</li>
  * <li><b>max_workers cap</b> ({@link MaxWorkersCap}): the sum over groups of active + cold is cut
- *     to {@code max_workers}, cold first, then active. The hard cap wins over every guard and
- *     floor.</li>
+ *     to {@code max_workers}, cold first, then active, overflow groups before primary ones. The hard
+ *     caps win over every guard and floor.</li>
  * </ol>
  *
  * <p>The reconciler, not this policy, turns targets into actions (resume before create, stop before
@@ -164,6 +166,11 @@ public final class VastScalingPolicy implements ScalingPolicy {
             active[i] = plan.active;
             cold[i] = plan.cold;
             reason.append(in.severalGroups || i > 0 ? "; group " + group.name() + ": " : " ").append(plan.notes());
+        }
+        String groupCapped = MaxWorkersCap.applyGroupCaps(groups.stream().map(GroupSnapshot::config).toList(),
+                active, cold);
+        if (!groupCapped.isEmpty()) {
+            reason.append("; ").append(groupCapped);
         }
         String capped = MaxWorkersCap.apply(config.maxWorkers(), overflow, active, cold);
         if (!capped.isEmpty()) {

@@ -96,7 +96,7 @@ public record SimulationConfig(EndpointConfig endpoint, WorldModel world, Worklo
     /** The groups of {@link #overflowEndpoint(String)}. */
     public static final String FAST = "fast";
     public static final String CHEAP = "cheap";
-    /** How many workers {@link #FAST} may have in {@link #overflowEndpoint(String)} (see {@link GroupCap}). */
+    /** The {@code max_workers} of group {@link #FAST} in {@link #overflowEndpoint(String)}: a scarce GPU type. */
     public static final int FAST_CAP = 1;
 
     /**
@@ -114,16 +114,15 @@ public record SimulationConfig(EndpointConfig endpoint, WorldModel world, Worklo
     /**
      * An overflow group under spikes, {@code ./autoscaler simulate --overflow}: {@value #ENDPOINT},
      * Vast's defaults, the given policy; the primary group {@value #FAST} on the expensive fast GPU
-     * ({@code gpu_name=H100_SXM}, 3,500 perf/s), to be held at {@value #FAST_CAP} worker by
-     * {@link GroupCap}, and the overflow group {@value #CHEAP} on the cheap one
+     * ({@code gpu_name=H100_SXM}, 3,500 perf/s), held at {@value #FAST_CAP} worker by its own
+     * {@code max_workers} (a scarce GPU type), and the overflow group {@value #CHEAP} on the cheap one
      * ({@code gpu_name=RTX_4090}, 2,000 perf/s), with no cold floor so that it rents nothing until
-     * work spills over. {@code max_workers} is 64: the policy trims to {@code max_workers} before the
-     * cap, overflow groups first, so at the default 20 the fast group's uncapped wish during a spike
-     * would crowd the overflow group out.
+     * work spills over. The endpoint's {@code max_workers} is Vast's default.
      */
     public static EndpointConfig overflowEndpoint(String policy) {
-        return EndpointConfig.builder(ENDPOINT).policy(policy).maxWorkers(64)
-                .addGroup(WorkerGroupConfig.builder(FAST).searchParams("gpu_name=H100_SXM").expectedPerf(3500.0).build())
+        return EndpointConfig.builder(ENDPOINT).policy(policy)
+                .addGroup(WorkerGroupConfig.builder(FAST).maxWorkers(FAST_CAP).searchParams("gpu_name=H100_SXM")
+                        .expectedPerf(3500.0).build())
                 .addGroup(WorkerGroupConfig.builder(CHEAP).overflow(true).coldWorkers(0)
                         .searchParams("gpu_name=RTX_4090").expectedPerf(EXPECTED_PERF).build())
                 .build();

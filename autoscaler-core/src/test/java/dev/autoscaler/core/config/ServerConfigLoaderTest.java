@@ -35,7 +35,7 @@ class ServerConfigLoaderTest {
                 "groups": [
                   {"group_name": "main", "template_hash": "abc", "search_params": "gpu_ram>=24", "gpu_ram": 48,
                    "cold_workers": 1, "weight": 2, "max_price_per_hour": 1.5, "expected_perf": 2000, "worker_port": 3001},
-                  {"group_name": "spill", "overflow": true,
+                  {"group_name": "spill", "overflow": true, "max_workers": 3,
                    "template": {"image": "vllm:latest", "env": {"MODEL": "x"}, "onstart": "run.sh", "disk": 64, "ports": [8000]}}
                 ]
               }]
@@ -85,8 +85,10 @@ class ServerConfigLoaderTest {
         assertThat(main.maxPricePerHour()).hasValue(1.5);
         assertThat(main.expectedPerf()).hasValue(2000);
         assertThat(main.workerPort()).isEqualTo(3001);
+        assertThat(main.maxWorkers()).as("absent: no cap of the group's own").isEmpty();
         WorkerGroupConfig spill = e.groups().get(1);
         assertThat(spill.overflow()).isTrue();
+        assertThat(spill.maxWorkers()).hasValue(3);
         assertThat(spill.template().image()).isEqualTo("vllm:latest");
         assertThat(spill.template().env()).containsEntry("MODEL", "x");
         assertThat(spill.template().diskGb()).isEqualTo(64);
@@ -113,6 +115,36 @@ class ServerConfigLoaderTest {
         assertThat(new String(c.engineSecret(), StandardCharsets.UTF_8)).isEqualTo("env-secret-0123456789");
         assertThat(c.endpoints().get(0).apiKey()).hasValue("env-key");
         assertThat(c.endpoints().get(0).ticketFormat()).isEqualTo("vast-rsa");
+    }
+
+    @Test
+    void reads_a_group_max_workers_from_yaml(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("serve.yml");
+        Files.writeString(file, """
+                public_url: http://10.0.0.2:8080
+                engine_secret_env: SECRET
+                provider: {name: vast}
+                endpoints:
+                  - endpoint_name: llm
+                    max_workers: 10
+                    groups:
+                      - group_name: h100
+                        max_workers: 2
+                      - group_name: spill
+                        overflow: true
+                """);
+
+        EndpointConfig e = loader.load(file).endpoints().get(0);
+
+        assertThat(e.maxWorkers()).isEqualTo(10);
+        assertThat(e.groups().get(0).maxWorkers()).hasValue(2);
+        assertThat(e.groups().get(1).maxWorkers()).isEmpty();
+    }
+
+    @Test
+    void a_bad_group_max_workers_is_named_by_its_full_path() {
+        assertField(FULL.replace("\"max_workers\": 3", "\"max_workers\": -1"), "endpoints[0].groups[1].max_workers");
+        assertField(FULL.replace("\"max_workers\": 3", "\"max_workers\": \"three\""), "endpoints[0].groups[1].max_workers");
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
 
 /** An engine on a manual clock with a fake provider and a policy the test steers. */
@@ -30,6 +31,8 @@ final class EngineHarness {
     final List<AutoscalerEvent> events = new ArrayList<>();
     volatile ScalingPolicy policy = s -> ScalingDecision.keep("test");
     final Autoscaler engine;
+    /** Where provider calls run; null for the engine's default (at once, on the ticking thread). */
+    private Executor providerExecutor;
 
     EngineHarness(EndpointConfig endpoint) {
         this(endpoint, new FakeInstanceProvider());
@@ -41,8 +44,20 @@ final class EngineHarness {
         engine.start();
     }
 
+    /** A harness whose provider calls run only when the test runs them, so that they stay in flight. */
+    EngineHarness(EndpointConfig endpoint, Executor providerExecutor) {
+        this.provider = new FakeInstanceProvider();
+        this.providerExecutor = providerExecutor;
+        this.engine = build(endpoint);
+        engine.start();
+    }
+
     Autoscaler build(EndpointConfig endpoint) {
-        return Autoscaler.builder()
+        Autoscaler.Builder builder = Autoscaler.builder();
+        if (providerExecutor != null) {
+            builder.providerExecutor(providerExecutor);
+        }
+        return builder
                 .clock(clock)
                 .scheduler(scheduler)
                 .provider(provider)

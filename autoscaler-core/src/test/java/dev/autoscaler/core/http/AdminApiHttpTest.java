@@ -226,6 +226,15 @@ class AdminApiHttpTest {
         }
 
         @Test
+        void a_negative_group_max_workers() {
+            assertField(admin("POST", "/admin/endpoints/llm/groups", "{\"group_name\": \"g\", \"max_workers\": -1}"),
+                    "max_workers"); // the body is the group: its own field
+            assertField(admin("POST", "/admin/endpoints",
+                    "{\"endpoint_name\": \"x\", \"groups\": [{\"group_name\": \"g\", \"max_workers\": \"two\"}]}"),
+                    "groups[0].max_workers");
+        }
+
+        @Test
         void a_negative_or_missing_or_textual_weight() {
             assertField(admin("PUT", "/admin/endpoints/llm/groups/main/weight", "{\"weight\": -1}"), "weight");
             assertField(admin("PUT", "/admin/endpoints/llm/groups/main/weight", "{}"), "weight");
@@ -263,6 +272,24 @@ class AdminApiHttpTest {
             assertThat(deleted.statusCode()).isEqualTo(200);
             assertThat(h.engine.endpoint("llm").groups()).extracting(g -> g.name()).containsExactly("main");
             assertThat(admin("GET", "/admin/endpoints/llm/groups/spill", null).statusCode()).isEqualTo(404);
+        }
+
+        @Test
+        @DisplayName("a group's max_workers is taken, shown by GET, and dropped by a replace without it")
+        void maxWorkers() {
+            HttpResponse<String> created = admin("POST", "/admin/endpoints/llm/groups",
+                    "{\"group_name\": \"h100\", \"max_workers\": 2}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            assertThat(json(created).get("max_workers").asInt()).isEqualTo(2);
+            assertThat(h.engine.endpoint("llm").group("h100").orElseThrow().maxWorkers()).hasValue(2);
+            assertThat(json(admin("GET", "/admin/endpoints/llm/groups/h100", null)).get("max_workers").asInt())
+                    .isEqualTo(2);
+
+            HttpResponse<String> replaced = admin("PUT", "/admin/endpoints/llm/groups/h100", "{\"gpu_ram\": 80}");
+
+            assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(200);
+            assertThat(json(replaced).has("max_workers")).as("absent: no cap of the group's own").isFalse();
+            assertThat(h.engine.endpoint("llm").group("h100").orElseThrow().maxWorkers()).isEmpty();
         }
 
         @Test

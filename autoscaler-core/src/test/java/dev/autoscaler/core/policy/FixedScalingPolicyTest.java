@@ -53,6 +53,18 @@ class FixedScalingPolicyTest {
     }
 
     @Test
+    @DisplayName("a group's own max_workers holds it, cold trimmed first, and is named in the reason")
+    void groupCap() {
+        ScalingDecision decision = fixed(Map.of("active", "2", "cold", "3")).decide(SnapshotFixture.endpoint()
+                .group(dev.autoscaler.WorkerGroupConfig.builder("canary").maxWorkers(3).build(), 1000)
+                .group("main", 1000).build());
+
+        assertThat(decision.targets()).containsOnly(
+                Map.entry("canary", new GroupTarget(2, 1)), Map.entry("main", new GroupTarget(2, 3)));
+        assertThat(decision.reason()).isEqualTo("fixed: 2 active, 3 cold per group; group max_workers: canary 3");
+    }
+
+    @Test
     @DisplayName("then active ones")
     void capTrimsActive() {
         ScalingDecision decision = fixed(Map.of("active", "8", "cold", "4"))

@@ -67,4 +67,21 @@ class MaxWorkersCapTest {
         assertThat(cold).containsExactly(0, 0);
         assertThat(active).containsExactly(10, 10);
     }
+
+    @Test
+    @DisplayName("a group's own cap trims its cold first, then its active; groups without one are left alone")
+    void groupCaps() {
+        int[] active = {1, 5, 3};
+        int[] cold = {4, 2, 9};
+        List<dev.autoscaler.WorkerGroupConfig> groups = List.of(
+                dev.autoscaler.WorkerGroupConfig.builder("a").maxWorkers(2).build(),
+                dev.autoscaler.WorkerGroupConfig.builder("b").maxWorkers(3).build(),
+                dev.autoscaler.WorkerGroupConfig.builder("c").build());
+
+        String note = MaxWorkersCap.applyGroupCaps(groups, active, cold);
+
+        assertThat(active).containsExactly(1, 3, 3);
+        assertThat(cold).containsExactly(1, 0, 9);
+        assertThat(note).isEqualTo("group max_workers: a 2, b 3");
+    }
 }

@@ -126,4 +126,18 @@ class OverflowGroupPolicyTest {
         assertThat(decision.targets()).containsOnly(
                 Map.entry("main", new GroupTarget(4, 0)), Map.entry("spill", new GroupTarget(1, 0)));
     }
+
+    @Test
+    @DisplayName("a primary group's own max_workers applies first: its capped wish leaves the room to the overflow group")
+    void groupCapBeforeEndpointCap() {
+        ScalingDecision decision = policy.decide(SnapshotFixture.endpoint()
+                .config(c -> c.maxWorkers(5).coldMult(1))
+                .group(WorkerGroupConfig.builder("main").maxWorkers(1).build(), 1000).rate(3600)
+                .group(overflow(0), 1000).spill(3600, 3600)
+                .build());
+
+        assertThat(decision.targets()).containsOnly(
+                Map.entry("main", new GroupTarget(1, 0)), Map.entry("spill", new GroupTarget(4, 0)));
+        assertThat(decision.reason()).contains("group max_workers: main 1").doesNotContain("max_workers 5 ->");
+    }
 }

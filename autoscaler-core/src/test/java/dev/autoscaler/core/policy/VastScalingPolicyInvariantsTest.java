@@ -44,6 +44,28 @@ class VastScalingPolicyInvariantsTest {
         }
     }
 
+    @Test
+    @DisplayName("each group's own max_workers holds, and the endpoint's, for every snapshot of a seeded sample")
+    void groupCaps() {
+        Random random = new Random(20261127);
+        for (int i = 0; i < CASES; i++) {
+            EndpointSnapshot snapshot = randomSnapshot(random, true);
+            ScalingDecision decision = policy.decide(snapshot);
+            String context = "case " + i + ": " + decision.reason();
+
+            for (GroupSnapshot group : snapshot.groups()) {
+                GroupTarget target = decision.targets().get(group.name());
+                group.config().maxWorkers().ifPresent(cap ->
+                        assertThat(target.total()).as(context + " [" + group.name() + "]: group max_workers")
+                                .isLessThanOrEqualTo(cap));
+                assertThat(target.active()).as(context).isNotNegative();
+                assertThat(target.cold()).as(context).isNotNegative();
+            }
+            int total = decision.targets().values().stream().mapToInt(GroupTarget::total).sum();
+            assertThat(total).as(context + ": max_workers").isLessThanOrEqualTo(snapshot.config().maxWorkers());
+        }
+    }
+
     /** Rules the max_workers cap may override, checked only when it did not apply. */
     private static void checkUncapped(EndpointSnapshot snapshot, ScalingDecision decision, String context) {
         double[] shares = VastScalingPolicy.trafficShares(snapshot.groups());
@@ -72,6 +94,11 @@ class VastScalingPolicyInvariantsTest {
     }
 
     private static EndpointSnapshot randomSnapshot(Random random) {
+        return randomSnapshot(random, false);
+    }
+
+    /** With {@code groupCaps}, about half the groups get a max_workers of their own (0 to 5). */
+    private static EndpointSnapshot randomSnapshot(Random random, boolean groupCaps) {
         SnapshotFixture fixture = SnapshotFixture.endpoint().config(c -> c
                 .targetUtil(0.3 + 0.7 * random.nextDouble())
                 .coldMult(1 + 3 * random.nextDouble())
@@ -93,6 +120,9 @@ class VastScalingPolicyInvariantsTest {
                     .overflow(random.nextInt(5) == 0);
             if (random.nextBoolean()) {
                 group.coldWorkers(random.nextInt(5));
+            }
+            if (groupCaps && random.nextBoolean()) {
+                group.maxWorkers(random.nextInt(6));
             }
             fixture.group(group.build(), random.nextInt(4) == 0 ? 0 : 500 + 3500 * random.nextDouble());
             int workers = random.nextInt(9);

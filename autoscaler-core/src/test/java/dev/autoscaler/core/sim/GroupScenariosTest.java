@@ -3,7 +3,10 @@ package dev.autoscaler.core.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.autoscaler.AutoscalerEvent;
 import dev.autoscaler.core.sim.GroupService.GroupServed;
+import dev.autoscaler.spi.AutoscalerListener;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -22,8 +25,7 @@ class GroupScenariosTest {
     private static Simulation overflow(long seed) {
         SimulationConfig config = SimulationConfig.of(SimulationConfig.overflowEndpoint("vast"),
                 Scenario.SPIKE.generate(seed), seed);
-        Simulation simulation = Simulation.builder(config)
-                .policies(GroupCap.capping(SimulationConfig.FAST, SimulationConfig.FAST_CAP)).build();
+        Simulation simulation = Simulation.builder(config).build();
         simulation.run();
         return simulation;
     }
@@ -79,6 +81,29 @@ class GroupScenariosTest {
             assertThat(service.group(SimulationConfig.FAST).firstStartSeconds()).isLessThan(1200);
             assertThat(service.group(SimulationConfig.FAST).share()).isGreaterThan(0.5);
             assertThat(service.group(SimulationConfig.CHEAP).share()).isPositive();
+        }
+
+        @Test
+        @DisplayName("the fast group's own max_workers holds at every instant of the spike, creates in flight included")
+        void fastGroupCapHolds() {
+            SimulationConfig config = SimulationConfig.of(SimulationConfig.overflowEndpoint("vast"),
+                    Scenario.SPIKE.generate(1), 1);
+            AtomicReference<Simulation> run = new AtomicReference<>();
+            long[] peak = {0};
+            Simulation simulation = Simulation.builder(config).listener(new AutoscalerListener() {
+                @Override
+                public void onWorkerStateChanged(AutoscalerEvent.WorkerStateChanged e) {
+                    long fast = run.get().engine().workers(SimulationConfig.ENDPOINT).stream()
+                            .filter(w -> w.group().equals(SimulationConfig.FAST) && w.state().isCounted()).count();
+                    peak[0] = Math.max(peak[0], fast);
+                }
+            }).build();
+            run.set(simulation);
+
+            simulation.run();
+
+            assertThat(peak[0]).isEqualTo(SimulationConfig.FAST_CAP);
+            assertThat(simulation.groupService().group(SimulationConfig.CHEAP).requests()).isPositive();
         }
 
         @Test

@@ -4,7 +4,6 @@ import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.PluginNotFoundException;
 import dev.autoscaler.core.compare.ComparisonReport;
 import dev.autoscaler.core.policy.ScalingPolicies;
-import dev.autoscaler.core.sim.GroupCap;
 import dev.autoscaler.core.sim.GroupService;
 import dev.autoscaler.core.sim.RollingUpdateSimulation;
 import dev.autoscaler.core.sim.Scenario;
@@ -77,11 +76,7 @@ final class SimulateCommand implements Main.Command {
             }
             return 0;
         }
-        Simulation.Builder builder = Simulation.builder(config);
-        if (o.overflow()) {
-            builder.policies(GroupCap.capping(SimulationConfig.FAST, SimulationConfig.FAST_CAP));
-        }
-        Simulation simulation = builder.build();
+        Simulation simulation = Simulation.builder(config).build();
         SimulationReport report = simulation.run();
         ComparisonReport comparison = o.compare() ? simulation.comparison() : null;
         GroupService groups = o.rollout() || o.overflow() ? simulation.groupService() : null;

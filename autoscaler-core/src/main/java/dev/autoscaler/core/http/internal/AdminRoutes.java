@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  *       without downtime</td></tr>
  *   <tr><td>{@code PUT /admin/endpoints/{e}/groups/{g}/weight}</td><td>{@code {"weight": 10}}</td></tr>
  * </table>
+ * A group object may carry its own {@code max_workers} (a cap on that group's workers in all states,
+ * under the endpoint's); a replace without it removes the group's cap.
  */
 public final class AdminRoutes {
     private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);

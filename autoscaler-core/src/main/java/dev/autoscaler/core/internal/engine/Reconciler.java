@@ -10,9 +10,11 @@ import dev.autoscaler.spi.CreateInstanceRequest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns the difference between a group's target and its workers into provider actions, in the order
@@ -31,7 +33,9 @@ import java.util.Map;
  * </ol>
  * {@code max_workers} holds at every instant: a create is asked for only while the endpoint's count
  * of workers in every state but destroyed is below it, and a count above it (a lowered cap, adopted
- * instances) is cut, stopped workers first.
+ * instances) is cut, stopped workers first. A group's own {@code max_workers} holds the same way over
+ * that group's workers (creating ones included, so creates still in flight use up the room); a group
+ * above its cap is cut first, then the endpoint.
  *
  * <p>Revision-aware (see {@link RollingUpdate}): new workers carry their group's current template
  * revision in their record and label; an outdated worker is never resumed nor given back to service
@@ -60,20 +64,31 @@ final class Reconciler {
     /** Works every group toward its target. {@code workers} is the endpoint's current list. */
     void reconcile(EndpointConfig config, List<WorkerRecord> workers, Map<String, GroupTarget> targets) {
         int[] total = {countedTotal(workers)};
-        enforceCap(config, workers, total);
         Map<String, List<WorkerRecord>> byGroup = new HashMap<>();
         for (WorkerRecord w : workers) {
             byGroup.computeIfAbsent(w.group(), g -> new ArrayList<>()).add(w);
         }
+        Set<String> cut = new HashSet<>(); // destroyed by a cap: `workers` still shows their old state
         for (WorkerGroupConfig group : config.groups()) {
+            if (group.maxWorkers().isPresent()) {
+                List<WorkerRecord> own = byGroup.getOrDefault(group.name(), List.of());
+                total[0] -= cutDownTo(config, own, new int[] {countedTotal(own)}, group.maxWorkers().getAsInt(),
+                        "above group " + group.name() + "'s max_workers " + group.maxWorkers().getAsInt(), cut);
+            }
+        }
+        enforceCap(config, workers, total, cut);
+        for (WorkerGroupConfig group : config.groups()) {
+            // the group's count in every state but destroyed, less what the caps just destroyed
+            int[] groupTotal = {(int) byGroup.getOrDefault(group.name(), List.of()).stream()
+                    .filter(w -> w.state().isCounted() && !cut.contains(w.workerId())).count()};
             GroupTarget target = targets.getOrDefault(group.name(), new GroupTarget(0, 0));
             // Workers with a call in flight are in an in-between state (creating, starting, stopping):
             // they count toward the targets, and nothing below acts on those states.
             List<WorkerRecord> members = byGroup.getOrDefault(group.name(), List.of()).stream()
                     .filter(w -> w.state() != WorkerState.DESTROYING && w.state() != WorkerState.DESTROYED
-                            && w.state() != WorkerState.DRAINING)
+                            && w.state() != WorkerState.DRAINING && !cut.contains(w.workerId()))
                     .toList();
-            reconcileGroup(config, group, members, target, total);
+            reconcileGroup(config, group, members, target, total, groupTotal);
         }
         retireRemovedGroups(config, byGroup);
     }
@@ -88,7 +103,7 @@ final class Reconciler {
     }
 
     private void reconcileGroup(EndpointConfig config, WorkerGroupConfig group, List<WorkerRecord> members,
-                                GroupTarget target, int[] total) {
+                                GroupTarget target, int[] total, int[] groupTotal) {
         String provider = ctx.providerFor(group);
         String revision = group.template().revision();
         List<WorkerRecord> servingOrLoading = new ArrayList<>();
@@ -126,9 +141,10 @@ final class Reconciler {
                 need--;
             }
             need = takeFromPool(loadingForPool, false, need, revision);
-            while (need > 0 && total[0] < config.maxWorkers() && ctx.actions().createAllowed(config.name(), group.name())) {
+            while (need > 0 && roomToCreate(config, group, total, groupTotal)) {
                 create(config, group, WorkerIntent.ACTIVE, "create for target " + target.active() + " active");
                 total[0]++;
+                groupTotal[0]++;
                 need--;
             }
         } else if (need < 0) {
@@ -176,7 +192,8 @@ final class Reconciler {
 
         // 3. The cold pool.
         int cold = stopped.size() + stopping + (int) loadingForPool.stream().filter(w -> w.state() != WorkerState.READY).count();
-        int floor = Math.min(config.coldWorkersFor(group), config.maxWorkers());
+        int floor = Math.min(Math.min(config.coldWorkersFor(group), config.maxWorkers()),
+                group.maxWorkers().orElse(Integer.MAX_VALUE));
         if (cold > target.cold()) {
             int surplus = cold - target.cold();
             stopped.sort(WORST_PRICE_PERFORMANCE_FIRST);
@@ -192,37 +209,65 @@ final class Reconciler {
                 ctx.actions().destroy(w, provider, "cold pool above target " + target.cold());
                 loaded--;
                 total[0]--;
+                groupTotal[0]--;
                 surplus--;
             }
         } else if (cold < target.cold()) {
             int short_ = target.cold() - cold;
-            while (short_ > 0 && total[0] < config.maxWorkers() && ctx.actions().createAllowed(config.name(), group.name())) {
+            while (short_ > 0 && roomToCreate(config, group, total, groupTotal)) {
                 create(config, group, WorkerIntent.COLD, "create for cold pool target " + target.cold());
                 total[0]++;
+                groupTotal[0]++;
                 short_--;
             }
         }
     }
 
+    /**
+     * True while one more worker fits both caps, the endpoint's and the group's, and the group's
+     * creates are not backing off. The counts include workers still creating.
+     */
+    private boolean roomToCreate(EndpointConfig config, WorkerGroupConfig group, int[] total, int[] groupTotal) {
+        return total[0] < config.maxWorkers() && groupTotal[0] < group.maxWorkers().orElse(Integer.MAX_VALUE)
+                && ctx.actions().createAllowed(config.name(), group.name());
+    }
+
     /** Cuts the endpoint back under {@code max_workers}: stopped workers first, worst value first, then idle ones. */
-    private void enforceCap(EndpointConfig config, List<WorkerRecord> workers, int[] total) {
-        if (total[0] <= config.maxWorkers()) {
-            return;
+    private void enforceCap(EndpointConfig config, List<WorkerRecord> workers, int[] total, Set<String> cut) {
+        cutDownTo(config, workers, total, config.maxWorkers(), "above max_workers " + config.maxWorkers(), cut);
+    }
+
+    /**
+     * Destroys {@code workers} until {@code count} is down to {@code cap}: stopped workers first, then
+     * those not serving (loading, starting), then ready and draining ones, each idle first, then worst
+     * price-performance first. Workers still creating or with a call in flight are left for a later tick.
+     *
+     * @param cut the ids destroyed so far this tick: skipped, and added to
+     * @return how many were destroyed ({@code count} is lowered by as many)
+     */
+    private int cutDownTo(EndpointConfig config, List<WorkerRecord> workers, int[] count, int cap, String reason,
+                          Set<String> cut) {
+        if (count[0] <= cap) {
+            return 0;
         }
+        int before = count[0];
         List<WorkerRecord> candidates = new ArrayList<>(workers.stream()
-                .filter(w -> w.state() != WorkerState.DESTROYING && w.state() != WorkerState.CREATING
-                        && !ctx.actions().isInFlight(w.workerId()))
+                .filter(w -> w.state() != WorkerState.DESTROYING && w.state() != WorkerState.DESTROYED
+                        && w.state() != WorkerState.CREATING && !ctx.actions().isInFlight(w.workerId())
+                        && !cut.contains(w.workerId()))
                 .toList());
         candidates.sort(Comparator.comparing((WorkerRecord w) -> w.state() != WorkerState.STOPPED)
                 .thenComparing(w -> w.state() == WorkerState.READY || w.state() == WorkerState.DRAINING)
                 .thenComparing(IDLE_THEN_WORST_FIRST));
         for (WorkerRecord w : candidates) {
-            if (total[0] <= config.maxWorkers()) {
+            if (count[0] <= cap) {
                 break;
             }
-            ctx.actions().destroy(w, providerOf(config, w), "above max_workers " + config.maxWorkers());
-            total[0]--;
+            ctx.actions().destroy(w, providerOf(config, w), reason);
+            cut.add(w.workerId());
+            count[0]--;
         }
+        return before - count[0];
     }
 
     /** Workers of groups no longer configured: drained (left alone while busy), then destroyed. */
