@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.autoscaler.AutoscalerEvent;
 import dev.autoscaler.RolloutStatus;
 import dev.autoscaler.WorkerIntent;
+import dev.autoscaler.WorkerGroupConfig;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.WorkerState;
 import dev.autoscaler.core.internal.engine.WorkerLabel;
@@ -198,6 +199,39 @@ class RollingUpdateTest {
 
         @Test
         @DisplayName("one worker at a time: capacity at most one below the target, no request fails, max_workers holds")
+        void oneAtATime() {
+            int[] maxCounted = {0};
+            fleet.engine.addListener(new dev.autoscaler.spi.AutoscalerListener() {
+                @Override
+                public void onEvent(AutoscalerEvent event) {
+                    maxCounted[0] = Math.max(maxCounted[0], fleet.provider.instances.size());
+                }
+            });
+            fleet.changeTemplate(RollingFleet.image("vllm:2"));
+
+            fleet.rollOut(REQUESTS_PER_STEP, 80);
+
+            assertThat(fleet.minRoutableDuringUpdate).isEqualTo(fleet.active - 1);
+            assertThat(fleet.violations).isEmpty();
+            assertThat(maxCounted[0]).isLessThanOrEqualTo(3);
+            assertThat(revisionsOnTheProvider(fleet)).containsExactly(fleet.revision());
+        }
+    }
+
+    @Nested
+    @DisplayName("at the group's own max_workers (3 active, group max_workers 3, endpoint 20): no surge is possible")
+    class AtGroupCap {
+        final RollingFleet fleet = new RollingFleet(3, 0, 20, RollingFleet.image("vllm:1"));
+
+        AtGroupCap() {
+            WorkerGroupConfig group = fleet.engine.endpoint(RollingFleet.ENDPOINT).group(RollingFleet.GROUP).orElseThrow();
+            fleet.admin.replaceGroup(RollingFleet.ENDPOINT, group.toBuilder().maxWorkers(3).build());
+            fleet.bringUp();
+            fleet.step(REQUESTS_PER_STEP);
+        }
+
+        @Test
+        @DisplayName("rolls one worker at a time instead of stalling: capacity at most one below, the group cap holds")
         void oneAtATime() {
             int[] maxCounted = {0};
             fleet.engine.addListener(new dev.autoscaler.spi.AutoscalerListener() {

@@ -31,8 +31,8 @@ import java.util.Map;
  *       no new request and is destroyed once it holds no work ({@link WorkerDrain}).</li>
  * </ol>
  * So the routable count of a group never drops below the decision's active target because of the
- * update. The one exception is an endpoint at {@code max_workers} with no current stopped worker to
- * resume: no surge is possible, so one outdated worker at a time is drained before its replacement
+ * update. The one exception is an endpoint or a group at its {@code max_workers} with no current
+ * stopped worker to resume: no surge is possible, so one outdated worker at a time is drained before its replacement
  * exists, and the next only once the replacement is ready. The documented bound there is at most
  * one worker below the decision's active target during each step.
  *
@@ -135,7 +135,7 @@ final class RollingUpdate {
         }
         int spare = routable - target.active();
         if (spare <= 0 && target.active() > 0 && !draining && !currentOnItsWay && !currentToResume
-                && atMaxWorkers(config)) {
+                && (atMaxWorkers(config) || atGroupCap(group, members))) {
             spare = 1; // no surge possible: one step at a time, at most one worker below the target
         }
         outdatedServing.sort(IDLE_THEN_WORST_FIRST);
@@ -155,6 +155,15 @@ final class RollingUpdate {
     private boolean atMaxWorkers(EndpointConfig config) {
         long counted = ctx.store().workers(config.name()).stream().filter(w -> w.state().isCounted()).count();
         return counted >= config.maxWorkers();
+    }
+
+    /** The group holds as many workers as its own {@code max_workers}: no surge is possible either. */
+    private static boolean atGroupCap(WorkerGroupConfig group, List<WorkerRecord> members) {
+        if (group.maxWorkers().isEmpty()) {
+            return false;
+        }
+        long counted = members.stream().filter(w -> w.state().isCounted()).count();
+        return counted >= group.maxWorkers().getAsInt();
     }
 
     /** Holds no GPU or serves nothing: replacing it at once costs no capacity. */
