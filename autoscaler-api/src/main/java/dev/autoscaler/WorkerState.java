@@ -20,8 +20,12 @@ public enum WorkerState {
     /** Reported a non-empty {@code error_msg}. */
     ERROR,
     /**
-     * Being retired while it still holds work (a rolling update of its group's template): no new
-     * request is routed to it; it finishes what it has, then it is destroyed. Holds its GPU.
+     * Being taken out of service while it still holds work: no new request is routed to it; it
+     * finishes what it has, then it goes. Holds its GPU. Two reasons lead here: a rolling update of
+     * its group's template (the worker is then destroyed) and a scale-down that would otherwise stop
+     * a busy worker (it is then stopped, and joins the cold pool). A worker draining to stop may be
+     * given back to service ({@link #READY}) when its group needs it again: it is the fastest
+     * capacity there is. Load reports alone never move it back to ready.
      */
     DRAINING,
     /** A reboot was asked for after an error. */
@@ -45,7 +49,7 @@ public enum WorkerState {
             case CREATING -> EnumSet.of(LOADING, READY, STOPPED, ERROR, DESTROYING, DESTROYED);
             case LOADING -> EnumSet.of(READY, ERROR, STOPPING, STOPPED, REBOOTING, DESTROYING, DESTROYED);
             case READY -> EnumSet.of(LOADING, ERROR, STOPPING, STOPPED, REBOOTING, DRAINING, DESTROYING, DESTROYED);
-            case DRAINING -> EnumSet.of(ERROR, STOPPING, STOPPED, DESTROYING, DESTROYED);
+            case DRAINING -> EnumSet.of(READY, ERROR, STOPPING, STOPPED, DESTROYING, DESTROYED);
             case ERROR -> EnumSet.of(READY, LOADING, REBOOTING, STOPPING, STOPPED, DESTROYING, DESTROYED);
             case REBOOTING -> EnumSet.of(LOADING, READY, ERROR, STOPPING, STOPPED, DESTROYING, DESTROYED);
             case STOPPING -> EnumSet.of(STOPPED, LOADING, READY, ERROR, DESTROYING, DESTROYED);

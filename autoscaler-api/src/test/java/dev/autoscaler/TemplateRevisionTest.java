@@ -44,14 +44,15 @@ class TemplateRevisionTest {
     }
 
     @Test
-    @DisplayName("draining is active and billed full, reached only from ready, and never goes back to ready")
+    @DisplayName("draining is active and billed full, reached only from ready, and may go back to ready (a scale-down undone)")
     void drainingState() {
         assertThat(WorkerState.DRAINING.isActive()).isTrue();
         assertThat(WorkerState.DRAINING.isBilledFull()).isTrue();
         assertThat(WorkerState.DRAINING.isProvisioning()).isFalse();
         assertThat(WorkerState.READY.canMoveTo(WorkerState.DRAINING)).isTrue();
         assertThat(WorkerState.STOPPED.canMoveTo(WorkerState.DRAINING)).isFalse();
-        assertThat(WorkerState.DRAINING.canMoveTo(WorkerState.READY)).isFalse();
+        assertThat(WorkerState.DRAINING.canMoveTo(WorkerState.READY)).isTrue();
+        assertThat(WorkerState.DRAINING.canMoveTo(WorkerState.STOPPING)).isTrue();
         assertThat(WorkerState.DRAINING.canMoveTo(WorkerState.DESTROYING)).isTrue();
         assertThat(WorkerState.DRAINING.wireName()).isEqualTo("draining");
     }

@@ -7,6 +7,7 @@ import dev.autoscaler.GroupTarget;
 import dev.autoscaler.LoadStats;
 import dev.autoscaler.ScalingDecision;
 import dev.autoscaler.Settings;
+import dev.autoscaler.WorkerIntent;
 import dev.autoscaler.WorkerState;
 import dev.autoscaler.spi.ScalingPolicy;
 import java.util.ArrayList;
@@ -365,8 +366,13 @@ public final class VastScalingPolicy implements ScalingPolicy {
 
         GroupPlan(GroupSnapshot group) {
             this.group = group;
-            this.currentActive = (int) group.activeCount();
-            this.currentCold = (int) group.coldCount();
+            // A worker a scale-down drains to stop (draining, intent cold) takes no request and is on
+            // its way to the cold pool: counted as active, it would slow the next step down by one and
+            // make a stale-metrics hold take it back.
+            int drainingToStop = (int) group.workers().stream()
+                    .filter(w -> w.state() == WorkerState.DRAINING && w.intent() == WorkerIntent.COLD).count();
+            this.currentActive = (int) group.activeCount() - drainingToStop;
+            this.currentCold = (int) group.coldCount() + drainingToStop;
         }
 
         void note(String note) {

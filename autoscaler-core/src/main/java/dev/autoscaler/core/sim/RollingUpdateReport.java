@@ -17,8 +17,10 @@ import java.util.Locale;
  * @param failedDuringUpdate     requests that failed because of the update: a worker it retired (drained or
  *                               replaced) went away while holding them (must be 0)
  * @param failedOtherwise        requests whose worker went away while holding them during the update for
- *                               another reason: the policy scaled down and a busy worker was stopped, as
- *                               happens with or without an update
+ *                               another reason (a busy worker stopped after its drain timeout, or one that
+ *                               failed); a scale-down no longer stops a busy worker, it drains it first
+ * @param drainsToStop           busy workers the policy's scale-down drained to stop during the update (not
+ *                               the update's drains: they keep their revision and join the cold pool)
  * @param droppedDuringUpdate    requests that waited past the drop limit while the update ran: no capacity,
  *                               which an overloaded endpoint at {@code max_workers} shows with or without
  *                               an update
@@ -31,17 +33,17 @@ import java.util.Locale;
  */
 public record RollingUpdateReport(String group, String fromRevision, String toRevision, double changedAtSeconds,
                                   double doneAtSeconds, int drains, int routedToDraining, int failedDuringUpdate,
-                                  int failedOtherwise, int droppedDuringUpdate, int minRoutable, int targetAtMinRoutable, int minMarginAfterDrain) {
+                                  int failedOtherwise, int drainsToStop, int droppedDuringUpdate, int minRoutable, int targetAtMinRoutable, int minMarginAfterDrain) {
 
     /** One JSON object, keys in a fixed order, fixed decimals: the same run prints the same bytes. */
     public String toJson() {
         return String.format(Locale.ROOT, "{\"group\":\"%s\",\"from_revision\":\"%s\",\"to_revision\":\"%s\","
                         + "\"changed_at_s\":%.3f,\"done_at_s\":%s,\"drains\":%d,\"routed_to_draining\":%d,"
-                        + "\"failed_during_update\":%d,\"failed_otherwise\":%d,\"dropped_during_update\":%d,\"min_routable\":%d,\"target_at_min_routable\":%d,"
+                        + "\"failed_during_update\":%d,\"failed_otherwise\":%d,\"drained_to_stop\":%d,\"dropped_during_update\":%d,\"min_routable\":%d,\"target_at_min_routable\":%d,"
                         + "\"min_margin_after_drain\":%d}",
                 group, fromRevision, toRevision, changedAtSeconds,
                 Double.isNaN(doneAtSeconds) ? "null" : String.format(Locale.ROOT, "%.3f", doneAtSeconds), drains,
-                routedToDraining, failedDuringUpdate, failedOtherwise, droppedDuringUpdate, minRoutable, targetAtMinRoutable, minMarginAfterDrain);
+                routedToDraining, failedDuringUpdate, failedOtherwise, drainsToStop, droppedDuringUpdate, minRoutable, targetAtMinRoutable, minMarginAfterDrain);
     }
 
     /** A two-column table for people. */
@@ -55,7 +57,8 @@ public record RollingUpdateReport(String group, String fromRevision, String toRe
         row(b, "workers drained", Integer.toString(drains));
         row(b, "requests routed to draining", Integer.toString(routedToDraining));
         row(b, "failed requests (update's doing)", Integer.toString(failedDuringUpdate));
-        row(b, "failed otherwise (busy stopped)", Integer.toString(failedOtherwise));
+        row(b, "failed otherwise (worker gone)", Integer.toString(failedOtherwise));
+        row(b, "busy workers drained to stop", Integer.toString(drainsToStop));
         row(b, "dropped during update (no room)", Integer.toString(droppedDuringUpdate));
         row(b, "min routable during update", minRoutable + " (target " + targetAtMinRoutable + " then)");
         row(b, "routable - target after a drain", "min " + minMarginAfterDrain);

@@ -21,9 +21,11 @@ import java.util.SplittableRandom;
  * first group's template changes at a given time, through {@link Autoscaler#updateEndpoint} as the
  * admin API does, while the trace goes on. It watches the update through the real router and the
  * engine's events: what was drained, whether a request reached a draining worker or failed because a
- * worker the update retired went away while holding it (told apart from a busy worker the policy's
- * scale-down stopped meanwhile), how many waited too long (a capacity figure, not the
- * update's), and how low the group's routable count went against the decision's target.
+ * worker the update retired went away while holding it (told apart from a worker that went away for
+ * another reason), how many waited too long (a capacity figure, not the update's), and how low the
+ * group's routable count went against the decision's target. A busy worker the policy's scale-down
+ * takes out of service meanwhile drains to stop (intent cold): it is counted apart, not as one of
+ * the update's drains.
  */
 public final class RollingUpdateSimulation {
     /** The template the group changes to. */
@@ -82,6 +84,7 @@ public final class RollingUpdateSimulation {
         long changedAtNanos;
         private long doneAtNanos = -1;
         private int drains;
+        private int drainsToStop;
         private int routedToDraining;
         private int failed;
         private int failedOtherwise;
@@ -108,14 +111,18 @@ public final class RollingUpdateSimulation {
             if (!running() || engine == null) {
                 return;
             }
-            if (event instanceof AutoscalerEvent.WorkerStateChanged c && c.group().equals(group)
+            boolean drainToStop = event instanceof AutoscalerEvent.WorkerStateChanged c && c.group().equals(group)
+                    && c.to() == WorkerState.DRAINING && drainsToStop(c.workerId());
+            if (event instanceof AutoscalerEvent.WorkerStateChanged c && c.group().equals(group) && !drainToStop
                     && (c.to() == WorkerState.DRAINING || (c.to() == WorkerState.DESTROYING
                     && c.reason().contains("template changed")))) {
                 retiredByUpdate.add(c.workerId());
             }
             int routable = routable();
             int target = target();
-            if (event instanceof AutoscalerEvent.WorkerStateChanged c && c.to() == WorkerState.DRAINING
+            if (drainToStop) {
+                drainsToStop++;
+            } else if (event instanceof AutoscalerEvent.WorkerStateChanged c && c.to() == WorkerState.DRAINING
                     && c.group().equals(group)) {
                 drains++;
                 minMarginAfterDrain = Math.min(minMarginAfterDrain, routable - target);
@@ -175,7 +182,18 @@ public final class RollingUpdateSimulation {
                 public void abandoned(String endpoint, long requestIdx) {
                     router.abandoned(endpoint, requestIdx);
                 }
+
+                @Override
+                public void sweep() {
+                    router.sweep();
+                }
             };
+        }
+
+        /** A drain to stop (a scale-down) keeps the worker's revision and marks it for the cold pool. */
+        private boolean drainsToStop(String workerId) {
+            return engine.workers(endpoint).stream().anyMatch(w -> w.workerId().equals(workerId)
+                    && w.state() == WorkerState.DRAINING && w.intent() == WorkerIntent.COLD);
         }
 
         private int routable() {
@@ -191,7 +209,7 @@ public final class RollingUpdateSimulation {
         RollingUpdateReport report() {
             Objects.requireNonNull(engine, "the simulation did not run");
             return new RollingUpdateReport(group, from, to, changedAtNanos / 1e9,
-                    doneAtNanos < 0 ? Double.NaN : doneAtNanos / 1e9, drains, routedToDraining, failed, failedOtherwise, dropped,
+                    doneAtNanos < 0 ? Double.NaN : doneAtNanos / 1e9, drains, routedToDraining, failed, failedOtherwise, drainsToStop, dropped,
                     minRoutable == Integer.MAX_VALUE ? routable() : minRoutable, targetAtMin,
                     minMarginAfterDrain == Integer.MAX_VALUE ? 0 : minMarginAfterDrain);
         }

@@ -34,6 +34,11 @@ public final class RouterDispatcher implements SimDispatcher {
         engine.releaseRequest(requestIdx);
     }
 
+    @Override
+    public void sweep() {
+        router.sweep();
+    }
+
     /** Keys are made once per process: a 2048-bit RSA key takes long enough to show in a benchmark. */
     private static final class Keys {
         static final TicketFormats TICKETS = TicketFormats.builder().build();

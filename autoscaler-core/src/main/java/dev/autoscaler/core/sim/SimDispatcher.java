@@ -28,6 +28,13 @@ public interface SimDispatcher {
     }
 
     /**
+     * Ends stale waits and reservations, as a server's scheduled sweeps do; the simulation calls it
+     * every {@link Simulation#SWEEP_PERIOD}.
+     */
+    default void sweep() {
+    }
+
+    /**
      * A route answer: the worker's URL, or empty for "not ready, poll again".
      *
      * @param requestIdx the index to re-poll with

@@ -37,6 +37,13 @@ import java.util.function.Function;
  */
 public final class Simulation {
     private static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
+    /**
+     * How often stale waits and reservations are swept, as {@code serve} and the demo schedule the
+     * router's sweeps. Without it a reservation no report accounted for (a request shorter than the
+     * worker's report interval) lasted until the next request came by, which on a sparse workload is
+     * minutes: a busy-looking worker that a scale-down drains instead of stopping.
+     */
+    static final java.time.Duration SWEEP_PERIOD = java.time.Duration.ofSeconds(1);
 
     private final SimulationConfig config;
     private final BiFunction<String, Settings, ScalingPolicy> policies;
@@ -100,6 +107,7 @@ public final class Simulation {
         // The real router unless a test asked for another dispatcher.
         dispatcher = dispatchers != null ? Objects.requireNonNull(dispatchers.apply(engine), "dispatcher")
                 : new RouterDispatcher(engine, new SplittableRandom(mix(seed, 3)));
+        scheduler.scheduleAtFixedRate(dispatcher::sweep, SWEEP_PERIOD, SWEEP_PERIOD);
         provider.reportTo(report -> {
             engine.report(report);
             dispatcher.workerReported(report);

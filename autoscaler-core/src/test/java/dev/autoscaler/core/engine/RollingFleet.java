@@ -31,8 +31,8 @@ import java.util.random.RandomGenerator;
  * manual clock, a fake provider, a fixed decision of {@code active}/{@code cold} workers for group
  * {@code main}, and fake workers that run what the router sends them for two steps and report it.
  * Every breach of the update's promises is written down in {@link #violations}: a request that
- * found no worker, a request routed to a worker that was not ready, a destroy of an instance that
- * still held a request (that request would fail).
+ * found no worker, a request routed to a worker that was not ready, a stop or destroy of an
+ * instance that still held a request (that request would fail).
  */
 final class RollingFleet {
     static final String ENDPOINT = "llm";
@@ -57,8 +57,18 @@ final class RollingFleet {
         }
     }
 
-    /** The fake provider, which also checks that no instance is destroyed while it holds a request. */
+    /** The fake provider, which also checks that no instance is stopped or destroyed while it holds a request. */
     final class GuardedProvider extends FakeInstanceProvider {
+        @Override
+        public void stop(String instanceId) {
+            List<Job> running = jobs.getOrDefault(instanceId, List.of());
+            if (!running.isEmpty()) {
+                violations.add("instance " + instanceId + " stopped with " + running.size() + " request(s) running");
+            }
+            super.stop(instanceId);
+            jobs.remove(instanceId); // a stopped instance runs nothing: what it held failed
+        }
+
         @Override
         public void destroy(String instanceId) {
             List<Job> running = jobs.getOrDefault(instanceId, List.of());
@@ -83,6 +93,8 @@ final class RollingFleet {
     AutoscalerAdmin admin;
     Router router;
     int requestsRouted;
+    /** Request indexes of {@link #occupy}, far from the router's. */
+    long nextOccupiedIdx = 1_000_000;
     int minRoutableDuringUpdate = Integer.MAX_VALUE;
 
     RollingFleet(int active, int cold, int maxWorkers, WorkerTemplate template) {
@@ -215,6 +227,15 @@ final class RollingFleet {
     int routable() {
         return (int) workers().stream().filter(w -> w.state() == WorkerState.READY && w.intent() == WorkerIntent.ACTIVE)
                 .count();
+    }
+
+    /** Gives a worker a request that runs {@code steps} steps (the fleet's reports then show it busy). */
+    void occupy(WorkerRecord w, int steps) {
+        jobs.computeIfAbsent(w.instanceId(), k -> new ArrayList<>()).add(new Job(nextOccupiedIdx++, steps));
+    }
+
+    WorkerRecord worker(String workerId) {
+        return engine.stateStore().worker(workerId).orElseThrow();
     }
 
     long count(WorkerState state) {

@@ -67,6 +67,17 @@ final class SnapshotFixture {
         return this;
     }
 
+    /** {@code count} workers a scale-down drains to stop (draining, intent cold) in the last group added. */
+    SnapshotFixture drainingToStop(int count) {
+        GroupSpec group = lastGroup();
+        for (int i = 0; i < count; i++) {
+            String id = group.config.name() + "-" + group.workers.size();
+            group.workers.add(WorkerRecord.builder(id, ENDPOINT, group.config.name(), "autoscaler:" + id, "mtoken-" + id)
+                    .state(WorkerState.DRAINING).intent(WorkerIntent.COLD).maxPerf(group.perf).curLoad(100).build());
+        }
+        return this;
+    }
+
     /** Spill-over rates of the last group added (meaningful for an overflow group). */
     SnapshotFixture spill(double shortWindow, double longWindow) {
         GroupSpec group = lastGroup();

@@ -383,6 +383,16 @@ class VastScalingPolicyTest {
         }
 
         @Test
+        @DisplayName("hold the serving workers, not a worker a scale-down drains to stop (it counts with the cold pool)")
+        void drainingToStopIsNotHeldActive() {
+            GroupTarget target = decide(SnapshotFixture.endpoint().group("main", 1000).workers(READY, 4)
+                    .drainingToStop(1).stale());
+
+            assertThat(target.active()).isEqualTo(4);
+            assertThat(target.cold()).isEqualTo(1);
+        }
+
+        @Test
         @DisplayName("still scale up")
         void stillScaleUp() {
             GroupTarget target = decide(SnapshotFixture.endpoint().group("main", 1000).workers(READY, 1)
@@ -406,6 +416,12 @@ class VastScalingPolicyTest {
             assertThat(decide(idleWithReady(4)).active()).isEqualTo(2);
             assertThat(decide(idleWithReady(2)).active()).isEqualTo(1);
             assertThat(decide(idleWithReady(1)).active()).isZero();
+        }
+
+        @Test
+        @DisplayName("steps from the serving workers: one draining to stop is already gone")
+        void stepsFromServingWorkers() {
+            assertThat(decide(idleWithReady(4).drainingToStop(4)).active()).isEqualTo(2);
         }
 
         @Test

@@ -20,12 +20,14 @@ import java.util.Set;
  * Turns the difference between a group's target and its workers into provider actions, in the order
  * of preference of DESIGN.md flow 3:
  * <ol>
- *   <li>more active: give cold-bound workers that just loaded back to service, resume stopped
- *       workers (best price-performance first), give cold-bound workers still loading back, then
- *       create new ones;</li>
+ *   <li>more active: give workers draining to stop back to service (best price-performance
+ *       first), then cold-bound workers that just loaded, resume stopped workers (best
+ *       price-performance first), give cold-bound workers still loading back, then create new
+ *       ones;</li>
  *   <li>fewer active: re-mark loading workers for the cold pool (never stop a worker that is still
- *       loading: let it finish, then it joins the pool), then stop ready ones, idle first, worst
- *       price-performance first;</li>
+ *       loading: let it finish, then it joins the pool), then take ready ones out of service, idle
+ *       first, worst price-performance first: an idle one is stopped at once, a busy one drains to
+ *       stop (see below);</li>
  *   <li>cold pool: stop workers that finished loading for the pool; destroy surplus stopped workers,
  *       worst price-performance first, never below the {@code cold_workers} floor and only once they
  *       have been stopped for {@code cold_destroy_delay}; create new ones
@@ -40,8 +42,23 @@ import java.util.Set;
  * <p>Revision-aware (see {@link RollingUpdate}): new workers carry their group's current template
  * revision in their record and label; an outdated worker is never resumed nor given back to service
  * from the cold pool; when a group must shrink, outdated workers go first, and an outdated ready one
- * is drained rather than stopped (it would only be destroyed once stopped). Draining workers are
- * neither counted toward the active target nor acted on: they are on their way out.
+ * is drained rather than stopped (it would only be destroyed once stopped). Workers the rolling
+ * update drains are neither counted toward the active target nor acted on: they are on their way out.
+ *
+ * <p>Drain to stop: a scale-down never stops a worker with requests in flight (they would fail).
+ * A busy surplus worker moves to {@link WorkerState#DRAINING} with intent {@link WorkerIntent#COLD}
+ * ({@link WorkerDrain#startToStop}): the router sends it nothing more, and it is stopped (it joins
+ * the cold pool) once it holds no work, or after {@link WorkerDrain#DRAIN_TIMEOUT} if it never does
+ * (what it holds then fails, as on a worker that dies: only a stuck or silent worker gets there).
+ * Until it is stopped it counts like a stopping worker: not toward the active target (it takes no
+ * request, so one unit of surplus drains exactly one worker, and no replacement is made for it),
+ * toward the cold pool and its {@code cold_workers} floor (so the pool does not rent another
+ * instance for the place it is about to take). When the active target rises again it is the first
+ * capacity taken back: it goes back to ready at once, model loaded and GPU held, before any pool
+ * worker, resume or create. The rolling update's drains stay its own: they keep intent active, a
+ * worker draining to stop whose template changed meanwhile is outdated and is destroyed when its
+ * drain ends, and only current workers are given back. {@code endpoint_state: stopped} still stops
+ * every worker at once, draining ones included: that is what it asks for.
  */
 final class Reconciler {
     private static final Comparator<WorkerRecord> BEST_PRICE_PERFORMANCE_FIRST =
@@ -83,10 +100,13 @@ final class Reconciler {
                     .filter(w -> w.state().isCounted() && !cut.contains(w.workerId())).count()};
             GroupTarget target = targets.getOrDefault(group.name(), new GroupTarget(0, 0));
             // Workers with a call in flight are in an in-between state (creating, starting, stopping):
-            // they count toward the targets, and nothing below acts on those states.
+            // they count toward the targets, and nothing below acts on those states. Of the draining
+            // ones only those draining to stop are the reconciler's; the rolling update's are not.
+            String revision = group.template().revision();
             List<WorkerRecord> members = byGroup.getOrDefault(group.name(), List.of()).stream()
                     .filter(w -> w.state() != WorkerState.DESTROYING && w.state() != WorkerState.DESTROYED
-                            && w.state() != WorkerState.DRAINING && !cut.contains(w.workerId()))
+                            && (w.state() != WorkerState.DRAINING || WorkerDrain.isDrainingToStop(w, revision))
+                            && !cut.contains(w.workerId()))
                     .toList();
             reconcileGroup(config, group, members, target, total, groupTotal);
         }
@@ -109,13 +129,16 @@ final class Reconciler {
         List<WorkerRecord> servingOrLoading = new ArrayList<>();
         List<WorkerRecord> loadingForPool = new ArrayList<>();
         List<WorkerRecord> stopped = new ArrayList<>();
+        List<WorkerRecord> drainingToStop = new ArrayList<>();
         int stopping = 0;
         int loaded = 0;
         for (WorkerRecord w : members) {
-            if (w.state().isLoaded()) {
-                loaded++;
+            if (w.state().isLoaded() || w.state() == WorkerState.DRAINING) {
+                loaded++; // a worker draining to stop has its model and is on its way to the pool
             }
-            if (w.state() == WorkerState.STOPPED) {
+            if (w.state() == WorkerState.DRAINING) {
+                drainingToStop.add(w); // the only draining members (see reconcile)
+            } else if (w.state() == WorkerState.STOPPED) {
                 if (!RollingUpdate.isOutdated(w, revision)) {
                     stopped.add(w); // an outdated one is never resumed: the rolling update destroys it
                 }
@@ -132,7 +155,15 @@ final class Reconciler {
             // Capacity in the order it can serve: pool workers that just finished loading (now),
             // stopped workers (a resume takes seconds), pool workers still loading (minutes), new
             // instances. Taking a still-loading pool worker before resuming a stopped one would leave
-            // the stopped one idle, serve later, and make the pool rent yet another instance.
+            // the stopped one idle, serve later, and make the pool rent yet another instance. Before
+            // all of these: workers draining to stop, which serve again at once and cost no call.
+            drainingToStop.sort(BEST_PRICE_PERFORMANCE_FIRST);
+            for (var it = drainingToStop.iterator(); it.hasNext() && need > 0; ) {
+                if (drain.giveBack(it.next(), revision, "back in service for target " + target.active() + " active")) {
+                    it.remove();
+                    need--;
+                }
+            }
             need = takeFromPool(loadingForPool, true, need, revision);
             stopped.sort(BEST_PRICE_PERFORMANCE_FIRST);
             while (need > 0 && !stopped.isEmpty()) {
@@ -176,10 +207,24 @@ final class Reconciler {
                     }
                     continue;
                 }
+                if (!WorkerDrain.isIdle(w)) {
+                    // stopping it would fail what it holds: it finishes first (counted with the pool below)
+                    if (drain.startToStop(w, provider, revision, "busy, and above target " + target.active()
+                            + " active: drains, then stops")) {
+                        drainingToStop.add(w);
+                        surplus--;
+                    }
+                    continue;
+                }
                 ctx.actions().stop(w, provider, "stop for target " + target.active() + " active");
                 stopping++;
                 surplus--;
             }
+        }
+
+        // Drains to stop that are done end: the worker is stopped (or, past the timeout, stopped anyway).
+        for (WorkerRecord w : drainingToStop) {
+            ctx.store().worker(w.workerId()).ifPresent(current -> drain.finishIfDone(current, provider, revision));
         }
 
         // 2. Workers that loaded for the cold pool go to it.
@@ -191,7 +236,8 @@ final class Reconciler {
         }
 
         // 3. The cold pool.
-        int cold = stopped.size() + stopping + (int) loadingForPool.stream().filter(w -> w.state() != WorkerState.READY).count();
+        int cold = stopped.size() + stopping + drainingToStop.size()
+                + (int) loadingForPool.stream().filter(w -> w.state() != WorkerState.READY).count();
         int floor = Math.min(Math.min(config.coldWorkersFor(group), config.maxWorkers()),
                 group.maxWorkers().orElse(Integer.MAX_VALUE));
         if (cold > target.cold()) {

@@ -44,6 +44,13 @@ import java.util.Map;
  * existed is adopted at its group's current revision (no churn after an upgrade). An endpoint that
  * is stopped or suspended does not roll (the engine does not manage it then): its update starts when
  * it runs again.
+ *
+ * <p>A scale-down also drains (see {@link Reconciler}): a busy current worker drains <em>to stop</em>
+ * (intent cold). The reconciler owns that drain (it gives the worker back or stops it); the rolling
+ * update leaves it alone unless the template changed meanwhile: the worker is then outdated, and its
+ * drain ends here like the update's own, with a destroy. Such a worker is neither routable nor
+ * outdated; it counts as current in {@link #status}, and as draining for the one-step-at-a-time
+ * rule at {@code max_workers}.
  */
 final class RollingUpdate {
     /** How many workers above the decision's active target a group may hold while it rolls. */
@@ -87,7 +94,9 @@ final class RollingUpdate {
                     && w.state() != WorkerState.DESTROYING && w.state() != WorkerState.DESTROYED).toList();
             for (WorkerRecord w : members) {
                 if (w.state() == WorkerState.DRAINING) {
-                    drain.finishIfDone(w, provider);
+                    if (!WorkerDrain.isDrainingToStop(w, revision)) {
+                        drain.finishIfDone(w, provider, revision); // a drain to stop is the reconciler's
+                    }
                 } else if (isOutdated(w, revision) && servesNothing(w) && !ctx.actions().isInFlight(w.workerId())) {
                     ctx.actions().destroy(w, provider, "template changed to revision " + revision
                             + " (was " + w.templateRevision() + "): replaced");
@@ -188,8 +197,8 @@ final class RollingUpdate {
                         || w.state() == WorkerState.DESTROYED) {
                     continue;
                 }
-                if (w.state() == WorkerState.DRAINING) {
-                    draining++;
+                if (w.state() == WorkerState.DRAINING && !WorkerDrain.isDrainingToStop(w, revision)) {
+                    draining++; // a current worker a scale-down drains to stop is not the update's
                 } else if (isOutdated(w, revision)) {
                     outdated++;
                 } else {
