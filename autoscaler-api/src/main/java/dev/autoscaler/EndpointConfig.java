@@ -28,6 +28,7 @@ public final class EndpointConfig {
     public static final Duration DEFAULT_LOADING_TIMEOUT = Duration.ofMinutes(10);
     public static final Duration DEFAULT_RESUME_TIMEOUT = Duration.ofMinutes(2);
     public static final Duration DEFAULT_COLD_DESTROY_DELAY = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofMinutes(10);
 
     private final String name;
     private final double minLoad;
@@ -47,6 +48,7 @@ public final class EndpointConfig {
     private final Duration loadingTimeout;
     private final Duration resumeTimeout;
     private final Duration coldDestroyDelay;
+    private final Duration drainTimeout;
     private final List<WorkerGroupConfig> groups;
 
     private EndpointConfig(Builder b) {
@@ -87,6 +89,7 @@ public final class EndpointConfig {
             throw new InvalidConfigException("cold_destroy_delay", "must be a duration >= 0, got " + b.coldDestroyDelay);
         }
         this.coldDestroyDelay = b.coldDestroyDelay;
+        this.drainTimeout = positive("drain_timeout", b.drainTimeout);
         this.groups = List.copyOf(b.groups);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < groups.size(); i++) {
@@ -129,6 +132,7 @@ public final class EndpointConfig {
         b.loadingTimeout = loadingTimeout;
         b.resumeTimeout = resumeTimeout;
         b.coldDestroyDelay = coldDestroyDelay;
+        b.drainTimeout = drainTimeout;
         b.groups = new ArrayList<>(groups);
         return b;
     }
@@ -232,6 +236,16 @@ public final class EndpointConfig {
         return coldDestroyDelay;
     }
 
+    /**
+     * {@code drain_timeout}: how long a draining worker (no new requests: replaced by a rolling
+     * update, or stopped by a scale-down while busy) may keep working before it goes anyway
+     * (default 10 min). Requests it still holds then fail, as on a worker that dies: set it above
+     * your longest request.
+     */
+    public Duration drainTimeout() {
+        return drainTimeout;
+    }
+
     /** The worker groups, in order. */
     public List<WorkerGroupConfig> groups() {
         return groups;
@@ -263,7 +277,7 @@ public final class EndpointConfig {
                 && state == other.state && policy.equals(other.policy) && policyParams.equals(other.policyParams)
                 && ticketFormat.equals(other.ticketFormat) && Objects.equals(apiKey, other.apiKey)
                 && loadingTimeout.equals(other.loadingTimeout) && resumeTimeout.equals(other.resumeTimeout)
-                && coldDestroyDelay.equals(other.coldDestroyDelay)
+                && coldDestroyDelay.equals(other.coldDestroyDelay) && drainTimeout.equals(other.drainTimeout)
                 && groups.equals(other.groups);
     }
 
@@ -299,6 +313,7 @@ public final class EndpointConfig {
         private Duration loadingTimeout = DEFAULT_LOADING_TIMEOUT;
         private Duration resumeTimeout = DEFAULT_RESUME_TIMEOUT;
         private Duration coldDestroyDelay = DEFAULT_COLD_DESTROY_DELAY;
+        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private List<WorkerGroupConfig> groups = new ArrayList<>();
 
         private Builder() {
@@ -387,6 +402,12 @@ public final class EndpointConfig {
 
         public Builder resumeTimeout(Duration resumeTimeout) {
             this.resumeTimeout = resumeTimeout;
+            return this;
+        }
+
+        /** See {@link EndpointConfig#drainTimeout()}; must be positive. */
+        public Builder drainTimeout(Duration drainTimeout) {
+            this.drainTimeout = drainTimeout;
             return this;
         }
 

@@ -65,6 +65,7 @@ class EndpointConfigTest {
             "target_queue_time, -3",
             "inactivity_timeout, NaN",
             "loading_timeout, 0",
+            "drain_timeout, 0",
     })
     @DisplayName("a bad endpoint value names its field and the value")
     void badEndpointValue(String field, String value) {
@@ -80,6 +81,7 @@ class EndpointConfigTest {
             case "target_queue_time" -> b -> b.targetQueueTime(Double.parseDouble(value));
             case "inactivity_timeout" -> b -> b.inactivityTimeout(Double.parseDouble(value));
             case "loading_timeout" -> b -> b.loadingTimeout(Duration.ofSeconds(Long.parseLong(value)));
+            case "drain_timeout" -> b -> b.drainTimeout(Duration.ofSeconds(Long.parseLong(value)));
             default -> throw new IllegalArgumentException(field);
         };
         EndpointConfig.Builder builder = EndpointConfig.builder("llm");
@@ -87,7 +89,7 @@ class EndpointConfigTest {
         assertThatThrownBy(builder::build)
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.field()).isEqualTo(field))
                 .hasMessageStartingWith(field + ": ")
-                .hasMessageContaining(value.isEmpty() ? "required" : value.equals("0") && field.equals("loading_timeout") ? "PT0S" : value);
+                .hasMessageContaining(value.isEmpty() ? "required" : value.equals("0") && field.endsWith("_timeout") && !field.startsWith("inactivity") ? "PT0S" : value);
     }
 
     @Test

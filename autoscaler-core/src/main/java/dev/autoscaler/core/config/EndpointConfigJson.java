@@ -39,6 +39,7 @@ public final class EndpointConfigJson {
         o.put("loading_timeout", e.loadingTimeout().toNanos() / 1e9);
         o.put("resume_timeout", e.resumeTimeout().toNanos() / 1e9);
         o.put("cold_destroy_delay", e.coldDestroyDelay().toNanos() / 1e9);
+        o.put("drain_timeout", e.drainTimeout().toNanos() / 1e9);
         o.put("has_api_key", e.apiKey().isPresent());
         ArrayNode groups = o.putArray("groups");
         e.groups().forEach(g -> groups.add(group(g)));

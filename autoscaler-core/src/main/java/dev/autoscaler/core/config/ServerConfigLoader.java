@@ -291,6 +291,9 @@ public final class ServerConfigLoader {
             if (e.has("resume_timeout")) {
                 b.resumeTimeout(seconds(e, "resume_timeout", 1));
             }
+            if (e.has("drain_timeout")) {
+                b.drainTimeout(seconds(e, "drain_timeout", 1));
+            }
             if (e.has("cold_destroy_delay")) {
                 double delay = e.number("cold_destroy_delay").orElse(0.0);
                 if (delay < 0) {

@@ -31,7 +31,7 @@ class ServerConfigLoaderTest {
                 "cold_workers": 2, "max_workers": 9, "max_queue_time": 20, "target_queue_time": 5,
                 "inactivity_timeout": 600, "endpoint_state": "suspended", "policy": "vast",
                 "policy_params": {"window": 30}, "ticket_format": "ed25519", "api_key": "ep-key",
-                "loading_timeout": 900, "resume_timeout": 60, "cold_destroy_delay": 300,
+                "loading_timeout": 900, "resume_timeout": 60, "cold_destroy_delay": 300, "drain_timeout": 120,
                 "groups": [
                   {"group_name": "main", "template_hash": "abc", "search_params": "gpu_ram>=24", "gpu_ram": 48,
                    "cold_workers": 1, "weight": 2, "max_price_per_hour": 1.5, "expected_perf": 2000, "worker_port": 3001},
@@ -74,6 +74,7 @@ class ServerConfigLoaderTest {
         assertThat(e.ticketFormat()).isEqualTo("ed25519");
         assertThat(e.apiKey()).hasValue("ep-key");
         assertThat(e.coldDestroyDelay()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(e.drainTimeout()).isEqualTo(Duration.ofSeconds(120));
         assertThat(e.loadingTimeout()).isEqualTo(Duration.ofSeconds(900));
         assertThat(e.resumeTimeout()).isEqualTo(Duration.ofSeconds(60));
         WorkerGroupConfig main = e.groups().get(0);

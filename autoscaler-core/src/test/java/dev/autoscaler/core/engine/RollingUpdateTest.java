@@ -279,6 +279,29 @@ class RollingUpdateTest {
             assertThat(fleet.stateChanges).anyMatch(c -> c.workerId().equals(busy.workerId())
                     && c.to() == WorkerState.DESTROYING && c.reason().contains("drain timeout"));
         }
+        @Test
+        @DisplayName("the endpoint's drain_timeout sets how long: 2 minutes here")
+        void configuredDrainTimeout() {
+            fleet.bringUp();
+            fleet.engine.updateEndpoint(RollingFleet.ENDPOINT,
+                    e -> e.toBuilder().drainTimeout(Duration.ofMinutes(2)).build());
+            WorkerRecord busy = fleet.workers().get(0);
+            fleet.jobs.computeIfAbsent(busy.instanceId(), k -> new java.util.ArrayList<>())
+                    .add(new RollingFleet.Job(999_999, Integer.MAX_VALUE)); // a generation that never ends
+            fleet.changeTemplate(RollingFleet.image("vllm:2"));
+            for (int i = 0; i < 10 && fleet.engine.stateStore().worker(busy.workerId()).orElseThrow().state()
+                    != WorkerState.DRAINING; i++) {
+                fleet.step(0);
+            }
+            assertThat(fleet.engine.stateStore().worker(busy.workerId()).orElseThrow().state())
+                    .isEqualTo(WorkerState.DRAINING);
+
+            fleet.scheduler.advance(Duration.ofSeconds(110));
+            assertThat(fleet.provider.instances).containsKey(busy.instanceId());
+
+            fleet.scheduler.advance(Duration.ofSeconds(15));
+            assertThat(fleet.provider.instances).doesNotContainKey(busy.instanceId());
+        }
     }
 
     @Nested

@@ -48,7 +48,7 @@ import java.util.Set;
  * <p>Drain to stop: a scale-down never stops a worker with requests in flight (they would fail).
  * A busy surplus worker moves to {@link WorkerState#DRAINING} with intent {@link WorkerIntent#COLD}
  * ({@link WorkerDrain#startToStop}): the router sends it nothing more, and it is stopped (it joins
- * the cold pool) once it holds no work, or after {@link WorkerDrain#DRAIN_TIMEOUT} if it never does
+ * the cold pool) once it holds no work, or after the endpoint's {@code drain_timeout} if it never does
  * (what it holds then fails, as on a worker that dies: only a stuck or silent worker gets there).
  * Until it is stopped it counts like a stopping worker: not toward the active target (it takes no
  * request, so one unit of surplus drains exactly one worker, and no replacement is made for it),
@@ -224,7 +224,7 @@ final class Reconciler {
 
         // Drains to stop that are done end: the worker is stopped (or, past the timeout, stopped anyway).
         for (WorkerRecord w : drainingToStop) {
-            ctx.store().worker(w.workerId()).ifPresent(current -> drain.finishIfDone(current, provider, revision));
+            ctx.store().worker(w.workerId()).ifPresent(current -> drain.finishIfDone(current, provider, revision, config.drainTimeout()));
         }
 
         // 2. Workers that loaded for the cold pool go to it.

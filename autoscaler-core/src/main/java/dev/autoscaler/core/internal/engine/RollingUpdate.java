@@ -95,7 +95,7 @@ final class RollingUpdate {
             for (WorkerRecord w : members) {
                 if (w.state() == WorkerState.DRAINING) {
                     if (!WorkerDrain.isDrainingToStop(w, revision)) {
-                        drain.finishIfDone(w, provider, revision); // a drain to stop is the reconciler's
+                        drain.finishIfDone(w, provider, revision, config.drainTimeout()); // a drain to stop is the reconciler's
                     }
                 } else if (isOutdated(w, revision) && servesNothing(w) && !ctx.actions().isInFlight(w.workerId())) {
                     ctx.actions().destroy(w, provider, "template changed to revision " + revision

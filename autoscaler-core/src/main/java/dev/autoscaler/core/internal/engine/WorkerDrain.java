@@ -22,7 +22,7 @@ import java.time.Duration;
  *       template changed meanwhile it is outdated, and it is destroyed instead: a stopped outdated
  *       worker would only be destroyed by the rolling update.</li>
  * </ul>
- * A worker that never reports itself idle goes after {@link #DRAIN_TIMEOUT} anyway, destroyed or
+ * A worker that never reports itself idle goes after the endpoint's {@code drain_timeout} (default 10 min) anyway, destroyed or
  * stopped: what it still holds then fails, as it would on a worker that died.
  */
 final class WorkerDrain {
@@ -31,7 +31,8 @@ final class WorkerDrain {
      * generation, so that only a stuck or silent worker reaches it. The same bound serves both kinds
      * of drain: it is what a worker costs at most (ten minutes of its GPU) to fail no request.
      */
-    static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
+    /** Used where only idleness may end a drain (a drain that just began). */
+    private static final Duration ANY_TIME = Duration.ofSeconds(Long.MAX_VALUE / 1_000_000_000L);
 
     private final EngineContext ctx;
 
@@ -80,7 +81,7 @@ final class WorkerDrain {
             return false;
         }
         ctx.actions().publishState(moved.get(), WorkerState.READY, WorkerState.DRAINING, reason);
-        finishIfDone(moved.get(), provider, revision);
+        finishIfDone(moved.get(), provider, revision, ANY_TIME); // an idle worker goes at once
         return true;
     }
 
@@ -111,12 +112,13 @@ final class WorkerDrain {
     }
 
     /**
-     * Ends a drain that is done: the worker holds no work any more, or has drained for too long. A
-     * worker draining to stop (and still current) is stopped; any other is destroyed.
+     * Ends a drain that is done: the worker holds no work any more, or has drained for longer than
+     * {@code drainTimeout} (the endpoint's {@code drain_timeout}). A worker draining to stop (and
+     * still current) is stopped; any other is destroyed.
      *
      * @param currentRevision its group's current template revision
      */
-    void finishIfDone(WorkerRecord w, String provider, String currentRevision) {
+    void finishIfDone(WorkerRecord w, String provider, String currentRevision, Duration drainTimeout) {
         if (w.state() != WorkerState.DRAINING || ctx.actions().isInFlight(w.workerId())) {
             return;
         }
@@ -128,9 +130,9 @@ final class WorkerDrain {
             } else {
                 ctx.actions().destroy(w, provider, "drained: no work left");
             }
-        } else if (seconds >= DRAIN_TIMEOUT.toSeconds()) {
-            String why = String.format("still busy after draining %.0f s (drain timeout %d s)", seconds,
-                    DRAIN_TIMEOUT.toSeconds());
+        } else if (seconds >= drainTimeout.toNanos() / 1e9) {
+            String why = String.format("still busy after draining %.0f s (drain timeout %.0f s)", seconds,
+                    drainTimeout.toNanos() / 1e9);
             if (toStop) {
                 ctx.actions().stop(w, provider, why + ": stopped anyway");
             } else {
