@@ -17,4 +17,17 @@ public record GroupTarget(int active, int cold) {
     public int total() {
         return active + cold;
     }
+
+    /**
+     * This target held to {@code maxWorkers} in all: cold is given up first (a stopped worker only
+     * saves a future boot), then active. The rule of a group's own {@code max_workers}, shared by
+     * the engine's clamp and the built-in policies.
+     */
+    public GroupTarget cappedAt(int maxWorkers) {
+        if (total() <= maxWorkers) {
+            return this;
+        }
+        int keptActive = Math.min(active, maxWorkers);
+        return new GroupTarget(keptActive, Math.min(cold, maxWorkers - keptActive));
+    }
 }

@@ -15,6 +15,7 @@ public final class WorkerGroupConfig {
 
     private final String name;
     private final WorkerTemplate template;
+    private final String templateRevision;
     private final String searchParams;
     private final String launchArgs;
     private final double gpuRamGb;
@@ -30,6 +31,7 @@ public final class WorkerGroupConfig {
     private WorkerGroupConfig(Builder b) {
         this.name = Validate.name("group_name", b.name);
         this.template = Objects.requireNonNullElse(b.template, WorkerTemplate.none());
+        this.templateRevision = template.revision(); // a SHA-256: once here, not on every tick
         this.searchParams = Objects.requireNonNullElse(b.searchParams, "").trim();
         this.launchArgs = Objects.requireNonNullElse(b.launchArgs, "");
         this.gpuRamGb = Validate.positive("gpu_ram", b.gpuRamGb);
@@ -90,6 +92,11 @@ public final class WorkerGroupConfig {
 
     public WorkerTemplate template() {
         return template;
+    }
+
+    /** {@code template().revision()}, computed once: what the engine compares every worker against. */
+    public String templateRevision() {
+        return templateRevision;
     }
 
     /** {@code search_params}: the offer filter in the Vast CLI query language; empty for none. */

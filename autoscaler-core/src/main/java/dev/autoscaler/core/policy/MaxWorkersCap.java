@@ -1,5 +1,6 @@
 package dev.autoscaler.core.policy;
 
+import dev.autoscaler.GroupTarget;
 import dev.autoscaler.WorkerGroupConfig;
 import java.util.List;
 
@@ -32,8 +33,9 @@ final class MaxWorkersCap {
                 continue;
             }
             int cap = group.maxWorkers().getAsInt();
-            active[i] = Math.min(active[i], cap);
-            cold[i] = Math.min(cold[i], cap - active[i]);
+            GroupTarget capped = new GroupTarget(active[i], cold[i]).cappedAt(cap);
+            active[i] = capped.active();
+            cold[i] = capped.cold();
             note.append(note.isEmpty() ? "group max_workers: " : ", ").append(group.name()).append(' ').append(cap);
         }
         return note.toString();

@@ -48,7 +48,7 @@ public final class RollingUpdateSimulation {
 
     public static Result run(SimulationConfig config, Duration changeAt) {
         WorkerGroupConfig group = config.endpoint().groups().get(0);
-        Watch watch = new Watch(config.endpoint().name(), group.name(), group.template().revision(),
+        Watch watch = new Watch(config.endpoint().name(), group.name(), group.templateRevision(),
                 NEW_TEMPLATE.revision());
         Simulation simulation = Simulation.builder(config)
                 .listener(watch)

@@ -29,6 +29,28 @@ import org.junit.jupiter.api.Test;
 class RollingUpdateTest {
     static final int REQUESTS_PER_STEP = 2;
 
+    /**
+     * Changes the template and rolls it out with no room to surge: one worker at a time, capacity at
+     * most one below the target, no failed request, never more than {@code cap} instances.
+     */
+    private static void assertRollsOneAtATimeWithin(RollingFleet fleet, int cap) {
+        int[] maxCounted = {0};
+        fleet.engine.addListener(new dev.autoscaler.spi.AutoscalerListener() {
+            @Override
+            public void onEvent(AutoscalerEvent event) {
+                maxCounted[0] = Math.max(maxCounted[0], fleet.provider.instances.size());
+            }
+        });
+        fleet.changeTemplate(RollingFleet.image("vllm:2"));
+
+        fleet.rollOut(REQUESTS_PER_STEP, 80);
+
+        assertThat(fleet.minRoutableDuringUpdate).isEqualTo(fleet.active - 1);
+        assertThat(fleet.violations).isEmpty();
+        assertThat(maxCounted[0]).isLessThanOrEqualTo(cap);
+        assertThat(revisionsOnTheProvider(fleet)).containsExactly(fleet.revision());
+    }
+
     static Set<String> revisionsOnTheProvider(RollingFleet fleet) {
         return fleet.provider.instances.values().stream()
                 .map(i -> WorkerLabel.parse(i.label()).orElseThrow().templateRevision().orElse("none"))
@@ -200,21 +222,7 @@ class RollingUpdateTest {
         @Test
         @DisplayName("one worker at a time: capacity at most one below the target, no request fails, max_workers holds")
         void oneAtATime() {
-            int[] maxCounted = {0};
-            fleet.engine.addListener(new dev.autoscaler.spi.AutoscalerListener() {
-                @Override
-                public void onEvent(AutoscalerEvent event) {
-                    maxCounted[0] = Math.max(maxCounted[0], fleet.provider.instances.size());
-                }
-            });
-            fleet.changeTemplate(RollingFleet.image("vllm:2"));
-
-            fleet.rollOut(REQUESTS_PER_STEP, 80);
-
-            assertThat(fleet.minRoutableDuringUpdate).isEqualTo(fleet.active - 1);
-            assertThat(fleet.violations).isEmpty();
-            assertThat(maxCounted[0]).isLessThanOrEqualTo(3);
-            assertThat(revisionsOnTheProvider(fleet)).containsExactly(fleet.revision());
+            assertRollsOneAtATimeWithin(fleet, 3);
         }
     }
 
@@ -233,21 +241,7 @@ class RollingUpdateTest {
         @Test
         @DisplayName("rolls one worker at a time instead of stalling: capacity at most one below, the group cap holds")
         void oneAtATime() {
-            int[] maxCounted = {0};
-            fleet.engine.addListener(new dev.autoscaler.spi.AutoscalerListener() {
-                @Override
-                public void onEvent(AutoscalerEvent event) {
-                    maxCounted[0] = Math.max(maxCounted[0], fleet.provider.instances.size());
-                }
-            });
-            fleet.changeTemplate(RollingFleet.image("vllm:2"));
-
-            fleet.rollOut(REQUESTS_PER_STEP, 80);
-
-            assertThat(fleet.minRoutableDuringUpdate).isEqualTo(fleet.active - 1);
-            assertThat(fleet.violations).isEmpty();
-            assertThat(maxCounted[0]).isLessThanOrEqualTo(3);
-            assertThat(revisionsOnTheProvider(fleet)).containsExactly(fleet.revision());
+            assertRollsOneAtATimeWithin(fleet, 3);
         }
     }
 

@@ -178,9 +178,9 @@ public final class AdminRoutes {
                 nameFromPath(node, "group_name", name);
                 WorkerGroupConfig group = loader.readGroup(node);
                 EndpointConfig after = admin.replaceGroup(endpoint, group);
-                boolean rolls = !before.template().revision().equals(group.template().revision());
+                boolean rolls = !before.templateRevision().equals(group.templateRevision());
                 log.info("admin: replaced group {} of endpoint {}{}", name, endpoint,
-                        rolls ? "; template revision " + group.template().revision() + " rolls out" : "");
+                        rolls ? "; template revision " + group.templateRevision() + " rolls out" : "");
                 return new Result(200, withRollout(endpoint, EndpointConfigJson.group(after.group(name).orElseThrow())));
             }
             case "DELETE" -> {

@@ -223,8 +223,7 @@ public final class EndpointController {
                 continue;
             }
             int cap = group.maxWorkers().getAsInt();
-            int active = Math.min(t.active(), cap);
-            targets.put(group.name(), new GroupTarget(active, Math.min(t.cold(), cap - active)));
+            targets.put(group.name(), t.cappedAt(cap));
             clamped.append(clamped.isEmpty() ? "" : ", ").append(group.name()).append(' ').append(cap);
         }
         return clamped.toString();

@@ -139,7 +139,7 @@ public final class ProviderSync {
         WorkerRecord record = fromInstance(WorkerRecord.builder(label.uid(), label.endpoint(), label.group(),
                         label.toString(), ctx.minter().mint(label.toString())), instance)
                 .state(state).intent(state == WorkerState.STOPPED ? WorkerIntent.COLD : WorkerIntent.ACTIVE)
-                .templateRevision(label.templateRevision().orElse(group.template().revision()))
+                .templateRevision(label.templateRevision().orElse(group.templateRevision()))
                 .createdAtNanos(now).stateSinceNanos(now).build();
         WorkerRecord stored;
         try {

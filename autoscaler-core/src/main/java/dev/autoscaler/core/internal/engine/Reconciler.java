@@ -102,7 +102,7 @@ final class Reconciler {
             // Workers with a call in flight are in an in-between state (creating, starting, stopping):
             // they count toward the targets, and nothing below acts on those states. Of the draining
             // ones only those draining to stop are the reconciler's; the rolling update's are not.
-            String revision = group.template().revision();
+            String revision = group.templateRevision();
             List<WorkerRecord> members = byGroup.getOrDefault(group.name(), List.of()).stream()
                     .filter(w -> w.state() != WorkerState.DESTROYING && w.state() != WorkerState.DESTROYED
                             && (w.state() != WorkerState.DRAINING || WorkerDrain.isDrainingToStop(w, revision))
@@ -125,7 +125,7 @@ final class Reconciler {
     private void reconcileGroup(EndpointConfig config, WorkerGroupConfig group, List<WorkerRecord> members,
                                 GroupTarget target, int[] total, int[] groupTotal) {
         String provider = ctx.providerFor(group);
-        String revision = group.template().revision();
+        String revision = group.templateRevision();
         List<WorkerRecord> servingOrLoading = new ArrayList<>();
         List<WorkerRecord> loadingForPool = new ArrayList<>();
         List<WorkerRecord> stopped = new ArrayList<>();
@@ -360,7 +360,7 @@ final class Reconciler {
 
     private void create(EndpointConfig config, WorkerGroupConfig group, WorkerIntent intent, String reason) {
         long now = ctx.clock().nanoTime();
-        String revision = group.template().revision();
+        String revision = group.templateRevision();
         String uid = WorkerLabel.uid(HexFormat.of().toHexDigits(ctx.random().nextLong()), revision);
         String label = new WorkerLabel(ctx.owner(), config.name(), group.name(), uid).toString();
         String mtoken = ctx.minter().mint(label);

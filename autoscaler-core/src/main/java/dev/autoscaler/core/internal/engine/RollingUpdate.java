@@ -75,7 +75,7 @@ final class RollingUpdate {
 
     /** True when the worker's group is configured and the worker is outdated for it. */
     static boolean isOutdated(EndpointConfig config, WorkerRecord w) {
-        return config.group(w.group()).map(g -> isOutdated(w, g.template().revision())).orElse(false);
+        return config.group(w.group()).map(g -> isOutdated(w, g.templateRevision())).orElse(false);
     }
 
     /**
@@ -89,7 +89,7 @@ final class RollingUpdate {
         Map<String, GroupTarget> out = new LinkedHashMap<>(targets);
         for (WorkerGroupConfig group : config.groups()) {
             String provider = ctx.providerFor(group);
-            String revision = group.template().revision();
+            String revision = group.templateRevision();
             List<WorkerRecord> members = workers.stream().filter(w -> w.group().equals(group.name())
                     && w.state() != WorkerState.DESTROYING && w.state() != WorkerState.DESTROYED).toList();
             for (WorkerRecord w : members) {
@@ -188,7 +188,7 @@ final class RollingUpdate {
     static List<RolloutStatus> status(EndpointConfig config, List<WorkerRecord> workers) {
         List<RolloutStatus> out = new ArrayList<>(config.groups().size());
         for (WorkerGroupConfig group : config.groups()) {
-            String revision = group.template().revision();
+            String revision = group.templateRevision();
             int current = 0;
             int outdated = 0;
             int draining = 0;
