@@ -84,6 +84,11 @@ public final class EndpointController {
         return lastReason;
     }
 
+    /** The policy that decides for this endpoint. */
+    public ScalingPolicy policy() {
+        return policy;
+    }
+
     /** Swaps the configuration (and the policy, when it changed); takes effect at the next tick. */
     public synchronized void reconfigure(EndpointConfig next, ScalingPolicy nextPolicy) {
         for (WorkerGroupConfig group : config.groups()) {
