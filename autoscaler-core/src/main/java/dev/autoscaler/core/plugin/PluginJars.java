@@ -21,8 +21,6 @@ import java.util.Objects;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The plugin jars of a directory (every {@code *.jar} in it, not below), as one class loader whose
@@ -34,10 +32,10 @@ import org.slf4j.LoggerFactory;
  * <p>A broken jar does not stop the others: a file that is not a readable jar, and a jar whose
  * {@code META-INF/services/dev.autoscaler.spi.*} file names a class that cannot be loaded (missing,
  * a dependency missing, not an implementation of the service), is left out, and {@link #problems()}
- * names it and says why. Jars are read in name order; they may depend on one another.
+ * names it and says why (the caller shows them: nothing is logged here). Jars are read in name
+ * order; they may depend on one another.
  */
 public final class PluginJars implements Closeable {
-    private static final Logger log = LoggerFactory.getLogger(PluginJars.class);
     private static final String SERVICES = "META-INF/services/";
     /** Only the services this library defines are checked: a library jar's other services are not ours to judge. */
     private static final String SPI_PREFIX = "dev.autoscaler.spi.";
@@ -95,7 +93,6 @@ public final class PluginJars implements Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        problems.forEach(log::warn);
         return new PluginJars(directory, good, problems, new URLClassLoader("plugins", urls(good), parent));
     }
 
