@@ -36,7 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -557,8 +556,4 @@ public final class Autoscaler implements AutoCloseable {
         }
     }
 
-    /** For tests in this package. */
-    Optional<EndpointController> controllerFor(String name) {
-        return Optional.ofNullable(controllers.get(name));
-    }
 }
