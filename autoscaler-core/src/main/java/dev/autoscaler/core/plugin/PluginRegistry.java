@@ -62,6 +62,9 @@ public final class PluginRegistry<T> {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(nameOf, "nameOf");
         Collector<T> collector = new Collector<>(kind, nameOf);
+        // A generic loader: in a named module, ServiceLoader answers only for services the caller
+        // declares it uses, so declare this one (a no-op on the class path).
+        PluginRegistry.class.getModule().addUses(service);
         Iterator<T> iterator = ServiceLoader.load(service, loader).iterator();
         int consecutiveFailures = 0;
         while (consecutiveFailures < MAX_CONSECUTIVE_FAILURES) {
