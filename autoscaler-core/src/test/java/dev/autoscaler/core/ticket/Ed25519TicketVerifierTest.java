@@ -284,9 +284,11 @@ class Ed25519TicketVerifierTest {
                 clock.advance(Duration.ofMillis(150)); // 100,000 over 15 s
             }
         }
+        int accepted = 0;
         for (int i = 0; i < flood.size(); i++) {
-            assertThat(verifier.verify(flood.get(i), presented(floodClaims.get(i))).accepted()).as("flood ticket %d", i).isTrue();
+            accepted += verifier.verify(flood.get(i), presented(floodClaims.get(i))).accepted() ? 1 : 0;
         }
+        assertThat(accepted).isEqualTo(100_000); // the memory is full now
 
         TicketClaims legitimate = claims();
         assertThat(verify(signer.sign(legitimate), legitimate)).isEqualTo(TicketVerdict.accept());
