@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,8 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
     static final long MAX_DISCARD_BYTES = 8L << 20;
     private static final byte[] NO_BYTES = new byte[0];
 
-    private final AutoscalerApi api;
+    private final Function<ApiRequest, ApiResponse> handler;
+    private final int maxBodyBytes;
     private final RequestDeadlines deadlines;
     private ChannelHandlerContext ctx;
 
@@ -58,8 +60,10 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
     private int bodyLength;
     private long discarded;
 
-    ApiChannelHandler(AutoscalerApi api, long headerNanos, long bodyNanos, long idleNanos) {
-        this.api = api;
+    ApiChannelHandler(Function<ApiRequest, ApiResponse> handler, int maxBodyBytes, long headerNanos, long bodyNanos,
+                      long idleNanos) {
+        this.handler = handler;
+        this.maxBodyBytes = maxBodyBytes;
         this.deadlines = new RequestDeadlines(headerNanos, bodyNanos, idleNanos, this::expired);
     }
 
@@ -133,7 +137,7 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
         request = head;
         keepAlive = HttpUtil.isKeepAlive(head);
         long declared = HttpUtil.getContentLength(head, -1L);
-        int limit = api.maxBodyBytes();
+        int limit = maxBodyBytes;
         bodyLength = 0;
         discarded = 0;
         if (declared > limit) {
@@ -168,7 +172,7 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
         }
         int n = data.readableBytes();
         if (n > 0) {
-            int limit = api.maxBodyBytes();
+            int limit = maxBodyBytes;
             if ((long) bodyLength + n > limit) {
                 startDiscarding();
                 discarded = n;
@@ -198,7 +202,7 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
         try {
             String uri = originForm(head.uri());
             QueryStringDecoder decoder = new QueryStringDecoder(uri);
-            response = api.handle(new ApiRequest(head.method().name(), decoder.path(), decoder.rawQuery(),
+            response = handler.apply(new ApiRequest(head.method().name(), decoder.path(), decoder.rawQuery(),
                     headers(head), bytes));
         } catch (IllegalArgumentException badUri) {
             response = ApiResponse.json(400, AutoscalerApi.errorBody("Malformed request target"));
@@ -236,7 +240,7 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
         body = null;
         request = null;
         deadlines.enter(Phase.DISCARDING);
-        write(ApiResponse.json(413, AutoscalerApi.errorBody("Request body too large (limit " + api.maxBodyBytes() + " bytes)")),
+        write(ApiResponse.json(413, AutoscalerApi.errorBody("Request body too large (limit " + maxBodyBytes + " bytes)")),
                 false, Close.AFTER_BODY);
     }
 

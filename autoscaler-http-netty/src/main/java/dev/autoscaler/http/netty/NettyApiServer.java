@@ -1,5 +1,7 @@
 package dev.autoscaler.http.netty;
 
+import dev.autoscaler.core.http.ApiRequest;
+import dev.autoscaler.core.http.ApiResponse;
 import dev.autoscaler.core.http.ApiServer;
 import dev.autoscaler.core.http.ApiServerOptions;
 import dev.autoscaler.core.http.AutoscalerApi;
@@ -21,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +63,16 @@ public final class NettyApiServer implements ApiServer {
     /** Starts serving on {@code address} (port 0 for an ephemeral port). */
     public static NettyApiServer start(AutoscalerApi api, InetSocketAddress address, ApiServerOptions options) {
         Objects.requireNonNull(api, "api");
+        return start(api::handle, api.maxBodyBytes(), address, options);
+    }
+
+    /**
+     * Serves any handler the same way (the benchmark's trivial baseline runs through exactly this
+     * server code). The handler runs on the event loop, so it must not block.
+     */
+    public static NettyApiServer start(Function<ApiRequest, ApiResponse> handler, int maxBodyBytes,
+                                       InetSocketAddress address, ApiServerOptions options) {
+        Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.ioThreads(),
@@ -78,7 +91,7 @@ public final class NettyApiServer implements ApiServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ApiChannelHandler exchanges = new ApiChannelHandler(api, header, body, idle);
+                        ApiChannelHandler exchanges = new ApiChannelHandler(handler, maxBodyBytes, header, body, idle);
                         ch.pipeline().addLast("limit", limiter)
                                 .addLast("deadline-start", exchanges.byteWatcher())
                                 .addLast("codec", new HttpServerCodec(decoding))
