@@ -8,14 +8,15 @@
 #
 # Part 1, per ticket format: baseline and /route/ on both servers alternate ROUNDS times (default 3) so
 # that all four see the same machine noise; the rates printed are the means, the p99 the median and the
-# worst round. Part 2 (the first format only): a normal client (wrk, NORMAL_CONNECTIONS=8 connections
-# from 127.0.0.1, 2 s timeout) calls /route/ on each server for SECONDS, first alone, then with SLOW=1000
-# slow connections open; failures are non-2xx answers plus wrk's socket errors (connect, read, write,
-# timeout). The slow clients stop by themselves (SECONDS + 15 s).
+# worst round. Part 2 (the first format only), on each server, first alone, then with SLOW=1000 slow
+# connections open: a normal client calls /route/ at PACED=100 calls/s for SECONDS with a 3 s timeout
+# (PacedClient, as in the issue: its p99 is the goal's), then wrk at full speed (NORMAL_CONNECTIONS=8
+# connections from 127.0.0.1, 2 s timeout); failures are non-2xx answers plus socket errors (connect,
+# read, write, timeout). The slow clients stop by themselves (2 x SECONDS + 25 s).
 #
 # Environment: WRK_THREADS (default 2), ROUNDS, SERVER_THREADS (JDK handler threads; default two per
 # core), BENCH_JAVA_OPTS (JVM options of the server process; default -Xmn64m, what `./autoscaler serve`
-# runs with), SLOW (default 1000), NORMAL_CONNECTIONS (default 8).
+# runs with), SLOW (default 1000), PACED (default 100), NORMAL_CONNECTIONS (default 8).
 #
 # Needs wrk (apt-get install -y wrk). Loopback only.
 set -euo pipefail
@@ -28,6 +29,7 @@ THREADS=${WRK_THREADS:-2}
 ROUNDS=${ROUNDS:-3}
 SLOW=${SLOW:-1000}
 NORMAL_CONNECTIONS=${NORMAL_CONNECTIONS:-8}
+PACED=${PACED:-100}
 JAR=autoscaler-benchmarks/target/benchmarks.jar
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
@@ -112,20 +114,26 @@ for format in $FORMATS; do
 
   if [ "$format" = "${FORMATS%% *}" ]; then
     echo
-    echo "$format: a normal client ($NORMAL_CONNECTIONS connections, 2 s timeout) on /route/, alone and with $SLOW slow connections open"
-    printf '%-8s %-22s %14s %10s %9s\n' server "slow connections" "requests/s" "p99" failures
+    echo "$format: a normal client on /route/ ($PACED calls/s, 3 s timeout: PacedClient) and wrk at full speed"
+    echo "($NORMAL_CONNECTIONS connections, 2 s timeout), alone and with $SLOW slow connections open"
+    printf '%-8s %-6s %8s %8s %10s %10s %10s %14s %10s %9s\n' server slow calls failed "p50" "p99" "max" "wrk req/s" "wrk p99" "wrk fail"
     for server in netty jdk; do
       url=${URL[$server-route]}
       port=$([ "$server" = netty ] && echo "$NETTY_API" || echo "$JDK_API")
-      read -r rate p99 failures <<<"$(run_wrk "$url" "$NORMAL_CONNECTIONS" "$SECONDS_PER_RUN")"
-      printf '%-8s %-22s %14s %10s %9s\n' "$server" 0 "$rate" "$p99" "$failures"
-      java -Xmx128m -cp "$JAR" dev.autoscaler.benchmarks.SlowClients "$port" "$SLOW" $((SECONDS_PER_RUN + 15)) > "$WORK/slow.out" 2>&1 &
-      SLOW_PID=$!
-      sleep 10 # the slow connections open and start dripping
-      read -r rate p99 failures <<<"$(run_wrk "$url" "$NORMAL_CONNECTIONS" "$SECONDS_PER_RUN")"
-      printf '%-8s %-22s %14s %10s %9s\n' "$server" "$SLOW" "$rate" "$p99" "$failures"
-      wait "$SLOW_PID" 2>/dev/null || true; SLOW_PID=""
-      sed 's/^/         /' "$WORK/slow.out"
+      for slow in 0 "$SLOW"; do
+        if [ "$slow" != 0 ]; then
+          java -Xmx128m -cp "$JAR" dev.autoscaler.benchmarks.SlowClients "$port" "$slow" $((2 * SECONDS_PER_RUN + 25)) > "$WORK/slow.out" 2>&1 &
+          SLOW_PID=$!
+          sleep 10 # the slow connections open and start dripping
+        fi
+        read -r calls failed p50 p99 max <<<"$(java -Xmx128m -cp "$JAR" dev.autoscaler.benchmarks.PacedClient "$url" "$PACED" "$SECONDS_PER_RUN")"
+        read -r rate wp99 wfail <<<"$(run_wrk "$url" "$NORMAL_CONNECTIONS" "$SECONDS_PER_RUN")"
+        printf '%-8s %-6s %8s %8s %8sms %8sms %8sms %14s %10s %9s\n' "$server" "$slow" "$calls" "$failed" "$p50" "$p99" "$max" "$rate" "$wp99" "$wfail"
+        if [ "$slow" != 0 ]; then
+          wait "$SLOW_PID" 2>/dev/null || true; SLOW_PID=""
+          sed 's/^/         /' "$WORK/slow.out"
+        fi
+      done
     done
   fi
   stop "$SERVER_PID"; SERVER_PID=""
