@@ -17,7 +17,8 @@ import java.util.List;
  * on loopback, each dripping one byte per {@code drip-ms}: half drip a request's headers, half send
  * complete headers with {@code Content-Length: 100000} and drip the body (a lying length, too). A
  * connection the server closes or answers (a 408 once its deadline passes) is counted and opened again,
- * so {@code count} stay open. One thread, non-blocking sockets. Connections come from source addresses
+ * so {@code count} stay open (at most a tenth of them are opened per drip, so they ramp up over ten
+ * drips and their deadlines come spread out). One thread, non-blocking sockets. Connections come from source addresses
  * 127.0.0.2, 127.0.0.3, ... ({@code per-address} each), so that a per-address connection cap applies to
  * them and not to the normal client on 127.0.0.1. Runs for {@code seconds}, then prints what happened.
  *
@@ -64,7 +65,10 @@ public final class SlowClients {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         int next = 0;
         while (System.nanoTime() < end) {
-            while (open.size() < count) {
+            // at most a tenth of them per drip: the first ones are staggered over ten drips, so that their
+            // deadlines (and the server's 408s and our reconnections) come spread out, not all at once
+            int opening = Math.max(1, count / 10);
+            while (open.size() < count && opening-- > 0) {
                 Slow s = connect(server, next++, perAddress, selector);
                 if (s == null) {
                     refused++;

@@ -38,6 +38,8 @@ public final class InstanceAddresses {
     /** Passes every call through, recording the addresses it sees. */
     private final class Recording implements InstanceProvider {
         private final InstanceProvider delegate;
+        /** The ids this provider returned, so that a list can forget those it no longer has. */
+        private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
         Recording(InstanceProvider delegate) {
             this.delegate = delegate;
@@ -46,6 +48,7 @@ public final class InstanceAddresses {
         @Override
         public Instance create(CreateInstanceRequest request) {
             Instance created = delegate.create(request);
+            seen.add(created.id());
             record(created);
             return created;
         }
@@ -58,8 +61,14 @@ public final class InstanceAddresses {
                 record(i);
                 listed.add(i.id());
             }
-            // a destroyed instance's id may come back on another provider's instance: forget it
-            // (only ids this provider recorded and no longer lists; another provider's stay)
+            // instances gone without our destroy (vanished, destroyed by hand): forget their addresses
+            for (String id : seen) {
+                if (!listed.contains(id)) {
+                    seen.remove(id);
+                    urlByInstance.remove(id);
+                }
+            }
+            seen.addAll(listed);
             return instances;
         }
 
@@ -81,6 +90,7 @@ public final class InstanceAddresses {
         @Override
         public void destroy(String instanceId) {
             delegate.destroy(instanceId);
+            seen.remove(instanceId);
             urlByInstance.remove(instanceId);
         }
 
