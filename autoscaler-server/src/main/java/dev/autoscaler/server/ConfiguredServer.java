@@ -5,11 +5,17 @@ import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.ExecutorTaskScheduler;
 import dev.autoscaler.core.compare.HardwareComparison;
+import dev.autoscaler.core.history.DecisionHistory;
+import dev.autoscaler.core.history.EndpointTimeline;
+import dev.autoscaler.core.http.ApiResponse;
 import dev.autoscaler.core.http.AutoscalerApi;
 import dev.autoscaler.core.http.AutoscalerHttpServer;
 import dev.autoscaler.core.plugin.PluginRegistry;
 import dev.autoscaler.core.router.Router;
 import dev.autoscaler.core.ticket.TicketFormats;
+import dev.autoscaler.micrometer.AutoscalerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.autoscaler.spi.InstanceProvider;
 import dev.autoscaler.spi.InstanceProviderFactory;
 import dev.autoscaler.spi.ProviderContext;
@@ -37,7 +43,7 @@ public final class ConfiguredServer implements AutoCloseable {
     private final Router router;
     private final AutoscalerHttpServer http;
 
-    private ConfiguredServer(ServerConfig config) {
+    private ConfiguredServer(ServerConfig config, DecisionLog decisionLog) {
         AutoscalerHttpServer.configureJdkServer();
         Clock clock = Clock.system();
         InstanceProviderFactory factory = PluginRegistry.load("instance provider", InstanceProviderFactory.class,
@@ -62,19 +68,35 @@ public final class ConfiguredServer implements AutoCloseable {
         router.scheduleSweeps(scheduler, Duration.ofSeconds(1));
         // attached before start, so that adopted workers are counted from their adoption
         HardwareComparison comparison = HardwareComparison.attach(engine);
-        AutoscalerApi api = AutoscalerApi.builder(router).apiKeys(config.apiKeys()).tickets(tickets)
+        engine.addListener(decisionLog);
+        AutoscalerApi.Builder api = AutoscalerApi.builder(router).apiKeys(config.apiKeys()).tickets(tickets)
                 .maxBodyBytes(config.maxBodyBytes()).dashboard(config.dashboard()).comparison(comparison)
-                .adminKey(config.adminKey().orElse(null)).defaultTicketFormat(config.defaultTicketFormat()).build();
-        this.http = AutoscalerHttpServer.start(api, new InetSocketAddress(config.listenHost(), config.listenPort()),
+                .decisions(DecisionHistory.attach(engine)).timeline(EndpointTimeline.attach(engine))
+                .adminKey(config.adminKey().orElse(null)).defaultTicketFormat(config.defaultTicketFormat());
+        if (config.metrics()) {
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            AutoscalerMetrics.attach(engine, registry);
+            api.get(METRICS, request -> ApiResponse.text(200, PROMETHEUS_TEXT, registry.scrape()));
+        }
+        this.http = AutoscalerHttpServer.start(api.build(), new InetSocketAddress(config.listenHost(), config.listenPort()),
                 config.httpThreads());
         engine.start();
         log.info("serving {} endpoint(s) with provider {} at {} (public {})", config.endpoints().size(),
                 config.providerName(), http.baseUrl(), config.publicUrl());
     }
 
-    /** Builds everything and starts serving. */
+    /** Where the Prometheus text exposition is served (no key, like the dashboard; {@code metrics: false} turns it off). */
+    public static final String METRICS = "/metrics";
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    /** Builds everything and starts serving; decisions are logged as text at INFO. */
     public static ConfiguredServer start(ServerConfig config) {
-        return new ConfiguredServer(config);
+        return start(config, DecisionLog.standard(DecisionLog.Format.TEXT));
+    }
+
+    /** Builds everything and starts serving, with decisions logged by {@code decisionLog}. */
+    public static ConfiguredServer start(ServerConfig config, DecisionLog decisionLog) {
+        return new ConfiguredServer(config, decisionLog);
     }
 
     public Autoscaler engine() {

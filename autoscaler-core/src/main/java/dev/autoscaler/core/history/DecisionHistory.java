@@ -74,7 +74,7 @@ public final class DecisionHistory implements AutoscalerListener {
             Entry last = entries.peekLast();
             Map<String, GroupTarget> previous = last == null ? Map.of() : last.targets();
             if (!event.changed() && last != null && !last.changed() && last.targets().equals(event.targets())
-                    && kind(last.reason()).equals(kind(event.reason()))) {
+                    && sameKind(last.reason(), event.reason())) {
                 entries.pollLast();
                 entries.addLast(new Entry(last.at(), event.at(), last.targets(), last.previous(), event.reason(), false,
                         last.count() + 1));
@@ -104,7 +104,8 @@ public final class DecisionHistory implements AutoscalerListener {
         byEndpoint.remove(endpoint);
     }
 
-    private static String kind(String reason) {
-        return NUMBER.matcher(reason).replaceAll("#");
+    /** Whether two reasons say the same with other numbers ("hold 3 active" and "hold 4 active" do). */
+    public static boolean sameKind(String a, String b) {
+        return NUMBER.matcher(a).replaceAll("#").equals(NUMBER.matcher(b).replaceAll("#"));
     }
 }
