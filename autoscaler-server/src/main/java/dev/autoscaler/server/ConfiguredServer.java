@@ -74,9 +74,7 @@ public final class ConfiguredServer implements AutoCloseable {
                 .decisions(DecisionHistory.attach(engine)).timeline(EndpointTimeline.attach(engine))
                 .adminKey(config.adminKey().orElse(null)).defaultTicketFormat(config.defaultTicketFormat());
         if (config.metrics()) {
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            AutoscalerMetrics.attach(engine, registry);
-            api.get(METRICS, request -> ApiResponse.text(200, PROMETHEUS_TEXT, registry.scrape()));
+            serveMetrics(engine, api);
         }
         this.http = AutoscalerHttpServer.start(api.build(), new InetSocketAddress(config.listenHost(), config.listenPort()),
                 config.httpThreads());
@@ -87,7 +85,17 @@ public final class ConfiguredServer implements AutoCloseable {
 
     /** Where the Prometheus text exposition is served (no key, like the dashboard; {@code metrics: false} turns it off). */
     public static final String METRICS = "/metrics";
-    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    /**
+     * Puts the engine's metrics ({@link AutoscalerMetrics}) in a Prometheus registry and serves its
+     * text exposition at {@value #METRICS} on {@code api}. Call before {@code engine.start()}.
+     */
+    public static void serveMetrics(Autoscaler engine, AutoscalerApi.Builder api) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        AutoscalerMetrics.attach(engine, registry);
+        api.get(METRICS, request -> ApiResponse.text(200, PROMETHEUS_TEXT, registry.scrape()));
+    }
 
     /** Builds everything and starts serving; decisions are logged as text at INFO. */
     public static ConfiguredServer start(ServerConfig config) {

@@ -26,10 +26,15 @@ final class HttpHarness implements AutoCloseable {
     }
 
     HttpHarness(RouterHarness h) {
+        this(h, b -> b);
+    }
+
+    /** With the API configured further by {@code api} (a history, a timeline...). */
+    HttpHarness(RouterHarness h, java.util.function.UnaryOperator<AutoscalerApi.Builder> api) {
         this.h = h;
-        AutoscalerApi api = AutoscalerApi.builder(h.router).apiKey(KEY)
-                .tickets(RouterHarness.TICKETS).build();
-        this.server = AutoscalerHttpServer.start(api, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2);
+        AutoscalerApi built = api.apply(AutoscalerApi.builder(h.router).apiKey(KEY)
+                .tickets(RouterHarness.TICKETS)).build();
+        this.server = AutoscalerHttpServer.start(built, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2);
     }
 
     HttpResponse<String> post(String path, String body) {

@@ -5,7 +5,11 @@ import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.Settings;
 import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.ExecutorTaskScheduler;
+import dev.autoscaler.core.compare.HardwareComparison;
+import dev.autoscaler.core.history.DecisionHistory;
+import dev.autoscaler.core.history.EndpointTimeline;
 import dev.autoscaler.core.http.AutoscalerApi;
+import dev.autoscaler.server.ConfiguredServer;
 import dev.autoscaler.core.http.AutoscalerHttpServer;
 import dev.autoscaler.core.router.Router;
 import dev.autoscaler.core.ticket.TicketFormats;
@@ -73,9 +77,16 @@ public final class LocalDemoStack implements AutoCloseable {
         }
         this.engine = builder.build();
         this.router = Router.builder(engine).tickets(tickets).build();
-        AutoscalerApi api = AutoscalerApi.builder(router).apiKeys(endpoint.apiKey().stream().toList())
-                .tickets(tickets).build();
-        this.http = AutoscalerHttpServer.start(api, new InetSocketAddress(InetAddress.getLoopbackAddress(), bound));
+        // the live dashboard shows what serve's does: the hardware comparison, the decisions with their
+        // reasons, the charts (sampled every 2 s: the demo lasts minutes), and /metrics
+        AutoscalerApi.Builder api = AutoscalerApi.builder(router).apiKeys(endpoint.apiKey().stream().toList())
+                .tickets(tickets).comparison(HardwareComparison.attach(engine))
+                .decisions(DecisionHistory.attach(engine));
+        EndpointTimeline timeline = new EndpointTimeline(Duration.ofSeconds(2), Duration.ofHours(1));
+        engine.addListener(timeline);
+        api.timeline(timeline);
+        ConfiguredServer.serveMetrics(engine, api);
+        this.http = AutoscalerHttpServer.start(api.build(), new InetSocketAddress(InetAddress.getLoopbackAddress(), bound));
         this.sweeps = router.scheduleSweeps(scheduler, Duration.ofSeconds(1));
         engine.start();
     }
