@@ -66,11 +66,18 @@ public final class DemoReport {
             }
         }
         double slo = recorder.targetQueueTime();
-        String sloName = "SLO: target_queue_time " + seconds(slo);
+        String sloName = "SLO: " + seconds(slo);
         String timeAxis = "seconds since the trace started";
         String scale = settings.get("time scale");
-        String scaleNote = scale == null ? "" : " The trace is replayed at time scale " + Html.escape(scale)
-                + ": a second here is 1/" + Html.escape(scale) + " seconds of the original trace.";
+        String scaleNote = "";
+        try {
+            double factor = 1 / Double.parseDouble(scale);
+            scaleNote = String.format(Locale.ROOT, " The trace is replayed at time scale %s: a second here is %.0f "
+                    + "seconds of the original trace.", Html.escape(scale), factor);
+        } catch (NullPointerException | NumberFormatException unknown) {
+            // no time scale given: nothing to say about it
+        }
+        boolean warmUpShown = n > 0 && t[0] < 0;
         StringBuilder h = new StringBuilder();
         h.append("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>").append(Html.escape(title))
                 .append("</title>\n<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}"
@@ -81,7 +88,8 @@ public final class DemoReport {
         settings.forEach((k, v) -> h.append("<b>").append(Html.escape(k)).append("</b> ").append(Html.escape(v))
                 .append(" &nbsp; "));
         h.append("</p>\n<p class=\"explain\">Time on every chart and in the decision log is counted from the start of "
-                + "the trace's replay; negative times are the warm-up, while the first worker boots and nothing is sent yet."
+                + "the trace's replay" + (warmUpShown ? "; negative times are the warm-up, while the first worker boots "
+                + "and nothing is sent yet." : ", which begins once the first worker is ready.")
                 + scaleNote + " Loads are in tokens per second: a request's cost is its tokens (context + generated), "
                 + "the perf unit the workers report and the engine scales on.</p>\n");
 
