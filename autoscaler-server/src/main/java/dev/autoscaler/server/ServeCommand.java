@@ -82,7 +82,7 @@ public final class ServeCommand {
         }
         ServerConfig config = checked.config();
         ConfiguredServer server = ConfiguredServer.start(config, DecisionLog.standard(logFormat));
-        out.println("autoscaler: serving " + config.endpoints().size() + " endpoint(s) on " + server.baseUrl()
+        out.println("autoscaler: serving " + server.engine().endpointNames().size() + " endpoint(s) on " + server.baseUrl()
                 + " (public " + config.publicUrl() + ", provider " + config.providerName() + ")");
         if (config.dashboard()) {
             out.println("autoscaler: dashboard at " + server.baseUrl() + "/dashboard/");

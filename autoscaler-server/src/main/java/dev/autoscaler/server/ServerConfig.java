@@ -31,6 +31,9 @@ import java.util.Optional;
  * @param defaultTicketFormat the {@code ticket_format} of endpoints that give none ({@code ticket_format}, default {@code vast-rsa})
  * @param dashboard        whether {@code GET /dashboard/} is served ({@code dashboard}, default true; it shows
  *                         no secret, see {@link dev.autoscaler.core.http.AutoscalerApi})
+ * @param stateDir         where serve keeps what must outlive the process ({@code state_dir}, default
+ *                         {@value #DEFAULT_STATE_DIR} in the working directory): the endpoint set as the
+ *                         admin API left it
  * @param metrics          whether {@code GET /metrics} is served ({@code metrics}, default true; like the
  *                         dashboard it needs no key and shows no secret: endpoint and group names and figures)
  */
@@ -39,17 +42,20 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
                            Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
                            String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
                            List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
-                           String defaultTicketFormat, boolean metrics) {
+                           String defaultTicketFormat, Path stateDir, boolean metrics) {
+    /** The state directory when the config names none. */
+    public static final String DEFAULT_STATE_DIR = "autoscaler-state";
+
     /** With {@code /metrics} on (the default). */
     public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
                         byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
                         Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
                         String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
                         List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
-                        String defaultTicketFormat) {
+                        String defaultTicketFormat, Path stateDir) {
         this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
                 ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
-                dashboard, adminKey, defaultTicketFormat, true);
+                dashboard, adminKey, defaultTicketFormat, stateDir, true);
     }
 
     /** Without an admin key (admin API off), endpoints defaulting to {@code vast-rsa}. */
@@ -60,7 +66,7 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
                         List<EndpointConfig> endpoints, boolean dashboard) {
         this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
                 ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
-                dashboard, Optional.empty(), EndpointConfig.DEFAULT_TICKET_FORMAT);
+                dashboard, Optional.empty(), EndpointConfig.DEFAULT_TICKET_FORMAT, Path.of(DEFAULT_STATE_DIR));
     }
 
     public ServerConfig {
@@ -71,6 +77,7 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
         apiKeys = List.copyOf(apiKeys);
         engineSecret = engineSecret.clone();
         endpoints = List.copyOf(endpoints);
+        Objects.requireNonNull(stateDir, "stateDir");
     }
 
     /** A config with the dashboard on (the default). */

@@ -40,6 +40,7 @@ import java.util.function.Function;
  * admin_key_env: AUTOSCALER_ADMIN_KEY         # optional: turns the admin API on (/admin/endpoints...)
  * rsa_key_file: /var/lib/autoscaler/rsa.pem   # kept across restarts: workers fetch /pubkey/ once
  * ed25519_key_file: /var/lib/autoscaler/ed25519.json
+ * state_dir: /var/lib/autoscaler/state          # the endpoints as the admin API left them (default ./autoscaler-state)
  * provider: {name: vast, settings: {api_key_env: VAST_API_KEY}}
  * endpoints:
  *   - endpoint_name: llama
@@ -241,13 +242,15 @@ public final class ServerConfigLoader {
         }
         boolean dashboard = p.attempt(() -> root.bool("dashboard").orElse(true), true);
         boolean metrics = p.attempt(() -> root.bool("metrics").orElse(true), true);
+        Path stateDir = p.attempt(() -> Path.of(root.string("state_dir").orElse(ServerConfig.DEFAULT_STATE_DIR)),
+                Path.of(ServerConfig.DEFAULT_STATE_DIR));
         root.rejectUnknown(p);
         if (!p.isEmpty()) {
             return null;
         }
         return new ServerConfig(hostPort[0], Integer.parseInt(hostPort[1]), publicUrl, apiKeys, secret, owner, tick, sync,
                 rsaKeyFile, edKeyFile, strategy, providerName[0], providerSettings, threads, maxBody, endpoints, dashboard,
-                adminKey, defaultFormat, metrics);
+                adminKey, defaultFormat, stateDir, metrics);
     }
 
     private static String[] listen(ConfigNode root) {

@@ -103,7 +103,9 @@ public final class ValidateCommand {
     }
 
     private static PluginRegistry<InstanceProviderFactory> providers() {
-        return PluginRegistry.load("instance provider", InstanceProviderFactory.class, null, InstanceProviderFactory::name);
+        // as serve finds them: the class path and the plugin jars' loader
+        return PluginRegistry.loadVisible("instance provider", InstanceProviderFactory.class, ValidateCommand.class,
+                InstanceProviderFactory::name);
     }
 
     /** Builds the provider and lists its instances; empty when that worked, else what failed. */

@@ -1,16 +1,22 @@
 package dev.autoscaler.examples.cli;
 
+import dev.autoscaler.core.plugin.PluginJars;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code autoscaler} command ({@code ./autoscaler} at the repository root runs it). Commands:
  * {@code demo}, {@code simulate}, {@code policies}, {@code serve}, {@code validate}, {@code status},
  * {@code fake-vast}; {@code --help} prints the usage, {@code --version} the version. A bad command line
  * prints the one line that says what is wrong and that command's own usage, and exits 2; a failure
- * while running exits 1.
+ * while running exits 1. Plugin jars are loaded from {@code --plugins DIR}, {@code AUTOSCALER_PLUGINS}
+ * or {@code plugins/} beside the jar ({@link PluginDirectory}): {@code java -jar} ignores the class path.
  */
 public final class Main {
     /** Exit status of a bad command line. */
@@ -19,8 +25,17 @@ public final class Main {
     public static final int FAILED = 1;
 
     private final Map<String, Command> commands = new LinkedHashMap<>();
+    private final Map<String, String> env;
+    private final Optional<Path> pluginsBesideJar;
 
     Main() {
+        this(System.getenv(), PluginDirectory.besideJar());
+    }
+
+    /** A program that reads {@code env} for its settings and looks for plugins in {@code pluginsBesideJar}. */
+    Main(Map<String, String> env, Optional<Path> pluginsBesideJar) {
+        this.env = Map.copyOf(env);
+        this.pluginsBesideJar = pluginsBesideJar;
         commands.put("simulate", new SimulateCommand());
         commands.put("policies", new PoliciesCommand());
         commands.put("serve", new ServeCliCommand());
@@ -43,7 +58,7 @@ public final class Main {
         // Quiet by default: stdout carries the results (a JSON object may be piped), stderr warnings.
         // serve logs at INFO, so that its scaling decisions show (ServeCommand.DEFAULT_LOG_LEVEL).
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            boolean serve = args.length > 0 && args[0].equals("serve");
+            boolean serve = Arrays.asList(args).contains("serve");
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
                     serve ? dev.autoscaler.server.ServeCommand.DEFAULT_LOG_LEVEL : "warn");
         }
@@ -51,7 +66,16 @@ public final class Main {
     }
 
     /** Runs a command line; returns the exit status. */
-    int run(String[] args, PrintStream out, PrintStream err) {
+    int run(String[] commandLine, PrintStream out, PrintStream err) {
+        PluginDirectory plugins;
+        try {
+            plugins = PluginDirectory.of(commandLine, env, pluginsBesideJar);
+        } catch (UsageException e) {
+            err.println("autoscaler: " + e.getMessage());
+            err.print(usage());
+            return USAGE;
+        }
+        String[] args = plugins.rest();
         if (args.length == 0) {
             err.println("autoscaler: a command is required");
             err.print(usage());
@@ -76,14 +100,35 @@ public final class Main {
             out.print("usage: autoscaler " + command.usage().strip() + "\n");
             return 0;
         }
+        if (plugins.dir().isEmpty()) {
+            return runCommand(command, args[0], rest, out, err);
+        }
+        // The plugin jars' loader is the context class loader while the command runs: the one discovery
+        // path (PluginRegistry.loadVisible) finds their policies, providers and strategies; threads the
+        // command starts inherit it.
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        try (PluginJars jars = PluginJars.open(plugins.dir().get(), Main.class.getClassLoader())) {
+            jars.problems().forEach(problem -> err.println("autoscaler: " + problem));
+            thread.setContextClassLoader(jars.classLoader());
+            return runCommand(command, args[0], rest, out, err);
+        } catch (IOException | UncheckedIOException e) {
+            err.println("autoscaler: plugins (" + plugins.named() + "): " + e.getMessage());
+            return FAILED;
+        } finally {
+            thread.setContextClassLoader(before);
+        }
+    }
+
+    private int runCommand(Command command, String name, String[] rest, PrintStream out, PrintStream err) {
         try {
             return command.run(rest, out, err);
         } catch (UsageException e) {
-            err.println("autoscaler " + args[0] + ": " + e.getMessage());
+            err.println("autoscaler " + name + ": " + e.getMessage());
             err.print("usage: autoscaler " + command.usage().strip() + "\n");
             return USAGE;
         } catch (RuntimeException e) {
-            err.println("autoscaler " + args[0] + ": " + e.getMessage());
+            err.println("autoscaler " + name + ": " + e.getMessage());
             return FAILED;
         }
     }
@@ -102,6 +147,9 @@ public final class Main {
         }
         b.append("  --version\n      the version\n");
         b.append("  --help\n      this message; COMMAND --help: that command's\n");
+        b.append("\n  " + PluginDirectory.OPTION + " DIR (before or after the command)\n"
+                + "      load the plugin jars (policies, providers, routing strategies) of DIR; default: $"
+                + PluginDirectory.ENV + ",\n      else plugins/ beside the jar. A broken jar is named and left out.\n");
         return b.toString();
     }
 }
