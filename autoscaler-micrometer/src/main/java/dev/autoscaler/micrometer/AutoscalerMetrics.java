@@ -134,15 +134,23 @@ public final class AutoscalerMetrics implements AutoscalerListener, ReportObserv
 
     // ---- counters and the queue-time histogram, from events ----
 
+    /** Per endpoint, group and outcome: every route passes here, so the meters are looked up once. */
+    private record RouteKey(String endpoint, String group, AutoscalerEvent.RouteOutcome outcome) {
+    }
+
+    private final Map<RouteKey, Counter> routeCounters = new ConcurrentHashMap<>();
+    private final Map<RouteKey, Timer> queueTimers = new ConcurrentHashMap<>();
+
     @Override
     public void onRoute(AutoscalerEvent.RouteAnswered event) {
-        String group = event.group().isEmpty() ? "none" : event.group();
-        counter("autoscaler.routes", "answers to /route/ by outcome",
-                Tags.of("endpoint", event.endpoint(), "group", group, "outcome", event.outcome().wireName())).increment();
+        RouteKey key = new RouteKey(event.endpoint(), event.group().isEmpty() ? "none" : event.group(), event.outcome());
+        routeCounters.computeIfAbsent(key, k -> counter("autoscaler.routes", "answers to /route/ by outcome",
+                Tags.of("endpoint", k.endpoint(), "group", k.group(), "outcome", k.outcome().wireName()))).increment();
         if (event.outcome() == AutoscalerEvent.RouteOutcome.ROUTED) {
-            Timer.builder("autoscaler.queue.time").description("how long a routed request waited for a worker")
+            queueTimers.computeIfAbsent(key, k -> Timer.builder("autoscaler.queue.time")
+                    .description("how long a routed request waited for a worker")
                     .serviceLevelObjectives(QUEUE_TIME_BUCKETS)
-                    .tags("endpoint", event.endpoint(), "group", group).register(registry)
+                    .tags("endpoint", k.endpoint(), "group", k.group()).register(registry))
                     .record(Duration.ofNanos((long) (event.queueSeconds() * 1e9)));
         }
     }

@@ -36,12 +36,13 @@ class ServeOperationsTest {
                   "api_keys": ["client-key"],
                   "engine_secret": "a-secret-of-enough-bytes",
                   "rsa_key_file": "%s",
+                  "state_dir": "%s",
                   "metrics": %s,
                   "provider": {"name": "static", "settings": {"workers": [{"id": 1, "mtoken": "m1", "url": "http://127.0.0.1:9"}]}},
                   "endpoints": [{"endpoint_name": "llm", "cold_workers": 0, "policy": "fixed", "policy_params": {"active": 1},
                                  "groups": [{"group_name": "main"}]}]
                 }
-                """.formatted(dir.resolve("rsa.pem"), metrics));
+                """.formatted(dir.resolve("rsa.pem"), dir.resolve("state"), metrics));
     }
 
     private HttpResponse<String> get(String url, String key) throws Exception {
