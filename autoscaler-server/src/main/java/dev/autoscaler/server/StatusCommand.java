@@ -60,7 +60,9 @@ public final class StatusCommand {
         try {
             return status(url, key, out, err);
         } catch (IOException e) {
-            err.println("status: cannot reach " + url + ": " + e.getMessage());
+            String why = e.getMessage() != null ? e.getMessage()
+                    : e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
+            err.println("status: cannot reach " + url + ": " + why);
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -132,9 +134,19 @@ public final class StatusCommand {
             List<String> targets = new ArrayList<>();
             d.path("targets").fields().forEachRemaining(t -> targets.add(t.getKey() + " " + t.getValue().path("active").asInt()
                     + "+" + t.getValue().path("cold").asInt()));
-            String repeat = d.path("count").asInt() > 1 ? " (x" + d.path("count").asInt() + " until " + d.path("last_at").asText() + ")" : "";
-            out.printf(Locale.ROOT, "    %s %s [%s]%s: %s%n", d.path("at").asText(), d.path("changed").asBoolean() ? "change" : "hold",
+            String repeat = d.path("count").asInt() > 1
+                    ? " (x" + d.path("count").asInt() + " until " + seconds(d.path("last_at").asText()) + ")" : "";
+            out.printf(Locale.ROOT, "    %s %s [%s]%s: %s%n", seconds(d.path("at").asText()), d.path("changed").asBoolean() ? "change" : "hold",
                     String.join(", ", targets), repeat, d.path("reason").asText());
+        }
+    }
+
+    /** An ISO instant to the second ({@code 2026-12-04T18:15:22Z}): the decisions' nanoseconds are noise here. */
+    private static String seconds(String instant) {
+        try {
+            return java.time.Instant.parse(instant).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            return instant;
         }
     }
 
