@@ -49,4 +49,59 @@ public sealed interface AutoscalerEvent {
     /** A plugin (a scaling policy) threw; the endpoint kept its size. */
     record PluginFailed(Instant at, String endpoint, String plugin, RuntimeException error) implements AutoscalerEvent {
     }
+
+    /**
+     * The control loop ticked for an endpoint: what it saw and what it decided, published on every
+     * tick, also when the targets stay the same ({@link DecisionMade} comes only on a change). The
+     * reason says why the targets are what they are: a hold for stale figures, a scale-down step, the
+     * endpoint being suspended.
+     *
+     * @param snapshot the snapshot the policy decided on
+     * @param targets  the targets after the decision (the same as before when {@code changed} is false)
+     * @param reason   the decision's reason; never null
+     * @param changed  whether this tick changed a target (then a {@link DecisionMade} was published too)
+     */
+    record TickCompleted(Instant at, String endpoint, EndpointSnapshot snapshot, Map<String, GroupTarget> targets,
+                         String reason, boolean changed) implements AutoscalerEvent {
+        public TickCompleted {
+            targets = Map.copyOf(targets);
+            reason = reason == null ? "" : reason;
+        }
+    }
+
+    /**
+     * The router answered a {@code /route/} call.
+     *
+     * @param group        the group of the worker it was routed to; empty unless {@code ROUTED} or {@code REPEATED}
+     * @param queueSeconds for {@code ROUTED}: how long the request waited from its first call until a worker
+     *                     took it (0 when routed on the first call); otherwise 0
+     */
+    record RouteAnswered(Instant at, String endpoint, String group, RouteOutcome outcome, double queueSeconds)
+            implements AutoscalerEvent {
+    }
+
+    /** What a {@code /route/} call got. */
+    enum RouteOutcome {
+        /** a worker took the request (its cost is reserved on the worker) */
+        ROUTED,
+        /** a re-poll of a request already routed: the same worker again, nothing reserved again */
+        REPEATED,
+        /** no worker had room: the client polls again */
+        WAITING,
+        /** the endpoint is stopped: nothing is routed */
+        STOPPED;
+
+        /** The lower-case name used in metrics and logs. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * The router's sweep ended a request that nobody accounted for in time: a wait without a re-poll
+     * ({@code reserved} false), or a reservation on a worker that no report or {@code /delete_requests/}
+     * accounted for ({@code reserved} true; its reserved cost is given back to the worker).
+     */
+    record RequestExpired(Instant at, String endpoint, boolean reserved) implements AutoscalerEvent {
+    }
 }

@@ -24,6 +24,15 @@ public interface AutoscalerListener {
     default void onPluginError(AutoscalerEvent.PluginFailed event) {
     }
 
+    default void onTick(AutoscalerEvent.TickCompleted event) {
+    }
+
+    default void onRoute(AutoscalerEvent.RouteAnswered event) {
+    }
+
+    default void onRequestExpired(AutoscalerEvent.RequestExpired event) {
+    }
+
     /** Dispatches any event to its method. */
     default void onEvent(AutoscalerEvent event) {
         if (event instanceof AutoscalerEvent.DecisionMade e) {
@@ -36,6 +45,12 @@ public interface AutoscalerListener {
             onProviderError(e);
         } else if (event instanceof AutoscalerEvent.PluginFailed e) {
             onPluginError(e);
+        } else if (event instanceof AutoscalerEvent.TickCompleted e) {
+            onTick(e);
+        } else if (event instanceof AutoscalerEvent.RouteAnswered e) {
+            onRoute(e);
+        } else if (event instanceof AutoscalerEvent.RequestExpired e) {
+            onRequestExpired(e);
         }
     }
 }

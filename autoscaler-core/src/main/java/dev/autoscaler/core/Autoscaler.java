@@ -96,6 +96,8 @@ public final class Autoscaler implements AutoCloseable {
     private final List<ReportObserver> reportObservers = new CopyOnWriteArrayList<>();
     private final RoutingHooks routingHooks = new EngineRoutingHooks();
     private volatile boolean started;
+    private volatile boolean ticked;
+    private volatile long lastTickStartNanos;
 
     private Autoscaler(Builder b) {
         Clock clock = Objects.requireNonNullElse(b.clock, Clock.system());
@@ -157,6 +159,8 @@ public final class Autoscaler implements AutoCloseable {
 
     /** Runs one control tick for every endpoint now. */
     public void tick() {
+        lastTickStartNanos = ctx.clock().nanoTime();
+        ticked = true;
         for (EndpointController controller : controllers.values()) {
             controller.tick();
         }
@@ -345,7 +349,10 @@ public final class Autoscaler implements AutoCloseable {
         return controller(endpoint).rollout();
     }
 
-    /** The reason of the last decision that changed a target of this endpoint. */
+    /**
+     * The reason of this endpoint's last decision, also when it kept the targets (held for stale
+     * figures, a scale-down step, a suspended endpoint).
+     */
     public String lastDecisionReason(String endpoint) {
         return controller(endpoint).lastReason();
     }
@@ -363,6 +370,33 @@ public final class Autoscaler implements AutoCloseable {
      */
     public RoutingHooks routingHooks() {
         return routingHooks;
+    }
+
+    /** The interval of the scheduled control ticks. */
+    public Duration tickInterval() {
+        return tickInterval;
+    }
+
+    /**
+     * How long ago (by the engine's clock) the last control tick of every endpoint ({@link #tick()})
+     * started; empty before the first. What a readiness probe checks against {@link #tickInterval()}.
+     */
+    public java.util.Optional<Duration> sinceLastTick() {
+        return ticked ? java.util.Optional.of(Duration.ofNanos(ctx.clock().nanoTime() - lastTickStartNanos))
+                : java.util.Optional.empty();
+    }
+
+    /** Whether {@link #start()} was called and {@link #close()} was not since. */
+    public boolean running() {
+        return started;
+    }
+
+    /**
+     * Hands an event to the engine's listeners. For what is built on the engine and publishes with it
+     * (the {@link dev.autoscaler.core.router.Router}'s route outcomes), so that one listener sees all.
+     */
+    public void publishEvent(dev.autoscaler.AutoscalerEvent event) {
+        ctx.events().publish(event);
     }
 
     public StateStore stateStore() {

@@ -6,6 +6,9 @@ import dev.autoscaler.InvalidConfigException;
 import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.ExecutorTaskScheduler;
 import dev.autoscaler.core.compare.HardwareComparison;
+import dev.autoscaler.core.history.DecisionHistory;
+import dev.autoscaler.core.history.EndpointTimeline;
+import dev.autoscaler.core.http.ApiResponse;
 import dev.autoscaler.core.http.AutoscalerApi;
 import dev.autoscaler.core.http.ApiServer;
 import dev.autoscaler.core.http.ApiServers;
@@ -15,6 +18,9 @@ import dev.autoscaler.core.provider.InstanceProviderFactories;
 import dev.autoscaler.core.router.Router;
 import dev.autoscaler.core.store.FileEndpointConfigStore;
 import dev.autoscaler.core.ticket.TicketFormats;
+import dev.autoscaler.micrometer.AutoscalerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.autoscaler.spi.InstanceProvider;
 import dev.autoscaler.spi.InstanceProviderFactory;
 import dev.autoscaler.spi.ProviderContext;
@@ -45,7 +51,7 @@ public final class ConfiguredServer implements AutoCloseable {
     private final Router router;
     private final ApiServer http;
 
-    private ConfiguredServer(ServerConfig config) {
+    private ConfiguredServer(ServerConfig config, DecisionLog decisionLog) {
         AutoscalerHttpServer.configureJdkServer();
         Clock clock = Clock.system();
         InstanceProviderFactory factory = InstanceProviderFactories.load().require(config.providerName());
@@ -83,10 +89,15 @@ public final class ConfiguredServer implements AutoCloseable {
         router.scheduleSweeps(scheduler, Duration.ofSeconds(1));
         // attached before start, so that adopted workers are counted from their adoption
         HardwareComparison comparison = HardwareComparison.attach(engine);
-        AutoscalerApi api = AutoscalerApi.builder(router).apiKeys(config.apiKeys()).tickets(tickets)
+        engine.addListener(decisionLog);
+        AutoscalerApi.Builder api = AutoscalerApi.builder(router).apiKeys(config.apiKeys()).tickets(tickets)
                 .maxBodyBytes(config.maxBodyBytes()).dashboard(config.dashboard()).comparison(comparison)
+                .decisions(DecisionHistory.attach(engine)).timeline(EndpointTimeline.attach(engine))
                 .adminKey(config.adminKey().orElse(null)).defaultTicketFormat(config.defaultTicketFormat())
-                .endpointStore(endpointStore).build();
+                .endpointStore(endpointStore);
+        if (config.metrics()) {
+            serveMetrics(engine, api);
+        }
         config.ed25519Rotation().ifPresent(every -> scheduler.scheduleAtFixedRate(() -> {
             try {
                 tickets.ed25519KeyRing().rotate();
@@ -94,16 +105,35 @@ public final class ConfiguredServer implements AutoCloseable {
                 log.error("scheduled Ed25519 key rotation failed; the keys stay as they are", e);
             }
         }, every, every));
-        this.http = ApiServers.start(config.httpServer(), api,
+        this.http = ApiServers.start(config.httpServer(), api.build(),
                 new InetSocketAddress(config.listenHost(), config.listenPort()), config.httpOptions());
         engine.start();
         log.info("serving {} endpoint(s) with provider {} at {} (public {})", endpoints.size(),
                 config.providerName(), http.baseUrl(), config.publicUrl());
     }
 
-    /** Builds everything and starts serving. */
+    /** Where the Prometheus text exposition is served (no key, like the dashboard; {@code metrics: false} turns it off). */
+    public static final String METRICS = "/metrics";
+    public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    /**
+     * Puts the engine's metrics ({@link AutoscalerMetrics}) in a Prometheus registry and serves its
+     * text exposition at {@value #METRICS} on {@code api}. Call before {@code engine.start()}.
+     */
+    public static void serveMetrics(Autoscaler engine, AutoscalerApi.Builder api) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        AutoscalerMetrics.attach(engine, registry);
+        api.get(METRICS, request -> ApiResponse.text(200, PROMETHEUS_TEXT, registry.scrape()));
+    }
+
+    /** Builds everything and starts serving; decisions are logged as text at INFO. */
     public static ConfiguredServer start(ServerConfig config) {
-        return new ConfiguredServer(config);
+        return start(config, DecisionLog.standard(DecisionLog.Format.TEXT));
+    }
+
+    /** Builds everything and starts serving, with decisions logged by {@code decisionLog}. */
+    public static ConfiguredServer start(ServerConfig config, DecisionLog decisionLog) {
+        return new ConfiguredServer(config, decisionLog);
     }
 
     public Autoscaler engine() {

@@ -20,10 +20,16 @@ public final class ServeCommand {
         }
     }
 
+    /**
+     * The log level {@code serve} runs at unless {@code -Dorg.slf4j.simpleLogger.defaultLogLevel} says
+     * otherwise: INFO, so that each scaling decision shows (one line each, see {@link DecisionLog}).
+     */
+    public static final String DEFAULT_LOG_LEVEL = "info";
+
     /** {@code java -cp ... dev.autoscaler.server.ServeCommand --config FILE}: serve alone, without the examples' program. */
     public static void main(String[] args) {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", DEFAULT_LOG_LEVEL);
         }
         int status;
         try {
@@ -43,11 +49,20 @@ public final class ServeCommand {
      */
     public int run(String[] args, PrintStream out, PrintStream err) {
         Path file = null;
+        DecisionLog.Format logFormat = DecisionLog.Format.TEXT;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config") && i + 1 < args.length) {
                 file = Path.of(args[++i]);
             } else if (args[i].startsWith("--config=")) {
                 file = Path.of(args[i].substring("--config=".length()));
+            } else if (args[i].equals("--log-format") || args[i].startsWith("--log-format=")) {
+                String value = args[i].contains("=") ? args[i].substring(args[i].indexOf('=') + 1)
+                        : i + 1 < args.length ? args[++i] : "";
+                try {
+                    logFormat = DecisionLog.Format.of(value);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageError(e.getMessage());
+                }
             } else {
                 throw new UsageError("unknown option '" + args[i] + "'");
             }
@@ -58,14 +73,15 @@ public final class ServeCommand {
         if (!Files.isRegularFile(file)) {
             throw new UsageError("--config: no such file " + file);
         }
-        ServerConfig config;
-        try {
-            config = new ServerConfigLoader().load(file);
-        } catch (InvalidConfigException e) {
-            err.println("autoscaler serve: " + file + ": " + e.getMessage());
+        ServerConfigLoader.Checked checked = new ServerConfigLoader().check(file);
+        if (!checked.ok()) {
+            for (InvalidConfigException e : checked.errors()) {
+                err.println("autoscaler serve: " + file + ": " + e.getMessage());
+            }
             return 2;
         }
-        ConfiguredServer server = ConfiguredServer.start(config);
+        ServerConfig config = checked.config();
+        ConfiguredServer server = ConfiguredServer.start(config, DecisionLog.standard(logFormat));
         out.println("autoscaler: serving " + server.engine().endpointNames().size() + " endpoint(s) on " + server.baseUrl()
                 + " (public " + config.publicUrl() + ", provider " + config.providerName() + ")");
         if (config.dashboard()) {
@@ -87,6 +103,8 @@ public final class ServeCommand {
 
     /** The usage lines, indented by two spaces. */
     public String usage() {
-        return "  serve --config FILE\n      run the engine and its HTTP API from a JSON or YAML config (see ServerConfigLoader)\n";
+        return "  serve --config FILE [--log-format text|json]\n"
+                + "      run the engine and its HTTP API from a JSON or YAML config; logs each scaling decision at INFO\n"
+                + "      (text: key=value on stderr; json: one object a line on stdout)\n";
     }
 }

@@ -47,6 +47,8 @@ import java.util.Optional;
  * @param workerUrlHosts   the NAT switch ({@code worker_url_hosts}): hosts ({@code host} or
  *                         {@code host:port}) workers may report as their {@code url} instead of the
  *                         address their provider gives; empty (the default): the provider's address only
+ * @param metrics          whether {@code GET /metrics} is served ({@code metrics}, default true; like the
+ *                         dashboard it needs no key and shows no secret: endpoint and group names and figures)
  */
 public record ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
                            byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
@@ -54,9 +56,22 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
                            String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
                            List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
                            String defaultTicketFormat, Path stateDir, String httpServer, ApiServerOptions httpOptions,
-                           Optional<Duration> ed25519Rotation, List<String> workerUrlHosts) {
+                           Optional<Duration> ed25519Rotation, List<String> workerUrlHosts, boolean metrics) {
     /** The state directory when the config names none. */
     public static final String DEFAULT_STATE_DIR = "autoscaler-state";
+
+    /** With {@code /metrics} on (the default). */
+    public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
+                        byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
+                        Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
+                        String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
+                        List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
+                        String defaultTicketFormat, Path stateDir) {
+        this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
+                ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
+                dashboard, adminKey, defaultTicketFormat, stateDir, ApiServers.DEFAULT,
+                ApiServerOptions.defaults().withHandlerThreads(httpThreads), Optional.empty(), List.of(), true);
+    }
 
     /** Without an admin key (admin API off), endpoints defaulting to {@code vast-rsa}. */
     public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
@@ -67,7 +82,8 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
         this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
                 ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
                 dashboard, Optional.empty(), EndpointConfig.DEFAULT_TICKET_FORMAT, Path.of(DEFAULT_STATE_DIR),
-                ApiServers.DEFAULT, ApiServerOptions.defaults().withHandlerThreads(httpThreads), Optional.empty(), List.of());
+                ApiServers.DEFAULT, ApiServerOptions.defaults().withHandlerThreads(httpThreads), Optional.empty(), List.of(),
+                true);
     }
 
     public ServerConfig {

@@ -10,9 +10,10 @@ import dev.autoscaler.Settings;
 import dev.autoscaler.core.http.ApiServerOptions;
 import dev.autoscaler.core.http.ApiServers;
 import dev.autoscaler.core.http.AutoscalerHttpServer;
-import dev.autoscaler.core.ticket.Ed25519KeyRing;
 import dev.autoscaler.core.json.ConfigNode;
+import dev.autoscaler.core.json.ConfigProblems;
 import dev.autoscaler.core.json.EndpointConfigJson;
+import dev.autoscaler.core.ticket.Ed25519KeyRing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,32 +72,79 @@ public final class ServerConfigLoader {
         this.endpointJson = new EndpointConfigJson(Objects.requireNonNull(env, "env"));
     }
 
-    /** Reads a file, JSON or YAML by its extension. */
+    /**
+     * What reading a config found: the config, or every error, each naming its field by path.
+     *
+     * @param config the config; null when an error was found
+     * @param errors every error found, in the order of the file; empty when the config is good
+     */
+    public record Checked(ServerConfig config, List<InvalidConfigException> errors) {
+        public Checked {
+            errors = List.copyOf(errors);
+        }
+
+        public boolean ok() {
+            return errors.isEmpty();
+        }
+    }
+
+    /** Reads a file, JSON or YAML by its extension; throws the first error (see {@link #check} for all of them). */
     public ServerConfig load(Path file) {
+        Checked checked = check(file);
+        if (!checked.ok()) {
+            throw checked.errors().get(0);
+        }
+        return checked.config();
+    }
+
+    /** Reads a file, JSON or YAML by its extension, going on past errors to report every one. */
+    public Checked check(Path file) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new InvalidConfigException("config", "cannot read " + file + ": " + e.getMessage());
+            return new Checked(null, List.of(new InvalidConfigException("config", "cannot read " + file + ": " + e.getMessage())));
         }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".yaml") || name.endsWith(".yml") ? parseYaml(text) : parseJson(text);
+        return name.endsWith(".yaml") || name.endsWith(".yml") ? checkYaml(text) : checkJson(text);
     }
 
     public ServerConfig parseJson(String text) {
-        return parse(read(JsonMapper.builder().build(), text));
+        return orThrow(checkJson(text));
     }
 
     public ServerConfig parseYaml(String text) {
+        return orThrow(checkYaml(text));
+    }
+
+    public Checked checkJson(String text) {
+        return check(JsonMapper.builder().build(), text);
+    }
+
+    public Checked checkYaml(String text) {
         ObjectMapper yaml;
         try {
             yaml = (ObjectMapper) Class.forName("com.fasterxml.jackson.dataformat.yaml.YAMLMapper")
                     .getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError e) {
-            throw new InvalidConfigException("config",
-                    "YAML needs com.fasterxml.jackson.dataformat:jackson-dataformat-yaml on the class path; use JSON otherwise");
+            return new Checked(null, List.of(new InvalidConfigException("config",
+                    "YAML needs com.fasterxml.jackson.dataformat:jackson-dataformat-yaml on the class path; use JSON otherwise")));
         }
-        return parse(read(yaml, text));
+        return check(yaml, text);
+    }
+
+    private static ServerConfig orThrow(Checked checked) {
+        if (!checked.ok()) {
+            throw checked.errors().get(0);
+        }
+        return checked.config();
+    }
+
+    private Checked check(ObjectMapper mapper, String text) {
+        ConfigProblems problems = new ConfigProblems();
+        JsonNode tree = problems.attempt(() -> read(mapper, text), null);
+        ServerConfig config = tree == null ? null : parse(tree, problems);
+        return new Checked(problems.isEmpty() ? config : null, problems.all());
     }
 
     private static JsonNode read(ObjectMapper mapper, String text) {
@@ -113,7 +161,123 @@ public final class ServerConfigLoader {
     }
 
     ServerConfig parse(JsonNode tree) {
-        ConfigNode root = new ConfigNode(tree, "");
+        ConfigProblems problems = new ConfigProblems();
+        ServerConfig config = parse(tree, problems);
+        problems.throwFirst();
+        return config;
+    }
+
+    /** Reads every field, recording each error in {@code p}; null when one was found. */
+    private ServerConfig parse(JsonNode tree, ConfigProblems p) {
+        ConfigNode root = p.attempt(() -> new ConfigNode(tree, ""), null);
+        if (root == null) {
+            return null;
+        }
+        String[] hostPort = p.attempt(() -> listen(root), new String[] {"0.0.0.0", "8080"});
+        String publicUrl = p.attempt(() -> publicUrl(root), "http://invalid");
+        List<String> apiKeys = new ArrayList<>(p.attempt(() -> root.strings("api_keys"), List.of()));
+        p.attempt(() -> root.string("api_keys_env").ifPresent(var -> {
+            for (String key : endpointJson.requireEnv("api_keys_env", var).split(",")) {
+                if (!key.isBlank()) {
+                    apiKeys.add(key.trim());
+                }
+            }
+        }));
+        byte[] secret = p.attempt(() -> secret(root), new byte[MIN_SECRET_BYTES]);
+        Optional<String> adminKey = p.attempt(() -> adminKey(root), Optional.empty());
+        if (adminKey.isPresent() && apiKeys.contains(adminKey.get())) {
+            p.add(new InvalidConfigException(root.has("admin_key") ? "admin_key" : "admin_key_env",
+                    "must differ from every api_keys entry: a client key must not administer the server"));
+        }
+        String owner = p.attempt(() -> {
+            String o = root.string("owner").orElse("autoscaler");
+            if (!o.matches("^[A-Za-z0-9_-]+$")) {
+                throw new InvalidConfigException("owner", "must match ^[A-Za-z0-9_-]+$, got '" + o + "'");
+            }
+            return o;
+        }, "autoscaler");
+        Duration tick = p.attempt(() -> root.seconds("tick_interval", 5), Duration.ofSeconds(5));
+        Duration sync = p.attempt(() -> root.seconds("sync_interval", 60), Duration.ofSeconds(60));
+        Optional<Path> rsaKeyFile = p.attempt(() -> root.string("rsa_key_file").map(Path::of), Optional.empty());
+        Optional<Path> edKeyFile = p.attempt(() -> root.string("ed25519_key_file").map(Path::of), Optional.empty());
+        String strategy = p.attempt(() -> root.string("routing_strategy").orElse("least-wait"), "least-wait");
+        String defaultFormat = p.attempt(() -> root.string("ticket_format").orElse(EndpointConfig.DEFAULT_TICKET_FORMAT),
+                EndpointConfig.DEFAULT_TICKET_FORMAT);
+        int threads = p.attempt(() -> {
+            int t = root.integer("http_threads").orElse(AutoscalerHttpServer.defaultThreads());
+            if (t < 1) {
+                throw new InvalidConfigException("http_threads", "must be >= 1, got " + t);
+            }
+            return t;
+        }, 1);
+        int maxBody = p.attempt(() -> {
+            int m = root.integer("max_body_bytes").orElse(256 * 1024);
+            if (m < 1024) {
+                throw new InvalidConfigException("max_body_bytes", "must be >= 1024, got " + m);
+            }
+            return m;
+        }, 256 * 1024);
+        String[] providerName = {""};
+        Settings providerSettings = p.attempt(() -> {
+            ConfigNode provider = root.object("provider")
+                    .orElseThrow(() -> new InvalidConfigException("provider", "is required (e.g. {\"name\": \"vast\"})"));
+            p.attempt(() -> providerName[0] = provider.requireString("name"));
+            Settings settings = p.attempt(() -> Settings.of("provider.settings", provider.flatMap("settings")), null);
+            provider.rejectUnknown(p);
+            return settings;
+        }, null);
+
+        List<ConfigNode> endpointNodes = p.attempt(() -> root.objects("endpoints"), null);
+        if (endpointNodes != null && endpointNodes.isEmpty()) {
+            p.add(new InvalidConfigException("endpoints", "at least one endpoint is required"));
+        }
+        List<EndpointConfig> endpoints = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (ConfigNode e : endpointNodes == null ? List.<ConfigNode>of() : endpointNodes) {
+            EndpointConfig endpoint = endpointJson.readEndpoint(e, defaultFormat, p);
+            if (endpoint == null) {
+                continue;
+            }
+            if (!names.add(endpoint.name())) {
+                p.add(new InvalidConfigException(e.path("endpoint_name"), "duplicate endpoint '" + endpoint.name() + "'"));
+            }
+            endpoints.add(endpoint);
+        }
+        boolean dashboard = p.attempt(() -> root.bool("dashboard").orElse(true), true);
+        boolean metrics = p.attempt(() -> root.bool("metrics").orElse(true), true);
+        Path stateDir = p.attempt(() -> Path.of(root.string("state_dir").orElse(ServerConfig.DEFAULT_STATE_DIR)),
+                Path.of(ServerConfig.DEFAULT_STATE_DIR));
+        String httpServer = p.attempt(() -> root.string("http_server").orElse(ApiServers.DEFAULT), ApiServers.DEFAULT);
+        ApiServerOptions defaults = ApiServerOptions.defaults();
+        ApiServerOptions httpOptions = p.attempt(() -> new ApiServerOptions(threads,
+                root.integer("http_io_threads").orElse(defaults.ioThreads()),
+                root.seconds("http_header_timeout", defaults.headerTimeout().toMillis() / 1000.0),
+                root.seconds("http_body_timeout", defaults.bodyTimeout().toMillis() / 1000.0),
+                root.seconds("http_idle_timeout", defaults.idleTimeout().toMillis() / 1000.0),
+                root.integer("http_max_connections_per_address").orElse(defaults.maxConnectionsPerAddress()),
+                root.integer("http_max_header_bytes").orElse(defaults.maxHeaderBytes())), defaults);
+        Optional<Duration> rotation = p.attempt(() -> {
+            Optional<Duration> r = root.has("ed25519_rotation_interval")
+                    ? Optional.of(root.seconds("ed25519_rotation_interval", 0)) : Optional.empty();
+            // a rotation every overlap or faster would drop the previous key while its tickets are still valid
+            Duration overlap = Ed25519KeyRing.DEFAULT_OVERLAP;
+            if (r.isPresent() && r.get().compareTo(overlap) <= 0) {
+                throw new InvalidConfigException("ed25519_rotation_interval", "must be more than the ticket lifetime"
+                        + " plus leeway (" + overlap.toSeconds() + " s), got " + r.get().toSeconds() + " s");
+            }
+            return r;
+        }, Optional.empty());
+        List<String> workerUrlHosts = p.attempt(() -> root.strings("worker_url_hosts"), List.of());
+        root.rejectUnknown(p);
+        if (!p.isEmpty()) {
+            return null;
+        }
+        return new ServerConfig(hostPort[0], Integer.parseInt(hostPort[1]), publicUrl, apiKeys, secret, owner, tick, sync,
+                rsaKeyFile, edKeyFile, strategy, providerName[0], providerSettings, threads, maxBody, endpoints, dashboard,
+                adminKey, defaultFormat, stateDir, httpServer, httpOptions, rotation, workerUrlHosts, metrics);
+    }
+
+    private static String[] listen(ConfigNode root) {
         String listen = root.string("listen").orElse("0.0.0.0:8080");
         int colon = listen.lastIndexOf(':');
         if (colon <= 0) {
@@ -129,6 +293,10 @@ public final class ServerConfigLoader {
         if (port < 0 || port > 65535) {
             throw new InvalidConfigException("listen", "port must be in 0..65535, got " + port);
         }
+        return new String[] {host, Integer.toString(port)};
+    }
+
+    private static String publicUrl(ConfigNode root) {
         String publicUrl = root.requireString("public_url");
         if (!publicUrl.startsWith("http://") && !publicUrl.startsWith("https://")) {
             throw new InvalidConfigException("public_url", "must start with http:// or https://, got '" + publicUrl + "'");
@@ -140,81 +308,7 @@ public final class ServerConfigLoader {
         while (publicUrl.endsWith("/")) {
             publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
         }
-        List<String> apiKeys = new ArrayList<>(root.strings("api_keys"));
-        root.string("api_keys_env").ifPresent(var -> {
-            for (String key : endpointJson.requireEnv("api_keys_env", var).split(",")) {
-                if (!key.isBlank()) {
-                    apiKeys.add(key.trim());
-                }
-            }
-        });
-        byte[] secret = secret(root);
-        Optional<String> adminKey = adminKey(root);
-        if (adminKey.isPresent() && apiKeys.contains(adminKey.get())) {
-            throw new InvalidConfigException(root.has("admin_key") ? "admin_key" : "admin_key_env",
-                    "must differ from every api_keys entry: a client key must not administer the server");
-        }
-        String owner = root.string("owner").orElse("autoscaler");
-        if (!owner.matches("^[A-Za-z0-9_-]+$")) {
-            throw new InvalidConfigException("owner", "must match ^[A-Za-z0-9_-]+$, got '" + owner + "'");
-        }
-        Duration tick = root.seconds("tick_interval", 5);
-        Duration sync = root.seconds("sync_interval", 60);
-        Optional<Path> rsaKeyFile = root.string("rsa_key_file").map(Path::of);
-        Optional<Path> edKeyFile = root.string("ed25519_key_file").map(Path::of);
-        String strategy = root.string("routing_strategy").orElse("least-wait");
-        String defaultFormat = root.string("ticket_format").orElse(EndpointConfig.DEFAULT_TICKET_FORMAT);
-        int threads = root.integer("http_threads").orElse(AutoscalerHttpServer.defaultThreads());
-        if (threads < 1) {
-            throw new InvalidConfigException("http_threads", "must be >= 1, got " + threads);
-        }
-        int maxBody = root.integer("max_body_bytes").orElse(256 * 1024);
-        if (maxBody < 1024) {
-            throw new InvalidConfigException("max_body_bytes", "must be >= 1024, got " + maxBody);
-        }
-        ConfigNode provider = root.object("provider")
-                .orElseThrow(() -> new InvalidConfigException("provider", "is required (e.g. {\"name\": \"vast\"})"));
-        String providerName = provider.requireString("name");
-        Settings providerSettings = Settings.of("provider.settings", provider.flatMap("settings"));
-        provider.rejectUnknown();
-
-        List<ConfigNode> endpointNodes = root.objects("endpoints");
-        if (endpointNodes.isEmpty()) {
-            throw new InvalidConfigException("endpoints", "at least one endpoint is required");
-        }
-        List<EndpointConfig> endpoints = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        for (ConfigNode e : endpointNodes) {
-            EndpointConfig endpoint = endpointJson.readEndpoint(e, defaultFormat);
-            if (!names.add(endpoint.name())) {
-                throw new InvalidConfigException(e.path("endpoint_name"), "duplicate endpoint '" + endpoint.name() + "'");
-            }
-            endpoints.add(endpoint);
-        }
-        boolean dashboard = root.bool("dashboard").orElse(true);
-        Path stateDir = Path.of(root.string("state_dir").orElse(ServerConfig.DEFAULT_STATE_DIR));
-        String httpServer = root.string("http_server").orElse(ApiServers.DEFAULT);
-        ApiServerOptions defaults = ApiServerOptions.defaults();
-        ApiServerOptions httpOptions = new ApiServerOptions(threads,
-                root.integer("http_io_threads").orElse(defaults.ioThreads()),
-                root.seconds("http_header_timeout", defaults.headerTimeout().toMillis() / 1000.0),
-                root.seconds("http_body_timeout", defaults.bodyTimeout().toMillis() / 1000.0),
-                root.seconds("http_idle_timeout", defaults.idleTimeout().toMillis() / 1000.0),
-                root.integer("http_max_connections_per_address").orElse(defaults.maxConnectionsPerAddress()),
-                root.integer("http_max_header_bytes").orElse(defaults.maxHeaderBytes()));
-        Optional<Duration> rotation = root.has("ed25519_rotation_interval")
-                ? Optional.of(root.seconds("ed25519_rotation_interval", 0)) : Optional.empty();
-        // a rotation every overlap or faster would drop the previous key while its tickets are still valid
-        Duration overlap = Ed25519KeyRing.DEFAULT_OVERLAP;
-        if (rotation.isPresent() && rotation.get().compareTo(overlap) <= 0) {
-            throw new InvalidConfigException("ed25519_rotation_interval", "must be more than the ticket lifetime plus"
-                    + " leeway (" + overlap.toSeconds() + " s), got " + rotation.get().toSeconds() + " s");
-        }
-        List<String> workerUrlHosts = root.strings("worker_url_hosts");
-        root.rejectUnknown();
-        return new ServerConfig(host, port, publicUrl, apiKeys, secret, owner, tick, sync, rsaKeyFile, edKeyFile,
-                strategy, providerName, providerSettings, threads, maxBody, endpoints, dashboard, adminKey, defaultFormat,
-                stateDir, httpServer, httpOptions, rotation, workerUrlHosts);
+        return publicUrl;
     }
 
     /** The admin API's key, when it is on; at least 16 bytes, as it can remove every endpoint. */

@@ -18,6 +18,10 @@ import dev.autoscaler.core.http.internal.AdminRoutes;
 import dev.autoscaler.core.http.internal.ApiKeys;
 import dev.autoscaler.core.http.internal.DashboardState;
 import dev.autoscaler.core.http.internal.DeleteRequestsParser;
+import dev.autoscaler.core.http.internal.HistoryJson;
+import dev.autoscaler.core.http.internal.Probes;
+import dev.autoscaler.core.history.DecisionHistory;
+import dev.autoscaler.core.history.EndpointTimeline;
 import dev.autoscaler.core.http.internal.JsonBodies;
 import dev.autoscaler.core.http.internal.JsonFields;
 import dev.autoscaler.core.http.internal.KeyRotationRoute;
@@ -39,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +70,12 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code GET /dashboard/state.json}</td><td>what that page polls every second</td></tr>
  *   <tr><td>{@code GET /comparison/?endpoint=NAME}</td><td>the endpoint's hardware comparison (endpoint API key,
  *   as {@code Authorization: Bearer} or {@code api_key} in the query); 404 unless one was given to the builder</td></tr>
+ *   <tr><td>{@code GET /healthz}</td><td>200 while the process answers (no key)</td></tr>
+ *   <tr><td>{@code GET /readyz}</td><td>200 when the state store answers, the control loop ticked within
+ *   1.5 tick intervals and every ticket format has its key; else 503, naming the failing check (no key)</td></tr>
+ *   <tr><td>{@code GET /decisions/?endpoint=NAME}</td><td>the endpoint's decision history with reasons,
+ *   holds included (endpoint API key or admin key); 404 unless one was given to the builder</td></tr>
+ *   <tr><td>{@code GET} + {@link Builder#get}</td><td>the host's own routes, such as {@code /metrics}</td></tr>
  * </table>
  * The dashboard needs no key, like {@code /pubkey/}: it shows configs, targets, decisions and workers'
  * states, loads, prices and URLs, and never a secret (no API key, mtoken or engine secret). A worker
@@ -91,6 +102,9 @@ public final class AutoscalerApi {
     public static final String DASHBOARD = "/dashboard/";
     public static final String DASHBOARD_STATE = "/dashboard/state.json";
     public static final String COMPARISON = "/comparison/";
+    public static final String HEALTHZ = "/healthz/";
+    public static final String READYZ = "/readyz/";
+    public static final String DECISIONS = "/decisions/";
     public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
     static final String ROUTE_ERROR = "Invalid endpoint or missing required parameters";
@@ -109,6 +123,10 @@ public final class AutoscalerApi {
     private final boolean dashboard;
     private final HardwareComparison comparison;
     private final KeyRotationRoute keyRotation;
+    private final DecisionHistory decisions;
+    private final EndpointTimeline timeline;
+    private final Probes probes;
+    private final Map<String, Function<ApiRequest, ApiResponse>> extraGets;
 
     private AutoscalerApi(Builder b) {
         this.router = b.router;
@@ -129,6 +147,10 @@ public final class AutoscalerApi {
                 });
         this.dashboard = b.dashboard;
         this.comparison = b.comparison;
+        this.decisions = b.decisions;
+        this.timeline = b.timeline;
+        this.probes = new Probes(engine, tickets);
+        this.extraGets = Map.copyOf(b.extraGets);
     }
 
     /** Whether {@code /dashboard/} is served. */
@@ -188,6 +210,9 @@ public final class AutoscalerApi {
         if (path.startsWith(AdminRoutes.PREFIX)) {
             return admin(request);
         }
+        if (path.equals(HEALTHZ) || path.equals(READYZ) || path.equals(DECISIONS) || extraGets.containsKey(path)) {
+            return get ? operations(path, request) : methodNotAllowed("GET, HEAD");
+        }
         if (path.equals(PUBKEY) || path.equals(ed25519KeysPath)) {
             if (!get) {
                 return methodNotAllowed("GET, HEAD");
@@ -205,7 +230,8 @@ public final class AutoscalerApi {
             }
             return path.equals(DASHBOARD)
                     ? new ApiResponse(200, "text/html; charset=utf-8", NO_STORE, DashboardPage.BYTES)
-                    : new ApiResponse(200, ApiResponse.JSON, NO_STORE, DashboardState.json(engine, comparison));
+                    : new ApiResponse(200, ApiResponse.JSON, NO_STORE,
+                            DashboardState.json(engine, comparison, decisions, timeline));
         }
         return error(404, "Not found: " + abbreviate(request.path()));
     }
@@ -215,6 +241,67 @@ public final class AutoscalerApi {
         String authorization = request.header("Authorization");
         return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? Optional.of(authorization.substring(7).trim()) : Optional.empty();
+    }
+
+    // ---- operations: /healthz, /readyz, /decisions/, and the host's own GET routes (/metrics) ----
+
+    private ApiResponse operations(String path, ApiRequest request) {
+        switch (path) {
+            case HEALTHZ:
+                return new ApiResponse(200, ApiResponse.JSON, NO_STORE, write(g -> {
+                    g.writeStartObject();
+                    g.writeStringField("status", "alive");
+                    g.writeEndObject();
+                }));
+            case READYZ: {
+                Map<String, String> checks = probes.readiness();
+                boolean ready = Probes.allOk(checks);
+                return new ApiResponse(ready ? 200 : 503, ApiResponse.JSON, NO_STORE, write(g -> {
+                    g.writeStartObject();
+                    g.writeStringField("status", ready ? "ready" : "not ready");
+                    g.writeObjectFieldStart("checks");
+                    for (Map.Entry<String, String> c : checks.entrySet()) {
+                        g.writeStringField(c.getKey(), c.getValue());
+                    }
+                    g.writeEndObject();
+                    g.writeEndObject();
+                }));
+            }
+            case DECISIONS:
+                return decisions(request);
+            default:
+                return extraGets.get(path).apply(request);
+        }
+    }
+
+    private ApiResponse decisions(ApiRequest request) {
+        if (decisions == null) {
+            return error(404, "No decision history is kept");
+        }
+        List<String> names = QueryString.values(request.query(), "endpoint");
+        if (names.isEmpty() || names.get(0).isEmpty()) {
+            throw new InvalidRequestException("endpoint", "is required, e.g. /decisions/?endpoint=NAME");
+        }
+        String name = names.get(0);
+        if (!presentsAdminKey(request)) {
+            name = authenticatedEndpoint(request, null, name).name();
+        } else if (!engine.endpointNames().contains(name)) {
+            throw new InvalidRequestException("endpoint", "no endpoint named '" + abbreviate(name) + "'");
+        }
+        List<DecisionHistory.Entry> entries = decisions.entries(name);
+        String endpointName = name;
+        return new ApiResponse(200, ApiResponse.JSON, NO_STORE, write(g -> {
+            g.writeStartObject();
+            g.writeStringField("endpoint", endpointName);
+            g.writeFieldName("decisions");
+            HistoryJson.decisions(g, entries);
+            g.writeEndObject();
+        }));
+    }
+
+    private boolean presentsAdminKey(ApiRequest request) {
+        return adminKey != null && bearerToken(request)
+                .map(token -> MessageDigest.isEqual(adminKey, token.getBytes(StandardCharsets.UTF_8))).orElse(false);
     }
 
     // ---- /admin/ ----
@@ -482,6 +569,9 @@ public final class AutoscalerApi {
         private EndpointConfigStore endpointStore;
         private boolean dashboard = true;
         private HardwareComparison comparison;
+        private DecisionHistory decisions;
+        private EndpointTimeline timeline;
+        private final Map<String, Function<ApiRequest, ApiResponse>> extraGets = new java.util.LinkedHashMap<>();
 
         private Builder(Router router) {
             this.router = Objects.requireNonNull(router, "router");
@@ -592,6 +682,33 @@ public final class AutoscalerApi {
          */
         public Builder comparison(HardwareComparison comparison) {
             this.comparison = comparison;
+            return this;
+        }
+
+        /**
+         * Serves this history at {@code GET /decisions/?endpoint=NAME} (the endpoint's API key, or the
+         * admin key; 404 without one) and each endpoint's last decisions on the dashboard.
+         */
+        public Builder decisions(DecisionHistory history) {
+            this.decisions = history;
+            return this;
+        }
+
+        /** Charts this timeline on the dashboard (load vs ready capacity, workers by state, queue-time p95). */
+        public Builder timeline(EndpointTimeline timeline) {
+            this.timeline = timeline;
+            return this;
+        }
+
+        /**
+         * Serves {@code GET path} (and {@code HEAD}) with the host's own handler, such as
+         * {@code /metrics}; the handler decides about keys. The built-in paths win.
+         */
+        public Builder get(String path, Function<ApiRequest, ApiResponse> handler) {
+            if (path == null || !path.startsWith("/")) {
+                throw new IllegalArgumentException("path must start with '/', got " + path);
+            }
+            extraGets.put(withSlash(path), Objects.requireNonNull(handler, "handler"));
             return this;
         }
 

@@ -192,6 +192,17 @@ public final class ConfigNode {
         return Duration.ofNanos((long) (s * 1e9));
     }
 
+    /** Records every field that no reader asked for. */
+    public void rejectUnknown(ConfigProblems problems) {
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!read.contains(name)) {
+                problems.add(new InvalidConfigException(path(name), "unknown field"));
+            }
+        }
+    }
+
     /** Fails on the first field that no reader asked for. */
     public void rejectUnknown() {
         Iterator<String> names = node.fieldNames();

@@ -56,24 +56,39 @@ public final class EndpointConfigJson {
         return readGroup(new ConfigNode(node, ""));
     }
 
-    /** Reads one endpoint object found at the node's path (errors name the full path). */
+    /** Reads one endpoint object found at the node's path (errors name the full path); throws the first error. */
     public EndpointConfig readEndpoint(ConfigNode e, String defaultTicketFormat) {
-        EndpointConfig.Builder b = EndpointConfig.builder(e.requireString("endpoint_name"));
-        try {
-            e.number("min_load").ifPresent(b::minLoad);
-            e.number("min_cold_load").ifPresent(b::minColdLoad);
-            e.number("target_util").ifPresent(b::targetUtil);
-            e.number("cold_mult").ifPresent(b::coldMult);
-            e.integer("cold_workers").ifPresent(b::coldWorkers);
-            e.integer("max_workers").ifPresent(b::maxWorkers);
-            e.number("max_queue_time").ifPresent(b::maxQueueTime);
-            e.number("target_queue_time").ifPresent(b::targetQueueTime);
-            e.number("inactivity_timeout").ifPresent(b::inactivityTimeout);
-            e.string("endpoint_state").ifPresent(s -> b.state(EndpointState.fromWireName(s)));
-            e.string("policy").ifPresent(b::policy);
-            Map<String, String> params = e.flatMap("policy_params");
-            b.policyParams(params);
-            b.ticketFormat(e.string("ticket_format").orElse(defaultTicketFormat));
+        ConfigProblems problems = new ConfigProblems();
+        EndpointConfig config = readEndpoint(e, defaultTicketFormat, problems);
+        problems.throwFirst();
+        return config;
+    }
+
+    /**
+     * Reads one endpoint object found at the node's path, recording every error (each named by its
+     * full path) in {@code problems} rather than stopping at the first.
+     *
+     * @return the endpoint, or null when an error was found
+     */
+    public EndpointConfig readEndpoint(ConfigNode e, String defaultTicketFormat, ConfigProblems all) {
+        ConfigProblems p = all.qualifiedBy(ex -> qualified(e, ex));
+        int before = all.all().size();
+        String name = p.attempt(() -> e.requireString("endpoint_name"), "endpoint");
+        EndpointConfig.Builder b = p.attempt(() -> EndpointConfig.builder(name), EndpointConfig.builder("endpoint"));
+        p.attempt(() -> e.number("min_load").ifPresent(b::minLoad));
+        p.attempt(() -> e.number("min_cold_load").ifPresent(b::minColdLoad));
+        p.attempt(() -> e.number("target_util").ifPresent(b::targetUtil));
+        p.attempt(() -> e.number("cold_mult").ifPresent(b::coldMult));
+        p.attempt(() -> e.integer("cold_workers").ifPresent(b::coldWorkers));
+        p.attempt(() -> e.integer("max_workers").ifPresent(b::maxWorkers));
+        p.attempt(() -> e.number("max_queue_time").ifPresent(b::maxQueueTime));
+        p.attempt(() -> e.number("target_queue_time").ifPresent(b::targetQueueTime));
+        p.attempt(() -> e.number("inactivity_timeout").ifPresent(b::inactivityTimeout));
+        p.attempt(() -> e.string("endpoint_state").ifPresent(s -> b.state(EndpointState.fromWireName(s))));
+        p.attempt(() -> e.string("policy").ifPresent(b::policy));
+        p.attempt(() -> b.policyParams(e.flatMap("policy_params")));
+        p.attempt(() -> b.ticketFormat(e.string("ticket_format").orElse(defaultTicketFormat)));
+        p.attempt(() -> {
             Optional<String> key = e.string("api_key");
             Optional<String> keyEnv = e.string("api_key_env");
             if (key.isPresent() && keyEnv.isPresent()) {
@@ -81,15 +96,23 @@ public final class EndpointConfigJson {
             }
             key.ifPresent(b::apiKey);
             keyEnv.ifPresent(var -> b.apiKey(requireEnv("api_key_env", var)));
+        });
+        p.attempt(() -> {
             if (e.has("loading_timeout")) {
                 b.loadingTimeout(e.seconds("loading_timeout", 1));
             }
+        });
+        p.attempt(() -> {
             if (e.has("resume_timeout")) {
                 b.resumeTimeout(e.seconds("resume_timeout", 1));
             }
+        });
+        p.attempt(() -> {
             if (e.has("drain_timeout")) {
                 b.drainTimeout(e.seconds("drain_timeout", 1));
             }
+        });
+        p.attempt(() -> {
             if (e.has("cold_destroy_delay")) {
                 double delay = e.number("cold_destroy_delay").orElse(0.0);
                 if (delay < 0) {
@@ -97,24 +120,40 @@ public final class EndpointConfigJson {
                 }
                 b.coldDestroyDelay(Duration.ofNanos((long) (delay * 1e9)));
             }
-            List<ConfigNode> groups = e.objects("groups");
-            if (groups.isEmpty()) {
-                throw new InvalidConfigException("groups", "at least one worker group is required");
-            }
-            for (ConfigNode g : groups) {
-                b.addGroup(readGroup(g));
-            }
-            e.rejectUnknown();
-            return b.build();
-        } catch (InvalidConfigException ex) {
-            throw qualified(e, ex);
+        });
+        List<ConfigNode> groups = p.attempt(() -> e.objects("groups"), null);
+        if (groups == null) {
+            groups = List.of(); // its error is recorded
+        } else if (groups.isEmpty()) {
+            p.add(new InvalidConfigException("groups", "at least one worker group is required"));
         }
+        for (ConfigNode g : groups) {
+            WorkerGroupConfig group = readGroup(g, all);
+            if (group != null) {
+                p.attempt(() -> b.addGroup(group));
+            }
+        }
+        e.rejectUnknown(p);
+        // built even after an error, so that the builder's own checks (a value's range) report too
+        var built = p.attempt(b::build, null);
+        return all.all().size() > before ? null : built;
     }
 
-    /** Reads one group object found at the node's path (errors name the full path). */
+    /** Reads one group object found at the node's path (errors name the full path); throws the first error. */
     public WorkerGroupConfig readGroup(ConfigNode g) {
-        try {
-            WorkerGroupConfig.Builder b = WorkerGroupConfig.builder(g.requireString("group_name"));
+        ConfigProblems problems = new ConfigProblems();
+        WorkerGroupConfig group = readGroup(g, problems);
+        problems.throwFirst();
+        return group;
+    }
+
+    /** Reads one group object, recording every error in {@code problems}; null when one was found. */
+    public WorkerGroupConfig readGroup(ConfigNode g, ConfigProblems all) {
+        ConfigProblems p = all.qualifiedBy(ex -> qualified(g, ex));
+        int before = all.all().size();
+        String name = p.attempt(() -> g.requireString("group_name"), "group");
+        WorkerGroupConfig.Builder b = p.attempt(() -> WorkerGroupConfig.builder(name), WorkerGroupConfig.builder("group"));
+        p.attempt(() -> {
             Optional<ConfigNode> template = g.object("template");
             String hash = g.string("template_hash").or(() -> g.string("template_id")).orElse("");
             Optional<String> image = g.string("image");
@@ -133,22 +172,22 @@ public final class EndpointConfigJson {
             } else if (!hash.isEmpty() || image.isPresent()) {
                 b.template(new WorkerTemplate(image.orElse(""), hash, Map.of(), "", WorkerTemplate.DEFAULT_DISK_GB, List.of()));
             }
-            g.string("search_params").ifPresent(b::searchParams);
-            g.string("launch_args").ifPresent(b::launchArgs);
-            g.number("gpu_ram").ifPresent(b::gpuRamGb);
-            g.integer("cold_workers").ifPresent(b::coldWorkers);
-            g.number("weight").ifPresent(b::weight);
-            g.bool("overflow").ifPresent(b::overflow);
-            g.number("max_price_per_hour").ifPresent(b::maxPricePerHour);
-            g.number("expected_perf").ifPresent(b::expectedPerf);
-            g.string("provider").ifPresent(b::provider);
-            g.integer("worker_port").ifPresent(b::workerPort);
-            g.integer("max_workers").ifPresent(b::maxWorkers);
-            g.rejectUnknown();
-            return b.build();
-        } catch (InvalidConfigException ex) {
-            throw qualified(g, ex);
-        }
+        });
+        p.attempt(() -> g.string("search_params").ifPresent(b::searchParams));
+        p.attempt(() -> g.string("launch_args").ifPresent(b::launchArgs));
+        p.attempt(() -> g.number("gpu_ram").ifPresent(b::gpuRamGb));
+        p.attempt(() -> g.integer("cold_workers").ifPresent(b::coldWorkers));
+        p.attempt(() -> g.number("weight").ifPresent(b::weight));
+        p.attempt(() -> g.bool("overflow").ifPresent(b::overflow));
+        p.attempt(() -> g.number("max_price_per_hour").ifPresent(b::maxPricePerHour));
+        p.attempt(() -> g.number("expected_perf").ifPresent(b::expectedPerf));
+        p.attempt(() -> g.string("provider").ifPresent(b::provider));
+        p.attempt(() -> g.integer("worker_port").ifPresent(b::workerPort));
+        p.attempt(() -> g.integer("max_workers").ifPresent(b::maxWorkers));
+        g.rejectUnknown(p);
+        // built even after an error, so that the builder's own checks (a value's range) report too
+        var built = p.attempt(b::build, null);
+        return all.all().size() > before ? null : built;
     }
 
     /** The value of an environment variable a {@code *_env} field names; an error naming the field when unset. */

@@ -1,5 +1,7 @@
 package dev.autoscaler.core.router;
 
+import dev.autoscaler.AutoscalerEvent;
+import dev.autoscaler.AutoscalerEvent.RouteOutcome;
 import dev.autoscaler.AutoscalerException;
 import dev.autoscaler.Clock;
 import dev.autoscaler.EndpointConfig;
@@ -141,6 +143,7 @@ public final class Router {
         String requestId = newRequestId();
         if (config.state() == EndpointState.STOPPED) {
             long idx = requestIdx > 0 ? requestIdx : store.nextRequestIdx();
+            answered(endpoint, "", RouteOutcome.STOPPED, 0);
             return new RouteAnswer.NotReady(endpoint, "endpoint is stopped: nothing is routed", idx, requestId);
         }
 
@@ -154,7 +157,7 @@ public final class Router {
         } else if (!record.isWaiting()) {
             Optional<RouteAnswer> again = answerAgain(config, record, wireCost, requestId, now);
             if (again.isPresent()) {
-                return again.get();
+                return repeated(config, again.get());
             }
             record = waitAgain(record, now);
         }
@@ -188,6 +191,7 @@ public final class Router {
                 if (firstCall && isOverflow(config, chosen)) {
                     hooks.recordSpillOver(endpoint, chosen.group(), record.cost());
                 }
+                answered(endpoint, chosen.group(), RouteOutcome.ROUTED, Math.max(0, now - record.firstSeenNanos()) / 1e9);
                 return routed.get();
             }
             Optional<RequestRecord> current = store.request(record.requestIdx());
@@ -197,7 +201,7 @@ public final class Router {
                 // a concurrent re-poll with the same index routed it first: give the same answer
                 Optional<RouteAnswer> again = answerAgain(config, current.get(), wireCost, requestId, now);
                 if (again.isPresent()) {
-                    return again.get();
+                    return repeated(config, again.get());
                 }
                 record = waitAgain(current.get(), now);
             } else {
@@ -210,6 +214,7 @@ public final class Router {
             }
             maybeWake(endpoint, workers, now);
         }
+        answered(endpoint, "", RouteOutcome.WAITING, 0);
         return new RouteAnswer.NotReady(endpoint, WorkerBreakdown.describe(workers, full, config.maxQueueTime()),
                 record.requestIdx(), requestId);
     }
@@ -232,6 +237,7 @@ public final class Router {
                 if (idle > limit && hooks.releaseRequest(r.requestIdx())) {
                     times.forget(r.requestIdx());
                     ended++;
+                    engine.publishEvent(new AutoscalerEvent.RequestExpired(clock.now(), endpoint, !r.isWaiting()));
                     log.debug("request {} of endpoint {} {} after {} s", r.requestIdx(), endpoint,
                             r.isWaiting() ? "stopped waiting" : "lost its reservation", idle / 1e9);
                 }
@@ -270,6 +276,18 @@ public final class Router {
     }
 
     // ---- routing ----
+
+    /** Publishes the outcome of a route, for metrics (the listeners see every answer). */
+    private void answered(String endpoint, String group, RouteOutcome outcome, double queueSeconds) {
+        engine.publishEvent(new AutoscalerEvent.RouteAnswered(clock.now(), endpoint, group, outcome, queueSeconds));
+    }
+
+    private RouteAnswer repeated(EndpointConfig config, RouteAnswer answer) {
+        String group = answer instanceof RouteAnswer.Routed r
+                ? store.worker(r.workerId()).map(WorkerRecord::group).orElse("") : "";
+        answered(config.name(), group, RouteOutcome.REPEATED, 0);
+        return answer;
+    }
 
     private static boolean isRoutable(EndpointConfig config, WorkerRecord w) {
         return w.state() == WorkerState.READY && w.intent() == WorkerIntent.ACTIVE && w.perf() > 0

@@ -2,7 +2,14 @@ package dev.autoscaler.core.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autoscaler.GroupTarget;
+import dev.autoscaler.ScalingDecision;
 import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.core.history.DecisionHistory;
+import dev.autoscaler.core.history.EndpointTimeline;
+import dev.autoscaler.core.router.RouterHarness;
+import java.time.Duration;
+import java.util.Map;
 import dev.autoscaler.WorkerState;
 import java.io.File;
 import java.io.IOException;
@@ -104,6 +111,52 @@ class DashboardBrowserTest {
             assertThat(dom).contains("<strong data-best-group=\"cheap\">cheap</strong>",
                     "<strong data-best-gpu-type=\"RTX 4090\">RTX 4090</strong>");
         }
+    }
+
+    @Test
+    @DisplayName("the last hour is charted (load vs capacity, workers by state, queue-time p95) on round axes, "
+            + "decisions listed with their reasons, holds too, and workers sorted")
+    void historyCharts() throws Exception {
+        http.close();
+        RouterHarness h = new RouterHarness(3);
+        http = new HttpHarness(h, api -> api.decisions(DecisionHistory.attach(h.engine))
+                .timeline(EndpointTimeline.attach(h.engine)));
+        h.ready(3, 1000);
+        h.policy = s -> ScalingDecision.of(Map.of("main", new GroupTarget(3, 0)), "metrics stale -> hold 3 active");
+        for (int i = 0; i < 12; i++) { // a minute of ticks, with routes between them
+            h.route(250);
+            h.advance(Duration.ofSeconds(5));
+        }
+        h.report(h.workers().get(1), 1000, 0, List.of()); // keeps the sort honest: ids 101..103, all ready
+
+        String dom = dumpDom();
+
+        for (String chart : List.of("load", "workers", "queue_p95")) {
+            assertThat(dom).as("chart %s", chart).contains("data-chart=\"" + chart + "\"");
+        }
+        Matcher ready = Pattern.compile("<path d=\"(M[^\"]+)\"[^>]*data-series=\"ready\"").matcher(dom);
+        assertThat(ready.find()).as("the ready line in %s", dom).isTrue();
+        assertThat(ready.group(1).split(" L|L").length).as("one point per sample").isGreaterThanOrEqualTo(12);
+        assertThat(dom).contains("Load vs ready capacity (perf units/s)", "Workers by state (workers)",
+                "Queue time p95 (s)", "minutes before now", "data-series=\"ready capacity\"",
+                "data-series=\"target_queue_time\"");
+        // 3 ready workers of 1,000: the capacity axis ends at 3,000 in steps of 1,000; workers in steps of 1
+        assertThat(yTicks(dom, "load")).containsExactly("0", "1,000", "2,000", "3,000");
+        assertThat(yTicks(dom, "workers")).containsExactly("0", "1", "2", "3");
+        assertThat(dom).contains("<tr class=\"hold\" data-kind=\"hold\">").contains("metrics stale -&gt; hold 3 active");
+        assertThat(workerRows(dom)).extracting(r -> r[0]).containsExactly("101", "102", "103");
+    }
+
+    /** The y-axis labels of one chart, in order. */
+    private static List<String> yTicks(String dom, String chart) {
+        int start = dom.indexOf("data-chart=\"" + chart + "\"");
+        String svg = dom.substring(start, dom.indexOf("</svg>", start));
+        List<String> ticks = new ArrayList<>();
+        Matcher m = Pattern.compile("data-y-tick=\"([^\"]+)\"").matcher(svg);
+        while (m.find()) {
+            ticks.add(m.group(1));
+        }
+        return ticks;
     }
 
     private String dumpDom() throws IOException, InterruptedException {

@@ -32,10 +32,15 @@ final class HttpHarness implements AutoCloseable {
     }
 
     HttpHarness(RouterHarness h) {
+        this(h, b -> b);
+    }
+
+    /** With the API configured further by {@code api} (a history, a timeline...). */
+    HttpHarness(RouterHarness h, java.util.function.UnaryOperator<AutoscalerApi.Builder> api) {
         this.h = h;
-        AutoscalerApi api = AutoscalerApi.builder(h.router).apiKey(KEY)
-                .tickets(RouterHarness.TICKETS).build();
-        this.server = start(api);
+        AutoscalerApi built = api.apply(AutoscalerApi.builder(h.router).apiKey(KEY)
+                .tickets(RouterHarness.TICKETS)).build();
+        this.server = start(built);
     }
 
     /** Starts {@code api} on the server under test, on an ephemeral loopback port. */

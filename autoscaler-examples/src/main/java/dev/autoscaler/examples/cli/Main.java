@@ -12,10 +12,11 @@ import java.util.Optional;
 
 /**
  * The {@code autoscaler} command ({@code ./autoscaler} at the repository root runs it). Commands:
- * {@code demo}, {@code simulate}, {@code policies}, {@code serve}, {@code fake-vast}; {@code --help} prints the usage. A bad command line prints
- * what is wrong and the usage, and exits 2; a failure while running exits 1. Plugin jars are loaded
- * from {@code --plugins DIR}, {@code AUTOSCALER_PLUGINS} or {@code plugins/} beside the jar
- * ({@link PluginDirectory}): {@code java -jar} ignores the class path.
+ * {@code demo}, {@code simulate}, {@code policies}, {@code serve}, {@code validate}, {@code status},
+ * {@code fake-vast}; {@code --help} prints the usage, {@code --version} the version. A bad command line
+ * prints the one line that says what is wrong and that command's own usage, and exits 2; a failure
+ * while running exits 1. Plugin jars are loaded from {@code --plugins DIR}, {@code AUTOSCALER_PLUGINS}
+ * or {@code plugins/} beside the jar ({@link PluginDirectory}): {@code java -jar} ignores the class path.
  */
 public final class Main {
     /** Exit status of a bad command line. */
@@ -38,6 +39,8 @@ public final class Main {
         commands.put("simulate", new SimulateCommand());
         commands.put("policies", new PoliciesCommand());
         commands.put("serve", new ServeCliCommand());
+        commands.put("validate", new ValidateCliCommand());
+        commands.put("status", new StatusCliCommand());
         commands.put("demo", new DemoCliCommand());
         commands.put("fake-vast", new FakeVastCommand());
     }
@@ -53,8 +56,11 @@ public final class Main {
 
     public static void main(String[] args) {
         // Quiet by default: stdout carries the results (a JSON object may be piped), stderr warnings.
+        // serve logs at INFO, so that its scaling decisions show (ServeCommand.DEFAULT_LOG_LEVEL).
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+            boolean serve = Arrays.asList(args).contains("serve");
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                    serve ? dev.autoscaler.server.ServeCommand.DEFAULT_LOG_LEVEL : "warn");
         }
         System.exit(new Main().run(args, System.out, System.err));
     }
@@ -79,15 +85,19 @@ public final class Main {
             out.print(usage());
             return 0;
         }
+        if (args[0].equals("--version") || args[0].equals("-V")) {
+            out.println(version());
+            return 0;
+        }
         Command command = commands.get(args[0]);
         if (command == null) {
-            err.println("autoscaler: unknown command '" + args[0] + "'; commands: " + String.join(", ", commands.keySet()));
-            err.print(usage());
+            err.println("autoscaler: unknown command '" + args[0] + "'; commands: " + String.join(", ", commands.keySet())
+                    + " (autoscaler --help)");
             return USAGE;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        if (Arrays.asList(rest).contains("--help")) {
-            out.print(usage());
+        if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+            out.print("usage: autoscaler " + command.usage().strip() + "\n");
             return 0;
         }
         if (plugins.dir().isEmpty()) {
@@ -115,7 +125,7 @@ public final class Main {
             return command.run(rest, out, err);
         } catch (UsageException e) {
             err.println("autoscaler " + name + ": " + e.getMessage());
-            err.print(usage());
+            err.print("usage: autoscaler " + command.usage().strip() + "\n");
             return USAGE;
         } catch (RuntimeException e) {
             err.println("autoscaler " + name + ": " + e.getMessage());
@@ -123,12 +133,20 @@ public final class Main {
         }
     }
 
+    /** {@code autoscaler VERSION (Java ...)}: the version the jar was built as. */
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return "autoscaler " + (v == null ? "(development build: not run from the jar)" : v)
+                + " (Java " + Runtime.version() + ")";
+    }
+
     String usage() {
         StringBuilder b = new StringBuilder("usage: autoscaler <command> [options]\n\ncommands:\n");
         for (Command c : commands.values()) {
             b.append(c.usage());
         }
-        b.append("  --help\n      this message\n");
+        b.append("  --version\n      the version\n");
+        b.append("  --help\n      this message; COMMAND --help: that command's\n");
         b.append("\n  " + PluginDirectory.OPTION + " DIR (before or after the command)\n"
                 + "      load the plugin jars (policies, providers, routing strategies) of DIR; default: $"
                 + PluginDirectory.ENV + ",\n      else plugins/ beside the jar. A broken jar is named and left out.\n");

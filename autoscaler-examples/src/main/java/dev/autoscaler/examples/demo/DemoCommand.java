@@ -9,6 +9,7 @@ import dev.autoscaler.WorkerState;
 import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.client.AutoscalerClient;
 import dev.autoscaler.core.http.AutoscalerApi;
+import dev.autoscaler.server.ConfiguredServer;
 import dev.autoscaler.examples.worker.Worker;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -189,9 +190,11 @@ public final class DemoCommand {
             out.printf(Locale.ROOT, "demo: engine on %s, policy %s, trace %s at time scale %.4f (%.0f s),"
                     + " workers of %.0f tokens/s, state in %s%n", stack.url(), o.policy(), o.trace(), o.timeScale(),
                     total, workerPerf, stack.stateDir());
-            out.println("demo: live dashboard at " + stack.url() + AutoscalerApi.DASHBOARD);
+            out.println("demo: live dashboard at " + stack.url() + AutoscalerApi.DASHBOARD + ", metrics at " + stack.url()
+                    + ConfiguredServer.METRICS);
             TerminalView view = new TerminalView(out, System.console() != null);
             warmUp(stack.engine(), out);
+            recorder.markTraceStart();
             double replayStart = recorder.elapsedSeconds();
             CompletableFuture<Void> done = replayer.start();
             long deadline = System.nanoTime() + replayer.replayDuration().plus(DRAIN).toNanos();

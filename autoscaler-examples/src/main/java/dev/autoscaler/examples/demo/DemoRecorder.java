@@ -46,6 +46,7 @@ public final class DemoRecorder implements AutoscalerListener {
     private final FlapCounter flaps = new FlapCounter();
     private double gpuSeconds;
     private double costUsd;
+    private double traceStartSeconds;
 
     public DemoRecorder(Clock clock, double targetQueueTime) {
         this(clock, targetQueueTime, Integer.MAX_VALUE);
@@ -58,6 +59,21 @@ public final class DemoRecorder implements AutoscalerListener {
         this.startNanos = clock.nanoTime();
         this.lastSampleNanos = startNanos;
         this.targetQueueTime = targetQueueTime;
+    }
+
+    /** Marks now as the start of the trace's replay: the report counts time from here. */
+    public synchronized void markTraceStart() {
+        traceStartSeconds = seconds(clock.nanoTime());
+    }
+
+    /** Seconds from the recorder's start to the trace's (0 until {@link #markTraceStart()}). */
+    public synchronized double traceStartSeconds() {
+        return traceStartSeconds;
+    }
+
+    /** The endpoint's {@code target_queue_time}, seconds: the SLO the figures count violations of. */
+    public double targetQueueTime() {
+        return targetQueueTime;
     }
 
     public synchronized void sent(TraceRequest request) {
@@ -130,6 +146,11 @@ public final class DemoRecorder implements AutoscalerListener {
 
     public synchronized List<Sample> samples() {
         return List.copyOf(samples);
+    }
+
+    /** Served requests' queue times as {@code {at (s from the recorder's start), seconds}}. */
+    public synchronized List<double[]> queueTimesWithTimes() {
+        return queueTimes.stream().map(double[]::clone).toList();
     }
 
     public synchronized List<Decision> decisions() {

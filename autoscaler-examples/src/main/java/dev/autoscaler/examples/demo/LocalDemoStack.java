@@ -5,6 +5,9 @@ import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.Settings;
 import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.ExecutorTaskScheduler;
+import dev.autoscaler.core.compare.HardwareComparison;
+import dev.autoscaler.core.history.DecisionHistory;
+import dev.autoscaler.core.history.EndpointTimeline;
 import dev.autoscaler.core.http.AutoscalerApi;
 import dev.autoscaler.core.http.ApiServer;
 import dev.autoscaler.core.http.ApiServerOptions;
@@ -12,6 +15,7 @@ import dev.autoscaler.core.http.ApiServers;
 import dev.autoscaler.core.router.Router;
 import dev.autoscaler.core.ticket.TicketFormats;
 import dev.autoscaler.examples.local.LocalProcessProvider;
+import dev.autoscaler.server.ConfiguredServer;
 import dev.autoscaler.spi.AutoscalerListener;
 import dev.autoscaler.spi.Instance;
 import java.io.IOException;
@@ -75,10 +79,17 @@ public final class LocalDemoStack implements AutoCloseable {
         }
         this.engine = builder.build();
         this.router = Router.builder(engine).tickets(tickets).build();
-        AutoscalerApi api = AutoscalerApi.builder(router).apiKeys(endpoint.apiKey().stream().toList())
-                .tickets(tickets).build();
-        this.http = ApiServers.start(ApiServers.DEFAULT, api, new InetSocketAddress(InetAddress.getLoopbackAddress(), bound),
-                ApiServerOptions.defaults());
+        // the live dashboard shows what serve's does: the hardware comparison, the decisions with their
+        // reasons, the charts (sampled every 2 s: the demo lasts minutes), and /metrics
+        AutoscalerApi.Builder api = AutoscalerApi.builder(router).apiKeys(endpoint.apiKey().stream().toList())
+                .tickets(tickets).comparison(HardwareComparison.attach(engine))
+                .decisions(DecisionHistory.attach(engine));
+        EndpointTimeline timeline = new EndpointTimeline(Duration.ofSeconds(2), Duration.ofHours(1));
+        engine.addListener(timeline);
+        api.timeline(timeline);
+        ConfiguredServer.serveMetrics(engine, api);
+        this.http = ApiServers.start(ApiServers.DEFAULT, api.build(),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), bound), ApiServerOptions.defaults());
         this.sweeps = router.scheduleSweeps(scheduler, Duration.ofSeconds(1));
         engine.start();
     }

@@ -63,6 +63,25 @@ class MainTest {
         }
 
         @Test
+        @DisplayName("a usage error prints the one line that matters and that command's usage, not every command's")
+        void ownUsageOnly() {
+            assertThat(run("validate", "--confg", "x.yaml")).isEqualTo(Main.USAGE);
+            assertThat(err().lines().toList()).containsExactly(
+                    "autoscaler validate: unknown option '--confg'",
+                    "usage: autoscaler validate --config FILE [--check-provider]",
+                    "      check a serve config: every error at once, with its path; --check-provider also lists the",
+                    "      provider's instances (API key, base URL); starts and rents nothing");
+            assertThat(err()).doesNotContain("simulate");
+        }
+
+        @Test
+        @DisplayName("status needs --url")
+        void statusWithoutUrl() {
+            assertThat(run("status")).isEqualTo(Main.USAGE);
+            assertThat(err()).startsWith("autoscaler status: --url URL is required").contains("usage: autoscaler status --url URL");
+        }
+
+        @Test
         void unknownCommand() {
             assertThat(run("simulat")).isEqualTo(Main.USAGE);
             assertThat(err()).contains("unknown command 'simulat'");
@@ -80,6 +99,20 @@ class MainTest {
     void help() {
         assertThat(run("--help")).isZero();
         assertThat(out()).contains("simulate (--trace FILE | --scenario NAME)").contains("policies");
+    }
+
+    @Test
+    @DisplayName("--version prints the version and the Java it runs on")
+    void version() {
+        assertThat(run("--version")).isZero();
+        assertThat(out()).startsWith("autoscaler ").contains("(Java 17");
+    }
+
+    @Test
+    @DisplayName("COMMAND --help prints that command's usage only")
+    void commandHelp() {
+        assertThat(run("serve", "--help")).isZero();
+        assertThat(out()).startsWith("usage: autoscaler serve --config FILE [--log-format text|json]").doesNotContain("simulate");
     }
 
     @Test

@@ -75,6 +75,46 @@ class DemoRecorderTest {
     }
 
     @Test
+    @DisplayName("the report reads right: time from the trace's start, round axis steps, one unit per chart, "
+            + "the queue time as a log-scale CDF with the SLO named, units beside the figures")
+    void reportReadsRight() {
+        recorder.sample(List.of(worker("1", WorkerState.LOADING, 0)));
+        clock.advance(Duration.ofSeconds(7));
+        recorder.markTraceStart();
+        for (int i = 0; i < 83; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            recorder.sent(new TraceRequest(0, 2000, 1700));
+            recorder.sample(List.of(worker("1", WorkerState.READY, 4321)));
+        }
+        recorder.outcome(served(0.004));
+        recorder.outcome(served(0.4));
+        recorder.outcome(served(37));
+
+        String html = DemoReport.html("demo", Map.of("time scale", "0.0333"), recorder);
+
+        // x from -7 s (the warm-up before the trace) to 83 s: round steps of 20 s from -20 to 100
+        assertThat(html).contains(">-20</text>", ">0</text>", ">100</text>", "seconds since the trace started",
+                "negative times are the warm-up", "a second here is 30 seconds of the original trace");
+        // y: 3,700 tokens/s offered, 4,321 capacity: 0 to 5,000 in steps of 1,000, with the unit of the title
+        assertThat(html).contains("<h2>Offered load vs ready capacity (tokens/s)</h2>", ">tokens/s</text>",
+                ">1,000</text>", ">5,000</text>").doesNotContain(">4,321</text>").doesNotContain("perf units/s");
+        assertThat(html).contains("queue time (seconds, log scale)", ">0.001</text>", ">0.01</text>", ">100</text>",
+                "SLO: 10 s", "target_queue_time</code> of 10 s: 2 of 3 served requests (66.7%) met it");
+        assertThat(html).contains("<th>queue_time_p95_s</th><td class=\"num\">37.000</td><td>seconds</td>",
+                "<th>cost_usd</th>");
+    }
+
+    @Test
+    @DisplayName("a round axis: 1, 2 or 5 times a power of ten, covering the data")
+    void roundAxes() {
+        assertThat(SvgChart.Axis.around(0, 4321, 5)).isEqualTo(new SvgChart.Axis(0, 5000, 1000));
+        assertThat(SvgChart.Axis.around(-7, 83, 8)).isEqualTo(new SvgChart.Axis(-20, 100, 20));
+        assertThat(SvgChart.Axis.around(0, 0.37, 5)).isEqualTo(new SvgChart.Axis(0, 0.4, 0.1));
+        assertThat(SvgChart.label(0.30000000000000004, 0.1)).isEqualTo("0.3");
+        assertThat(SvgChart.label(250000, 50000)).isEqualTo("250,000");
+    }
+
+    @Test
     @DisplayName("the report directory gets index.html and figures.json")
     void files(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         recorder.outcome(served(0.5));

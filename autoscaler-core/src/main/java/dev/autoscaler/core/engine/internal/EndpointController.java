@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One endpoint's control loop. Each tick: repair broken workers, build the snapshot, ask the policy,
  * hold its decision to each group's own {@code max_workers}, then to the endpoint's
- * ({@link WorkerCaps}: the one cap rule, applied to every policy's decision), publish it when it changes a target, step any rolling
+ * ({@link WorkerCaps}: the one cap rule, applied to every policy's decision), publish it when it changes a
+ * target (and its reason on every tick), step any rolling
  * update of a changed template (which may add a surge to a group's target), and reconcile.
  * A policy that throws is logged and published; the endpoint then keeps its current targets.
  */
@@ -79,7 +80,7 @@ public final class EndpointController {
         return targets;
     }
 
-    /** The reason of the last decision that changed a target. */
+    /** The reason of the last tick's decision, whether or not it changed a target. */
     public String lastReason() {
         return lastReason;
     }
@@ -128,16 +129,22 @@ public final class EndpointController {
 
     public EndpointSnapshot snapshot() {
         EndpointConfig cfg = config;
-        return SnapshotBuilder.build(cfg, ctx.store().workers(cfg.name()), ctx.store().requests(cfg.name()), targets,
-                rememberedPerf, tracker, spillTrackers, ctx.clock().now(), ctx.clock().nanoTime());
+        return snapshot(cfg, ctx.store().workers(cfg.name()));
     }
 
-    /** One control step. Never throws: a tick that fails is logged, and the next one starts afresh. */
+    /**
+     * One control step. Never throws: a tick that fails is logged, and the next one starts afresh.
+     * Publishes a {@link AutoscalerEvent.TickCompleted} with the decision's reason on every tick that
+     * gets as far as a decision, also when the targets stay the same.
+     */
     public synchronized void tick() {
         EndpointConfig cfg = config;
         try {
             if (cfg.state() == EndpointState.SUSPENDED) {
-                return; // the engine stops managing: workers keep their state, nothing is replaced
+                // the engine stops managing: workers keep their state, nothing is replaced
+                publishTick(cfg, snapshot(cfg, ctx.store().workers(cfg.name())), targets,
+                        "endpoint_state is suspended: not managed", false);
+                return;
             }
             repair.repair(cfg, ctx.store().workers(cfg.name()));
             List<WorkerRecord> workers = ctx.store().workers(cfg.name());
@@ -146,22 +153,39 @@ public final class EndpointController {
                 for (WorkerGroupConfig g : cfg.groups()) {
                     zero.put(g.name(), new GroupTarget(0, targets.getOrDefault(g.name(), new GroupTarget(0, 0)).cold()));
                 }
-                publishIfChanged(cfg, zero, "endpoint_state is stopped");
+                boolean changed = publishIfChanged(cfg, zero, "endpoint_state is stopped");
+                publishTick(cfg, snapshot(cfg, workers), zero, "endpoint_state is stopped", changed);
                 reconciler.stopAll(cfg, workers);
                 return;
             }
-            EndpointSnapshot snapshot = SnapshotBuilder.build(cfg, workers, ctx.store().requests(cfg.name()), targets,
-                    rememberedPerf, tracker, spillTrackers, ctx.clock().now(), ctx.clock().nanoTime());
-            Map<String, GroupTarget> next = decide(cfg, snapshot);
+            EndpointSnapshot snapshot = snapshot(cfg, workers);
+            Decided decided = decide(cfg, snapshot);
+            publishTick(cfg, snapshot, decided.targets(), decided.reason(), decided.changed());
             // the surge of a rolling update is the engine's, not the policy's: it is not published as a target
-            Map<String, GroupTarget> surged = rollingUpdate.step(cfg, workers, next);
+            Map<String, GroupTarget> surged = rollingUpdate.step(cfg, workers, decided.targets());
             reconciler.reconcile(cfg, ctx.store().workers(cfg.name()), surged);
         } catch (RuntimeException e) {
             log.error("tick of endpoint {} failed; the next tick starts afresh", cfg.name(), e);
         }
     }
 
-    private Map<String, GroupTarget> decide(EndpointConfig cfg, EndpointSnapshot snapshot) {
+    private EndpointSnapshot snapshot(EndpointConfig cfg, List<WorkerRecord> workers) {
+        return SnapshotBuilder.build(cfg, workers, ctx.store().requests(cfg.name()), targets,
+                rememberedPerf, tracker, spillTrackers, ctx.clock().now(), ctx.clock().nanoTime());
+    }
+
+    private void publishTick(EndpointConfig cfg, EndpointSnapshot snapshot, Map<String, GroupTarget> next,
+                             String reason, boolean changed) {
+        lastReason = reason;
+        ctx.events().publish(new AutoscalerEvent.TickCompleted(ctx.clock().now(), cfg.name(), snapshot, next, reason,
+                changed));
+    }
+
+    /** The targets a tick works toward, why, and whether they differ from the previous tick's. */
+    private record Decided(Map<String, GroupTarget> targets, String reason, boolean changed) {
+    }
+
+    private Decided decide(EndpointConfig cfg, EndpointSnapshot snapshot) {
         Map<String, GroupTarget> current = new LinkedHashMap<>();
         for (var group : snapshot.groups()) {
             current.put(group.name(), group.currentTarget());
@@ -176,11 +200,13 @@ public final class EndpointController {
             log.warn("policy {} of endpoint {} threw; keeping the current size", cfg.policy(), cfg.name(), e);
             ctx.events().publish(new AutoscalerEvent.PluginFailed(ctx.clock().now(), cfg.name(), cfg.policy(), e));
             targets = current;
-            return current;
+            return new Decided(current, "policy " + cfg.policy() + " failed (" + e.getClass().getSimpleName()
+                    + "): keeping the current size", false);
         }
         if (decision.keepCurrent()) {
             targets = current;
-            return current;
+            return new Decided(current, decision.reason().isEmpty() ? "policy keeps the current size" : decision.reason(),
+                    false);
         }
         Map<String, GroupTarget> next = new LinkedHashMap<>(current);
         for (var entry : decision.targets().entrySet()) {
@@ -201,17 +227,19 @@ public final class EndpointController {
             reason = reason + " (clamped to " + capped.endpointNote() + ")";
         }
         next = new LinkedHashMap<>(capped.targets());
-        publishIfChanged(cfg, next, reason);
-        return next;
+        boolean changed = publishIfChanged(cfg, next, reason);
+        return new Decided(next, reason, changed);
     }
 
-    private void publishIfChanged(EndpointConfig cfg, Map<String, GroupTarget> next, String reason) {
-        if (!next.equals(targets)) {
-            Map<String, GroupTarget> previous = targets;
-            targets = Map.copyOf(next);
-            lastReason = reason;
-            log.info("endpoint {}: {} -> {}: {}", cfg.name(), previous, next, reason);
-            ctx.events().publish(new AutoscalerEvent.DecisionMade(ctx.clock().now(), cfg.name(), previous, next, reason));
+    /** @return whether the targets changed (a {@link AutoscalerEvent.DecisionMade} was published) */
+    private boolean publishIfChanged(EndpointConfig cfg, Map<String, GroupTarget> next, String reason) {
+        if (next.equals(targets)) {
+            return false;
         }
+        Map<String, GroupTarget> previous = targets;
+        targets = Map.copyOf(next);
+        log.debug("endpoint {}: {} -> {}: {}", cfg.name(), previous, next, reason);
+        ctx.events().publish(new AutoscalerEvent.DecisionMade(ctx.clock().now(), cfg.name(), previous, next, reason));
+        return true;
     }
 }

@@ -9,6 +9,8 @@ import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.WorkerState;
 import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.compare.HardwareComparison;
+import dev.autoscaler.core.history.DecisionHistory;
+import dev.autoscaler.core.history.EndpointTimeline;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +30,10 @@ import java.util.Map;
  * without one, as it shows everything the comparison is made of (GPUs, prices, perf, states): the
  * figures are aggregates of what the page shows already, no secret. Turning the dashboard off hides
  * both. Without a comparison the field is absent and the page shows no comparison section.
+ * <p>
+ * With a {@link DecisionHistory}, each endpoint carries its last decisions with their reasons (holds
+ * included), and with an {@link EndpointTimeline} its {@code history} for the charts: made of the
+ * same figures the page shows live, no secret either.
  */
 public final class DashboardState {
     private DashboardState() {
@@ -39,16 +45,29 @@ public final class DashboardState {
 
     /** With each endpoint's hardware comparison, when {@code comparison} is not null. */
     public static byte[] json(Autoscaler engine, HardwareComparison comparison) {
+        return json(engine, comparison, null, null);
+    }
+
+    /**
+     * With, per endpoint, its last {@value #DECISIONS_SHOWN} decisions ({@code decisions}, when
+     * {@code decisions} is not null) and its timeline ({@code history}, when {@code timeline} is not null).
+     */
+    public static byte[] json(Autoscaler engine, HardwareComparison comparison, DecisionHistory decisions,
+                              EndpointTimeline timeline) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
         try (JsonGenerator g = JsonBodies.FACTORY.createGenerator(out)) {
-            write(g, engine, comparison);
+            write(g, engine, comparison, decisions, timeline);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
     }
 
-    private static void write(JsonGenerator g, Autoscaler engine, HardwareComparison comparison) throws IOException {
+    /** Decisions per endpoint on the dashboard; {@code /decisions/} serves the whole history. */
+    public static final int DECISIONS_SHOWN = 20;
+
+    private static void write(JsonGenerator g, Autoscaler engine, HardwareComparison comparison,
+                              DecisionHistory decisions, EndpointTimeline timeline) throws IOException {
         List<EndpointConfig> endpoints = new ArrayList<>();
         for (String name : engine.endpointNames()) {
             try {
@@ -80,6 +99,15 @@ public final class DashboardState {
             }
             g.writeEndObject();
             g.writeStringField("last_decision_reason", safeReason(engine, e.name()));
+            if (decisions != null) {
+                g.writeFieldName("decisions");
+                List<DecisionHistory.Entry> all = decisions.entries(e.name());
+                HistoryJson.decisions(g, all.subList(Math.max(0, all.size() - DECISIONS_SHOWN), all.size()));
+            }
+            if (timeline != null) {
+                g.writeFieldName("history");
+                HistoryJson.timeline(g, timeline, e.name());
+            }
             g.writeEndObject();
         }
         g.writeEndArray();

@@ -1,0 +1,85 @@
+package dev.autoscaler.core.http.internal;
+
+import dev.autoscaler.EndpointConfig;
+import dev.autoscaler.core.Autoscaler;
+import dev.autoscaler.core.ticket.TicketFormats;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The answers of {@code GET /healthz} and {@code GET /readyz}. Liveness is the process answering at
+ * all. Readiness is three checks: the state store answers a lookup, the control loop started a tick
+ * within one and a half tick intervals (so a loop that stops shows within half an interval of its
+ * first missed tick), and every endpoint's ticket format has its signing key. The answer names each
+ * check and what failed, never a key, a worker or a figure of the traffic.
+ */
+public final class Probes {
+    private final Autoscaler engine;
+    private final TicketFormats tickets;
+
+    public Probes(Autoscaler engine, TicketFormats tickets) {
+        this.engine = engine;
+        this.tickets = tickets;
+    }
+
+    /** Check name to "ok" or what is wrong, in a stable order. */
+    public Map<String, String> readiness() {
+        Map<String, String> checks = new LinkedHashMap<>();
+        checks.put("store", store());
+        checks.put("control_loop", controlLoop());
+        checks.put("keys", keys());
+        return checks;
+    }
+
+    public static boolean allOk(Map<String, String> checks) {
+        return checks.values().stream().allMatch("ok"::equals);
+    }
+
+    private String store() {
+        try {
+            engine.stateStore().worker("");
+            return "ok";
+        } catch (RuntimeException e) {
+            return "the state store failed a lookup (" + e.getClass().getSimpleName() + ")";
+        }
+    }
+
+    private String controlLoop() {
+        if (!engine.running()) {
+            return "the engine is not started";
+        }
+        Optional<Duration> since = engine.sinceLastTick();
+        Duration interval = engine.tickInterval();
+        Duration limit = interval.plus(interval.dividedBy(2));
+        if (since.isEmpty()) {
+            return "no control tick yet";
+        }
+        if (since.get().compareTo(limit) > 0) {
+            return String.format(java.util.Locale.ROOT, "no control tick for %.1f s (interval %.1f s)",
+                    since.get().toMillis() / 1000.0, interval.toMillis() / 1000.0);
+        }
+        return "ok";
+    }
+
+    private String keys() {
+        if (tickets == null) {
+            return "ok";
+        }
+        for (String name : engine.endpointNames()) {
+            EndpointConfig e;
+            try {
+                e = engine.endpoint(name);
+            } catch (dev.autoscaler.NotFoundException removed) {
+                continue;
+            }
+            try {
+                tickets.signer(e.ticketFormat());
+            } catch (RuntimeException missing) {
+                return "no signing key for ticket format " + e.ticketFormat();
+            }
+        }
+        return "ok";
+    }
+}
