@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * An endpoint: a named service with scaling parameters and one or more worker groups
- * (PROTOCOL.md "Endpoint parameters"). Defaults are Vast's. Immutable; build with
+ * (docs/PROTOCOL.md#endpoint-parameters). Defaults are Vast's. Immutable; build with
  * {@link #builder(String)}, change with {@link #toBuilder()}. Every rejected value throws
  * {@link InvalidConfigException} whose {@link InvalidConfigException#field() field} is the wire name.
  */

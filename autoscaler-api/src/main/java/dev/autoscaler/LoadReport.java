@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One {@code POST /worker_status/} report, every field of PROTOCOL.md. Fields a worker left out
+ * One {@code POST /worker_status/} report, every field of docs/PROTOCOL.md#post-worker_status. Fields a worker left out
  * hold their neutral value (0, empty), as a failing worker posts only {@code id}, {@code mtoken},
  * {@code version}, {@code error_msg} and {@code url}.
  *

@@ -5,7 +5,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
- * One worker group of an endpoint: what to run and where (PROTOCOL.md "Worker group fields").
+ * One worker group of an endpoint: what to run and where (docs/PROTOCOL.md#worker-group-fields).
  * Immutable; build with {@link #builder(String)}. Every rejected value throws
  * {@link InvalidConfigException} naming the field.
  */

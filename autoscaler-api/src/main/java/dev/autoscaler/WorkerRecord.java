@@ -64,7 +64,7 @@ public record WorkerRecord(String workerId, String endpoint, String group, Strin
                 createdAtNanos, stateSinceNanos, lastReportNanos, version, "");
     }
 
-    /** Capacity in perf units/s: measured max_perf x reliability (PROTOCOL.md). */
+    /** Capacity in perf units/s: measured max_perf x reliability (docs/PROTOCOL.md#capacity-semantics). */
     public double perf() {
         return maxPerf * reliability;
     }

@@ -39,7 +39,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A client of the Vast.ai REST API (PROTOCOL.md, "Provider: the Vast REST API"): search offers,
+ * A client of the Vast.ai REST API (docs/PROTOCOL.md#the-vast-rest-api): search offers,
  * create, list, start, stop, label, reboot and destroy instances.
  *
  * <p>Every call keeps Vast's minimum spacing per API path (so that 429s stay rare), retries 429,

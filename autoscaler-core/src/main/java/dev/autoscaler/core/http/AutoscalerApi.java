@@ -41,7 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine's HTTP API (PROTOCOL.md), as a plain function from {@link ApiRequest} to
+ * The engine's HTTP API (docs/PROTOCOL.md), as a plain function from {@link ApiRequest} to
  * {@link ApiResponse}, with no server library in sight: {@link AutoscalerHttpServer} serves it on the
  * JDK's server, and a host application can mount it in its own (convert the request, call
  * {@link #handle}, write the response).

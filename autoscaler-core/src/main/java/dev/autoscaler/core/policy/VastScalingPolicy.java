@@ -18,8 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The default policy, {@code vast}: Vast's documented capacity semantics (PROTOCOL.md "Capacity
- * semantics") plus the guards its users asked of other autoscalers. It answers, per worker group, how
+ * The default policy, {@code vast}: Vast's documented capacity semantics (docs/PROTOCOL.md#capacity-semantics) plus the guards its users asked of other autoscalers. It answers, per worker group, how
  * many workers should be active (holding a GPU: creating, loading, starting, ready, rebooting,
  * errored) and how many cold (stopped, model on disk). Everything is in perf units/s. A pure function
  * of the snapshot: no state, no I/O, no clock; safe to share between endpoints and threads.

@@ -3,7 +3,7 @@ package dev.autoscaler.core.router;
 import java.util.Objects;
 
 /**
- * The router's answer to one {@code /route/} call (PROTOCOL.md): either a worker was chosen and a
+ * The router's answer to one {@code /route/} call (docs/PROTOCOL.md#post-route): either a worker was chosen and a
  * ticket signed, or no worker can take the request now and the client should re-poll with
  * {@link #requestIdx()}.
  */

@@ -38,7 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The signing router (DESIGN.md flow 2), independent of HTTP: the HTTP surface and the simulator
+ * The signing router (docs/DESIGN.md#a-client-asks-for-a-worker), independent of HTTP: the HTTP surface and the simulator
  * both call {@link #route(String, Number, long)}.
  *
  * <p>A request is eligible for a READY worker whose expected queue time, with this request's cost

@@ -3,8 +3,8 @@ package dev.autoscaler.core.sim;
 import java.util.Locale;
 
 /**
- * What a simulation measured (DESIGN.md "Simulation"). The first sixteen components are the
- * figures every simulation reports, in the order and under the JSON keys DESIGN.md fixes; the rest
+ * What a simulation measured (docs/DESIGN.md#the-simulators-world-model). The first sixteen components are the
+ * figures every simulation reports, in the order and under the JSON keys that section fixes; the rest
  * follow them. {@link #toJson()} and {@link #toTable()} format numbers with fixed decimals, so the
  * same run prints the same bytes.
  *
