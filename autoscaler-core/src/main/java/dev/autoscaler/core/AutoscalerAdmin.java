@@ -1,5 +1,6 @@
 package dev.autoscaler.core;
 
+import dev.autoscaler.AlreadyExistsException;
 import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.InvalidConfigException;
 import dev.autoscaler.NotFoundException;

@@ -9,11 +9,11 @@ import dev.autoscaler.NotFoundException;
 import dev.autoscaler.PluginNotFoundException;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.InvalidConfigException;
-import dev.autoscaler.core.AlreadyExistsException;
+import dev.autoscaler.AlreadyExistsException;
 import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.compare.HardwareComparison;
 import dev.autoscaler.core.AutoscalerAdmin;
-import dev.autoscaler.core.config.ServerConfigLoader;
+import dev.autoscaler.core.json.EndpointConfigJson;
 import dev.autoscaler.core.http.internal.AdminRoutes;
 import dev.autoscaler.core.http.internal.ApiKeys;
 import dev.autoscaler.core.http.internal.DashboardState;
@@ -114,7 +114,7 @@ public final class AutoscalerApi {
         this.maxBodyBytes = b.maxBodyBytes;
         this.adminKey = b.adminKey == null ? null : b.adminKey.getBytes(StandardCharsets.UTF_8);
         TicketFormats tickets = b.ticketFormats;
-        this.admin = adminKey == null ? null : new AdminRoutes(new AutoscalerAdmin(engine), b.configLoader,
+        this.admin = adminKey == null ? null : new AdminRoutes(new AutoscalerAdmin(engine), b.endpointJson,
                 b.defaultTicketFormat, format -> {
                     if (tickets != null) {
                         tickets.signer(format);
@@ -462,7 +462,7 @@ public final class AutoscalerApi {
         private String adminKey;
         private TicketFormats ticketFormats;
         private String defaultTicketFormat = EndpointConfig.DEFAULT_TICKET_FORMAT;
-        private ServerConfigLoader configLoader = new ServerConfigLoader();
+        private EndpointConfigJson endpointJson = new EndpointConfigJson();
         private boolean dashboard = true;
         private HardwareComparison comparison;
 
@@ -545,8 +545,8 @@ public final class AutoscalerApi {
         }
 
         /** Reads the admin API's endpoint and group bodies; its environment serves {@code api_key_env}. */
-        public Builder configLoader(ServerConfigLoader loader) {
-            this.configLoader = Objects.requireNonNull(loader, "loader");
+        public Builder endpointJson(EndpointConfigJson reader) {
+            this.endpointJson = Objects.requireNonNull(reader, "reader");
             return this;
         }
 

@@ -21,7 +21,7 @@ public final class Main {
     Main() {
         commands.put("simulate", new SimulateCommand());
         commands.put("policies", new PoliciesCommand());
-        commands.put("serve", new ServeCommand());
+        commands.put("serve", new ServeCliCommand());
         commands.put("demo", new DemoCliCommand());
         commands.put("fake-vast", new FakeVastCommand());
     }
