@@ -11,7 +11,7 @@ public enum EndpointState {
     /** Every worker goes inactive (stopped, keeping its disk); nothing is routed. */
     STOPPED;
 
-    /** The wire name: {@code active}, {@code suspended}, {@code stopped}. */
+    /** {@return the wire name: {@code active}, {@code suspended}, {@code stopped}} */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -28,25 +28,36 @@ public record GroupSnapshot(WorkerGroupConfig config, List<WorkerRecord> workers
         this(config, workers, perfEstimate, currentTarget, 0, 0);
     }
 
+    /**
+     * The group's name.
+     *
+     * @return the {@code group_name}
+     */
     public String name() {
         return config.name();
     }
 
+    /**
+     * How many of the group's workers are in a state.
+     *
+     * @param state the state
+     * @return the number of workers in it
+     */
     public long count(WorkerState state) {
         return workers.stream().filter(w -> w.state() == state).count();
     }
 
-    /** Workers holding or getting a GPU (creating, loading, starting, ready, rebooting, errored). */
+    /** {@return workers holding or getting a GPU (creating, loading, starting, ready, rebooting, errored)} */
     public long activeCount() {
         return workers.stream().filter(w -> w.state().isActive()).count();
     }
 
-    /** Workers stopped or stopping. */
+    /** {@return workers stopped or stopping} */
     public long coldCount() {
         return workers.stream().filter(w -> w.state().isCold()).count();
     }
 
-    /** Total perf of the ready workers. */
+    /** {@return total perf of the ready workers} */
     public double readyCapacity() {
         return workers.stream().filter(w -> w.state() == WorkerState.READY).mapToDouble(WorkerRecord::perf).sum();
     }

@@ -20,7 +20,9 @@ public record LoadStats(double arrivalRateShort, double arrivalRateLong, double 
                         double waitingDemand, int waitingRequests, double queueTimeSeconds,
                         double secondsSinceLastRequest, boolean fresh) {
 
+    /** The short load window, in seconds. */
     public static final int SHORT_WINDOW_SECONDS = 60;
+    /** The long load window, in seconds. */
     public static final int LONG_WINDOW_SECONDS = 300;
 
     /** No traffic ever. */

@@ -17,6 +17,11 @@ public final class ManualClock implements Clock {
         this(Instant.parse("2026-01-01T00:00:00Z"));
     }
 
+    /**
+     * A clock stopped at {@code start}; its monotonic time starts at 0.
+     *
+     * @param start the wall time to begin at
+     */
     public ManualClock(Instant start) {
         this.origin = Objects.requireNonNull(start, "start");
     }

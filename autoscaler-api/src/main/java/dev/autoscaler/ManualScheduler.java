@@ -15,10 +15,20 @@ public final class ManualScheduler implements TaskScheduler {
     private final PriorityQueue<Entry> queue = new PriorityQueue<>();
     private long sequence;
 
+    /**
+     * A scheduler driven by advancing {@code clock}.
+     *
+     * @param clock the clock whose time decides what is due
+     */
     public ManualScheduler(ManualClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /**
+     * The clock this scheduler follows.
+     *
+     * @return the clock
+     */
     public ManualClock clock() {
         return clock;
     }
@@ -76,7 +86,7 @@ public final class ManualScheduler implements TaskScheduler {
         advanceTo(clock.nanoTime());
     }
 
-    /** The monotonic time of the next pending task, or {@link Long#MAX_VALUE} when none is pending. */
+    /** {@return the monotonic time of the next pending task, or {@link Long#MAX_VALUE} when none is pending} */
     public synchronized long nextDueNanos() {
         queue.removeIf(e -> e.cancelled);
         Entry next = queue.peek();

@@ -16,6 +16,7 @@ public interface TaskScheduler {
 
     /** A handle on a scheduled task. */
     interface Cancellable {
+        /** Cancels the task: it does not run again. */
         void cancel();
     }
 }

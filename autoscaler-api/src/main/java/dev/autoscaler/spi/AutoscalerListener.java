@@ -9,18 +9,43 @@ import dev.autoscaler.AutoscalerEvent;
  */
 public interface AutoscalerListener {
 
+    /**
+     * A decision changed a target.
+     *
+     * @param event the decision, with the previous and new targets and the reason
+     */
     default void onDecision(AutoscalerEvent.DecisionMade event) {
     }
 
+    /**
+     * A worker moved from one state to another.
+     *
+     * @param event the transition and its reason
+     */
     default void onWorkerStateChanged(AutoscalerEvent.WorkerStateChanged event) {
     }
 
+    /**
+     * A provider call succeeded, or an instance was adopted.
+     *
+     * @param event the action
+     */
     default void onInstanceAction(AutoscalerEvent.InstanceActionTaken event) {
     }
 
+    /**
+     * A provider call failed; the engine retries or works around it.
+     *
+     * @param event the failure
+     */
     default void onProviderError(AutoscalerEvent.ProviderFailed event) {
     }
 
+    /**
+     * A plugin threw; the endpoint kept its size.
+     *
+     * @param event the failure
+     */
     default void onPluginError(AutoscalerEvent.PluginFailed event) {
     }
 

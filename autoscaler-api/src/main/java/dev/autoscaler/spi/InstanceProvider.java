@@ -33,7 +33,7 @@ public interface InstanceProvider extends AutoCloseable {
     /** Destroys an instance for good; succeeds when it is already gone. */
     void destroy(String instanceId);
 
-    /** Every instance of the account, labelled or not. */
+    /** {@return every instance of the account, labelled or not} */
     List<Instance> list();
 
     /**

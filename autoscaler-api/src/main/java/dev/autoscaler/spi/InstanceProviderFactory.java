@@ -8,9 +8,14 @@ import dev.autoscaler.Settings;
  */
 public interface InstanceProviderFactory {
 
+    /**
+     * The name configs select this provider by, e.g. {@code vast}.
+     *
+     * @return a stable, non-blank name
+     */
     String name();
 
-    /** One line for listings. */
+    /** {@return one line for listings} */
     String description();
 
     /**

@@ -11,5 +11,11 @@ import dev.autoscaler.ScalingDecision;
  */
 @FunctionalInterface
 public interface ScalingPolicy {
+    /**
+     * Decides the endpoint's targets.
+     *
+     * @param snapshot everything the policy may look at, time included
+     * @return the targets, or {@link ScalingDecision#keep}
+     */
     ScalingDecision decide(EndpointSnapshot snapshot);
 }

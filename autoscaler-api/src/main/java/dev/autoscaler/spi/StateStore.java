@@ -13,22 +13,34 @@ import java.util.function.UnaryOperator;
  */
 public interface StateStore extends AutoCloseable {
 
-    /** The next {@code reqnum} of an endpoint: 1, 2, 3... Atomic. */
+    /** {@return the next {@code reqnum} of an endpoint: 1, 2, 3... Atomic} */
     long nextReqnum(String endpoint);
 
-    /** The next {@code request_idx}, unique across endpoints: 1, 2, 3... Atomic. */
+    /** {@return the next {@code request_idx}, unique across endpoints: 1, 2, 3... Atomic} */
     long nextRequestIdx();
 
     // ---- workers ----
 
+    /**
+     * A worker, by the engine's worker id.
+     *
+     * @param workerId the worker id
+     * @return the worker, or empty
+     */
     Optional<WorkerRecord> worker(String workerId);
 
+    /**
+     * A worker, by its provider's instance id.
+     *
+     * @param instanceId the instance id
+     * @return the worker, or empty
+     */
     Optional<WorkerRecord> workerByInstanceId(String instanceId);
 
-    /** An endpoint's workers, in a stable order (creation order). */
+    /** {@return an endpoint's workers, in a stable order (creation order)} */
     List<WorkerRecord> workers(String endpoint);
 
-    /** Every worker of every endpoint. */
+    /** {@return every worker of every endpoint} */
     List<WorkerRecord> allWorkers();
 
     /**
@@ -82,14 +94,26 @@ public interface StateStore extends AutoCloseable {
      */
     Optional<RequestRecord> putRequestIfAbsent(RequestRecord request);
 
+    /**
+     * A request record.
+     *
+     * @param requestIdx its {@code request_idx}
+     * @return the record, or empty
+     */
     Optional<RequestRecord> request(long requestIdx);
 
     /** Compare-and-set on the version; false when another writer got there first or it is gone. */
     boolean replaceRequest(RequestRecord current, RequestRecord next);
 
+    /**
+     * Removes a request record.
+     *
+     * @param requestIdx its {@code request_idx}
+     * @return the record removed, or empty when there was none
+     */
     Optional<RequestRecord> removeRequest(long requestIdx);
 
-    /** An endpoint's requests, waiting and reserved. */
+    /** {@return an endpoint's requests, waiting and reserved} */
     List<RequestRecord> requests(String endpoint);
 
     @Override

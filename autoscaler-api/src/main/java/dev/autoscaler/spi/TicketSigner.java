@@ -6,9 +6,9 @@ package dev.autoscaler.spi;
  */
 public interface TicketSigner {
 
-    /** The format's name: {@code vast-rsa} or {@code ed25519}. */
+    /** {@return the format's name: {@code vast-rsa} or {@code ed25519}} */
     String format();
 
-    /** The {@code signature} value for these claims. Thread safe. */
+    /** {@return the {@code signature} value for these claims. Thread safe} */
     String sign(TicketClaims claims);
 }
