@@ -447,7 +447,12 @@ public final class EndpointConfig {
             return this;
         }
 
-        /** Seconds; null unsets it. */
+        /**
+         * Seconds; null unsets it.
+         *
+         * @param inactivityTimeout the new value
+         * @return this builder
+         */
         public Builder inactivityTimeout(Double inactivityTimeout) {
             this.inactivityTimeout = inactivityTimeout;
             return this;
@@ -530,7 +535,12 @@ public final class EndpointConfig {
             return this;
         }
 
-        /** See {@link EndpointConfig#drainTimeout()}; must be positive. */
+        /**
+         * See {@link EndpointConfig#drainTimeout()}; must be positive.
+         *
+         * @param drainTimeout the new value
+         * @return this builder
+         */
         public Builder drainTimeout(Duration drainTimeout) {
             this.drainTimeout = drainTimeout;
             return this;

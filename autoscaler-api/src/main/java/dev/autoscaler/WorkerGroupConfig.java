@@ -355,7 +355,12 @@ public final class WorkerGroupConfig {
             return this;
         }
 
-        /** The group's own cap on its workers in all states; {@code null} for none. */
+        /**
+         * The group's own cap on its workers in all states; {@code null} for none.
+         *
+         * @param maxWorkers the new value
+         * @return this builder
+         */
         public Builder maxWorkers(Integer maxWorkers) {
             this.maxWorkers = maxWorkers;
             return this;

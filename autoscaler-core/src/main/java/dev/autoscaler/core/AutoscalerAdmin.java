@@ -27,10 +27,20 @@ import java.util.Objects;
 public final class AutoscalerAdmin {
     private final Autoscaler engine;
 
+    /**
+     * Administration of a running engine.
+     *
+     * @param engine the engine to change
+     */
     public AutoscalerAdmin(Autoscaler engine) {
         this.engine = Objects.requireNonNull(engine, "engine");
     }
 
+    /**
+     * The engine this administers.
+     *
+     * @return the engine
+     */
     public Autoscaler engine() {
         return engine;
     }

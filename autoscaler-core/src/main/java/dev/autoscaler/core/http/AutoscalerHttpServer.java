@@ -87,7 +87,7 @@ public final class AutoscalerHttpServer implements AutoCloseable {
         return start(api, address, defaultThreads());
     }
 
-    /** Handler threads by default: two per core, at least four (see the class comment). */
+    /** {@return handler threads by default: two per core, at least four (see the class comment)} */
     public static int defaultThreads() {
         return Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     }
@@ -121,16 +121,21 @@ public final class AutoscalerHttpServer implements AutoCloseable {
         return wrapper;
     }
 
-    /** The bound address (with the actual port when 0 was asked for). */
+    /** {@return the bound address (with the actual port when 0 was asked for)} */
     public InetSocketAddress address() {
         return server.getAddress();
     }
 
+    /**
+     * The port it listens on (useful after binding port 0).
+     *
+     * @return the bound port
+     */
     public int port() {
         return server.getAddress().getPort();
     }
 
-    /** {@code http://host:port}, for clients and tests. */
+    /** {@return {@code http://host:port}, for clients and tests} */
     public String baseUrl() {
         InetSocketAddress a = address();
         String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();

@@ -151,7 +151,7 @@ public final class EndpointConfigJson {
         }
     }
 
-    /** The value of an environment variable a {@code *_env} field names; an error naming the field when unset. */
+    /** {@return the value of an environment variable a {@code *_env} field names; an error naming the field when unset} */
     public String requireEnv(String field, String variable) {
         String value = env.apply(variable);
         if (value == null || value.isEmpty()) {
@@ -179,7 +179,7 @@ public final class EndpointConfigJson {
         return m.startsWith(head) ? m.substring(head.length()) : m;
     }
 
-    /** An endpoint as the admin API shows it (no secret). */
+    /** {@return an endpoint as the admin API shows it (no secret)} */
     public static ObjectNode toJson(EndpointConfig e) {
         ObjectNode o = NODES.objectNode();
         o.put("endpoint_name", e.name());
@@ -207,7 +207,7 @@ public final class EndpointConfigJson {
         return o;
     }
 
-    /** A group as the admin API shows it. */
+    /** {@return a group as the admin API shows it} */
     public static ObjectNode toJson(WorkerGroupConfig g) {
         ObjectNode o = NODES.objectNode();
         o.put("group_name", g.name());
@@ -235,7 +235,7 @@ public final class EndpointConfigJson {
         return o;
     }
 
-    /** A copy without what {@link #toJson(EndpointConfig)} adds for reading only, so that it can be sent back as is. */
+    /** {@return a copy without what {@link #toJson(EndpointConfig)} adds for reading only, so that it can be sent back as is} */
     public static ObjectNode withoutReadOnlyFields(ObjectNode endpoint) {
         ObjectNode copy = endpoint.deepCopy();
         copy.remove("has_api_key");

@@ -104,9 +104,13 @@ import java.util.Set;
 public final class VastScalingPolicy implements ScalingPolicy {
     /** The policy's registered name. */
     public static final String NAME = "vast";
+    /** The parameter that limits each scale-down step. */
     public static final String SCALE_DOWN_STEP = "scale_down_step";
+    /** The parameter that caps the queue trigger's boost. */
     public static final String MAX_QUEUE_BOOST = "max_queue_boost";
+    /** The default of {@code max_queue_boost}. */
     public static final double DEFAULT_MAX_QUEUE_BOOST = 2.0;
+    /** The parameter that picks the forecast window: {@code long} or {@code short}. */
     public static final String FORECAST_WINDOW = "forecast_window";
     static final Set<String> PARAMS = Set.of(SCALE_DOWN_STEP, MAX_QUEUE_BOOST, FORECAST_WINDOW);
 
@@ -120,7 +124,7 @@ public final class VastScalingPolicy implements ScalingPolicy {
         this.useLongWindow = useLongWindow;
     }
 
-    /** The policy with every parameter at its default. */
+    /** {@return the policy with every parameter at its default} */
     public static VastScalingPolicy ofDefaults() {
         return new VastScalingPolicy(ScaleDownStep.HALF, DEFAULT_MAX_QUEUE_BOOST, true);
     }

@@ -9,13 +9,13 @@ import java.util.Objects;
  */
 public sealed interface RouteAnswer permits RouteAnswer.Routed, RouteAnswer.NotReady {
 
-    /** The endpoint's name. */
+    /** {@return the endpoint's name} */
     String endpoint();
 
-    /** The request's index: the client re-polls with it while not ready. */
+    /** {@return the request's index: the client re-polls with it while not ready} */
     long requestIdx();
 
-    /** A uuid for this answer ({@code __request_id}), for logs on both sides. */
+    /** {@return a uuid for this answer ({@code __request_id}), for logs on both sides} */
     String requestId();
 
     /**

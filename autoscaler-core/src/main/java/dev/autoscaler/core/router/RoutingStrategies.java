@@ -23,7 +23,7 @@ public final class RoutingStrategies {
     private RoutingStrategies() {
     }
 
-    /** Every strategy provider found, by name, sorted. */
+    /** {@return every strategy provider found, by name, sorted} */
     public static Map<String, RoutingStrategyProvider> available() {
         Map<String, RoutingStrategyProvider> found = new TreeMap<>();
         Iterator<RoutingStrategyProvider> it = ServiceLoader.load(RoutingStrategyProvider.class).iterator();

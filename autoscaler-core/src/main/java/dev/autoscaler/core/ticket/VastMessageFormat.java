@@ -28,7 +28,7 @@ public enum VastMessageFormat {
         this.wireName = wireName;
     }
 
-    /** The name used in configuration and test vectors: {@code url-only} or {@code all-fields-sorted}. */
+    /** {@return the name used in configuration and test vectors: {@code url-only} or {@code all-fields-sorted}} */
     public String wireName() {
         return wireName;
     }
