@@ -85,7 +85,7 @@ public final class ConfiguredServer implements AutoCloseable {
         return router;
     }
 
-    /** {@code http://host:port} of the HTTP surface. */
+    /** {@return {@code http://host:port} of the HTTP surface} */
     public String baseUrl() {
         return http.baseUrl();
     }

@@ -85,7 +85,7 @@ public final class ServeCommand {
         return 0;
     }
 
-    /** The usage lines, indented by two spaces. */
+    /** {@return the usage lines, indented by two spaces} */
     public String usage() {
         return "  serve --config FILE\n      run the engine and its HTTP API from a JSON or YAML config (see ServerConfigLoader)\n";
     }

@@ -163,7 +163,7 @@ public final class SimulatedProvider implements InstanceProvider {
         return byUrl.get(url);
     }
 
-    /** Money spent so far, $: full price while loading or running, the storage share while stopped. */
+    /** {@return money spent so far, $: full price while loading or running, the storage share while stopped} */
     public double costUsd() {
         long now = clock.nanoTime();
         double sum = 0;
@@ -176,7 +176,7 @@ public final class SimulatedProvider implements InstanceProvider {
         return sum;
     }
 
-    /** Hours billed at the full (GPU) price so far. */
+    /** {@return hours billed at the full (GPU) price so far} */
     public double gpuHours() {
         long now = clock.nanoTime();
         double sum = 0;
@@ -189,7 +189,7 @@ public final class SimulatedProvider implements InstanceProvider {
         return sum;
     }
 
-    /** Instances rented so far. */
+    /** {@return instances rented so far} */
     public int createdCount() {
         return created;
     }
@@ -214,7 +214,7 @@ public final class SimulatedProvider implements InstanceProvider {
         return rejectedReports;
     }
 
-    /** Instances not destroyed. */
+    /** {@return instances not destroyed} */
     public int liveCount() {
         return live.size();
     }

@@ -45,7 +45,7 @@ public record SimulationReport(double costUsd, double gpuHours, int requests, in
                                double queueTimeMax, int retried, int workerErrors, int resumeStalls,
                                int stuckLoading, double simulatedSeconds, String workload, String policy, long seed) {
 
-    /** One JSON object on one line, keys in a fixed order. */
+    /** {@return one JSON object on one line, keys in a fixed order} */
     public String toJson() {
         StringBuilder b = new StringBuilder(768).append('{');
         num(b, "cost_usd", costUsd, 4);
@@ -77,7 +77,7 @@ public record SimulationReport(double costUsd, double gpuHours, int requests, in
         return b.append('}').toString();
     }
 
-    /** A two-column table for people. */
+    /** {@return a two-column table for people} */
     public String toTable() {
         StringBuilder b = new StringBuilder(1024);
         b.append("simulation of ").append(workload).append(", policy ").append(policy).append(", seed ").append(seed)

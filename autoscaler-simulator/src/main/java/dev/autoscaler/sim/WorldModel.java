@@ -58,7 +58,7 @@ public record WorldModel(Lognormal boot, Lognormal resume, double stuckLoadingFr
         fraction("storage_price_fraction", storagePriceFraction);
     }
 
-    /** The default world's offers: two GPU types, 2,000 perf/s at $0.40/h and 3,500 perf/s at $0.90/h. */
+    /** {@return the default world's offers: two GPU types, 2,000 perf/s at $0.40/h and 3,500 perf/s at $0.90/h} */
     public static WorldModel defaults() {
         return builder().build();
     }
@@ -185,7 +185,11 @@ public record WorldModel(Lognormal boot, Lognormal resume, double stuckLoadingFr
         public Builder offers(List<GpuOffer> v) { this.offers = new ArrayList<>(v); return this; }
         public Builder storagePriceFraction(double v) { this.storagePriceFraction = v; return this; }
 
-        /** A world with no faults at all: nothing stuck, no errors, no stalled resume. For hand-checked tests. */
+        /**
+         * A world with no faults at all: nothing stuck, no errors, no stalled resume. For hand-checked tests.
+         *
+         * @return this builder
+         */
         public Builder withoutFaults() {
             return stuckLoadingFraction(0).errorAfterReadyFraction(0).resumeStallFraction(0);
         }

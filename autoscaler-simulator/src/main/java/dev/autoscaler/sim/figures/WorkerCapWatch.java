@@ -35,7 +35,7 @@ public final class WorkerCapWatch {
         }
     }
 
-    /** True while no count ever went above the cap. */
+    /** {@return true while no count ever went above the cap} */
     public boolean held() {
         return held;
     }
