@@ -19,8 +19,10 @@ RUN ln -s "$JAVA_HOME/bin/java" /usr/bin/java \
 COPY --from=build /src/autoscaler-examples/target/autoscaler.jar /opt/autoscaler/autoscaler.jar
 COPY LICENSE NOTICE README.md /opt/autoscaler/
 COPY packaging/autoscaler.yaml /etc/autoscaler/autoscaler.yaml
-# config (read only) and state (the RSA and Ed25519 keys: keep this volume across upgrades)
+# config (read only) and state (the RSA and Ed25519 keys, the admin API's endpoint set: keep this volume)
 VOLUME ["/etc/autoscaler", "/var/lib/autoscaler"]
+# relative paths (a config without state_dir) land in the state volume
+WORKDIR /var/lib/autoscaler
 USER autoscaler
 EXPOSE 8080
 ENTRYPOINT ["/usr/bin/java", "-Xmn64m", "-jar", "/opt/autoscaler/autoscaler.jar", "serve", "--config", "/etc/autoscaler/autoscaler.yaml"]
