@@ -329,41 +329,38 @@ public final class PostgresStore implements StateStore, EndpointConfigStore {
 
     /** An update that is on disk when this returns (the connection's default is not to wait). */
     private int durableUpdate(String sql, Binder binder) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (Statement local = c.createStatement(); PreparedStatement s = c.prepareStatement(sql)) {
-                local.execute("SET LOCAL synchronous_commit = on");
-                binder.bind(s);
-                int rows = s.executeUpdate();
-                c.commit();
-                return rows;
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            throw unavailable(e);
-        }
+        return durably(sql, binder, PreparedStatement::executeUpdate);
     }
 
+    /** A query (an {@code INSERT ... RETURNING}) whose writes are on disk when this returns. */
     private <T> List<T> durableQuery(String sql, Binder binder, RowReader<T> reader) {
+        return durably(sql, binder, s -> {
+            List<T> rows = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    rows.add(reader.read(r));
+                }
+            }
+            return rows;
+        });
+    }
+
+    @FunctionalInterface
+    private interface Execution<T> {
+        T run(PreparedStatement s) throws SQLException;
+    }
+
+    /** One statement in a transaction of its own that waits for the disk at commit. */
+    private <T> T durably(String sql, Binder binder, Execution<T> execution) {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try (Statement local = c.createStatement(); PreparedStatement s = c.prepareStatement(sql)) {
                 local.execute("SET LOCAL synchronous_commit = on");
                 binder.bind(s);
-                List<T> rows = new ArrayList<>();
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        rows.add(reader.read(r));
-                    }
-                }
+                T result = execution.run(s);
                 c.commit();
-                return rows;
+                return result;
             } catch (SQLException e) {
                 c.rollback();
                 throw e;
