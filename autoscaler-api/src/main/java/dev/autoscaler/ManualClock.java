@@ -36,12 +36,20 @@ public final class ManualClock implements Clock {
         return elapsedNanos;
     }
 
-    /** Moves time forward. */
+    /**
+     * Moves time forward.
+     *
+     * @param duration how far, not negative
+     */
     public synchronized void advance(Duration duration) {
         advanceNanos(duration.toNanos());
     }
 
-    /** Moves time forward by a number of nanoseconds (not negative). */
+    /**
+     * Moves time forward by a number of nanoseconds (not negative).
+     *
+     * @param nanos how far
+     */
     public synchronized void advanceNanos(long nanos) {
         if (nanos < 0) {
             throw new IllegalArgumentException("time cannot go backwards: " + nanos + " ns");
@@ -49,7 +57,11 @@ public final class ManualClock implements Clock {
         elapsedNanos += nanos;
     }
 
-    /** Moves time forward to an absolute monotonic instant; earlier instants are ignored. */
+    /**
+     * Moves time forward to an absolute monotonic instant; earlier instants are ignored.
+     *
+     * @param nanoTime the monotonic instant to move to
+     */
     public synchronized void advanceTo(long nanoTime) {
         if (nanoTime > elapsedNanos) {
             elapsedNanos = nanoTime;

@@ -50,12 +50,20 @@ public final class ManualScheduler implements TaskScheduler {
         return entry;
     }
 
-    /** Advances the clock by {@code duration}, running every task that falls due on the way. */
+    /**
+     * Advances the clock by {@code duration}, running every task that falls due on the way.
+     *
+     * @param duration how far
+     */
     public void advance(Duration duration) {
         advanceTo(clock.nanoTime() + duration.toNanos());
     }
 
-    /** Advances the clock to the monotonic instant {@code target}, running tasks due until then. */
+    /**
+     * Advances the clock to the monotonic instant {@code target}, running tasks due until then.
+     *
+     * @param target the monotonic instant to move to
+     */
     public void advanceTo(long target) {
         while (true) {
             Entry next;

@@ -49,7 +49,11 @@ public interface AutoscalerListener {
     default void onPluginError(AutoscalerEvent.PluginFailed event) {
     }
 
-    /** Dispatches any event to its method. */
+    /**
+     * Dispatches any event to its method.
+     *
+     * @param event any event
+     */
     default void onEvent(AutoscalerEvent event) {
         if (event instanceof AutoscalerEvent.DecisionMade e) {
             onDecision(e);

@@ -21,6 +21,9 @@ public interface InstanceProviderFactory {
     /**
      * @param settings the provider's settings from the configuration; throw
      *                 {@link dev.autoscaler.InvalidConfigException} naming the setting when one is wrong
+     *
+     * @param context the engine's clock and public URL
+     * @return a new provider
      */
     InstanceProvider create(Settings settings, ProviderContext context);
 }
