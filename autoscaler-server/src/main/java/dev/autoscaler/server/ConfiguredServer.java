@@ -46,8 +46,8 @@ public final class ConfiguredServer implements AutoCloseable {
     private ConfiguredServer(ServerConfig config) {
         AutoscalerHttpServer.configureJdkServer();
         Clock clock = Clock.system();
-        InstanceProviderFactory factory = PluginRegistry.load("instance provider", InstanceProviderFactory.class,
-                null, InstanceProviderFactory::name).require(config.providerName());
+        InstanceProviderFactory factory = PluginRegistry.loadVisible("instance provider",
+                InstanceProviderFactory.class, ConfiguredServer.class, InstanceProviderFactory::name).require(config.providerName());
         TicketFormats.Builder ticketKeys = TicketFormats.builder();
         config.rsaKeyFile().ifPresent(ticketKeys::rsaKeyFile);
         config.ed25519KeyFile().ifPresent(ticketKeys::ed25519KeyFile);
