@@ -39,7 +39,7 @@ public record EndpointSnapshot(EndpointConfig config, Instant now, long nanoTime
         return groups.stream().flatMap(g -> g.workers().stream()).toList();
     }
 
-    /** Workers counted against {@code max_workers}: every worker in every state but destroyed. */
+    /** {@return workers counted against {@code max_workers}: every worker in every state but destroyed} */
     public long totalWorkers() {
         return groups.stream().mapToLong(g -> g.workers().size()).sum();
     }

@@ -318,7 +318,7 @@ public final class Autoscaler implements AutoCloseable {
         return before.policy().equals(after.policy()) && before.policyParams().equals(after.policyParams());
     }
 
-    /** The configuration of an endpoint. */
+    /** {@return the configuration of an endpoint} */
     public EndpointConfig endpoint(String name) {
         return controller(name).config();
     }

@@ -159,7 +159,7 @@ public final class PluginRegistry<T> {
         }
     }
 
-    /** What the plugins are, e.g. {@code "scaling policy"}. */
+    /** {@return what the plugins are, e.g. {@code "scaling policy"}} */
     public String kind() {
         return kind;
     }

@@ -17,7 +17,7 @@ public final class RoutingStrategies {
     private RoutingStrategies() {
     }
 
-    /** Every strategy provider found, by name, sorted (discovery as in {@link PluginRegistry#loadVisible}). */
+    /** {@return every strategy provider found, by name, sorted (discovery as in {@link PluginRegistry#loadVisible})} */
     public static Map<String, RoutingStrategyProvider> available() {
         PluginRegistry<RoutingStrategyProvider> registry = PluginRegistry.loadVisible("routing strategy",
                 RoutingStrategyProvider.class, RoutingStrategies.class, RoutingStrategyProvider::name);
