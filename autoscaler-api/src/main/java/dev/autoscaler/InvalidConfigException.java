@@ -7,6 +7,7 @@ package dev.autoscaler;
 public class InvalidConfigException extends AutoscalerException {
     /** The field's wire name or path. */
     private final String field;
+    private final String reason;
 
     /**
      * A rejected value.
@@ -17,10 +18,16 @@ public class InvalidConfigException extends AutoscalerException {
     public InvalidConfigException(String field, String message) {
         super(field + ": " + message);
         this.field = field;
+        this.reason = message;
     }
 
     /** {@return the wire name of the offending field, e.g. {@code target_util} or {@code groups[1].group_name}} */
     public String field() {
         return field;
+    }
+
+    /** What is wrong, without the leading {@code field: }: for a caller that gives the field apart. */
+    public String reason() {
+        return reason;
     }
 }

@@ -96,21 +96,6 @@ public final class TicketFormats {
         throw new PluginNotFoundException("ticket format", String.valueOf(format), NAMES);
     }
 
-    /** {@return the shared {@code vast-rsa} signer} */
-    public VastRsaSigner vastRsaSigner() {
-        return vastRsa;
-    }
-
-    /** {@return the shared {@code ed25519} signer} */
-    public Ed25519TicketSigner ed25519Signer() {
-        return ed25519;
-    }
-
-    /**
-     * The RSA key.
-     *
-     * @return the key served at {@code /pubkey/}
-     */
     public RsaSigningKey rsaKey() {
         return vastRsa.key();
     }

@@ -271,12 +271,7 @@ public final class FakeVastServer implements AutoCloseable {
         return calls.stream().filter(c -> c.api() == api).count();
     }
 
-    /** {@return how many emulated worker reports the engine accepted (200); 0 without emulated workers} */
-    public long workerReportsAccepted() {
-        return workers == null ? 0 : workers.reportsAccepted();
-    }
-
-    /** {@return how many calls were refused with 429} */
+    /** How many calls were refused with 429. */
     public int rateLimitedCalls() {
         return rateLimited.get();
     }
