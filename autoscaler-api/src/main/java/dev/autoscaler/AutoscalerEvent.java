@@ -9,8 +9,18 @@ import java.util.Map;
  */
 public sealed interface AutoscalerEvent {
 
+    /**
+     * When it happened, on the engine's {@link Clock}.
+     *
+     * @return the event's time
+     */
     Instant at();
 
+    /**
+     * The endpoint it concerns.
+     *
+     * @return the endpoint's name
+     */
     String endpoint();
 
     /** A policy made a decision that changes a target (or the engine overrode it), with the reason. */

@@ -9,13 +9,13 @@ import java.time.Instant;
  */
 public interface Clock {
 
-    /** Wall-clock time, for timestamps that leave the process. */
+    /** {@return wall-clock time, for timestamps that leave the process} */
     Instant now();
 
-    /** Monotonic time in nanoseconds; only differences are meaningful. */
+    /** {@return monotonic time in nanoseconds; only differences are meaningful} */
     long nanoTime();
 
-    /** The system clock: {@link Instant#now()} and {@link System#nanoTime()}. */
+    /** {@return the system clock: {@link Instant#now()} and {@link System#nanoTime()}} */
     static Clock system() {
         return SystemClock.INSTANCE;
     }

@@ -12,22 +12,34 @@ import java.util.Set;
 
 /**
  * An endpoint: a named service with scaling parameters and one or more worker groups
- * (PROTOCOL.md "Endpoint parameters"). Defaults are Vast's. Immutable; build with
+ * (docs/PROTOCOL.md#endpoint-parameters). Defaults are Vast's. Immutable; build with
  * {@link #builder(String)}, change with {@link #toBuilder()}. Every rejected value throws
  * {@link InvalidConfigException} whose {@link InvalidConfigException#field() field} is the wire name.
  */
 public final class EndpointConfig {
+    /** The default of {@code target_util}. */
     public static final double DEFAULT_TARGET_UTIL = 0.9;
+    /** The default of {@code cold_mult}. */
     public static final double DEFAULT_COLD_MULT = 2.5;
+    /** The default of {@code cold_workers}. */
     public static final int DEFAULT_COLD_WORKERS = 5;
+    /** The default of {@code max_workers}. */
     public static final int DEFAULT_MAX_WORKERS = 20;
+    /** The default of {@code max_queue_time}. */
     public static final double DEFAULT_MAX_QUEUE_TIME = 30;
+    /** The default of {@code target_queue_time}. */
     public static final double DEFAULT_TARGET_QUEUE_TIME = 10;
+    /** The default of {@code policy}. */
     public static final String DEFAULT_POLICY = "vast";
+    /** The default of {@code ticket_format}. */
     public static final String DEFAULT_TICKET_FORMAT = "vast-rsa";
+    /** The default of {@code loading_timeout}. */
     public static final Duration DEFAULT_LOADING_TIMEOUT = Duration.ofMinutes(10);
+    /** The default of {@code resume_timeout}. */
     public static final Duration DEFAULT_RESUME_TIMEOUT = Duration.ofMinutes(2);
+    /** The default of {@code cold_destroy_delay}. */
     public static final Duration DEFAULT_COLD_DESTROY_DELAY = Duration.ofMinutes(10);
+    /** The default of {@code drain_timeout}. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofMinutes(10);
 
     private final String name;
@@ -108,10 +120,21 @@ public final class EndpointConfig {
         return value;
     }
 
+    /**
+     * A builder with Vast's defaults.
+     *
+     * @param name the {@code endpoint_name}
+     * @return a new builder
+     */
     public static Builder builder(String name) {
         return new Builder().name(name);
     }
 
+    /**
+     * A builder holding this config's values, to change some of them.
+     *
+     * @return a new builder
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.name = name;
@@ -137,47 +160,47 @@ public final class EndpointConfig {
         return b;
     }
 
-    /** {@code endpoint_name}. */
+    /** {@return {@code endpoint_name}} */
     public String name() {
         return name;
     }
 
-    /** {@code min_load}: floor on the load forecast, perf units/s (default 0). */
+    /** {@return {@code min_load}: floor on the load forecast, perf units/s (default 0)} */
     public double minLoad() {
         return minLoad;
     }
 
-    /** {@code min_cold_load}: floor on total (active + stopped) capacity, perf units/s (default 0). */
+    /** {@return {@code min_cold_load}: floor on total (active + stopped) capacity, perf units/s (default 0)} */
     public double minColdLoad() {
         return minColdLoad;
     }
 
-    /** {@code target_util}: active capacity = anticipated load / target_util; in (0, 1] (default 0.9). */
+    /** {@return {@code target_util}: active capacity = anticipated load / target_util; in (0, 1] (default 0.9)} */
     public double targetUtil() {
         return targetUtil;
     }
 
-    /** {@code cold_mult}: total capacity = active load x cold_mult; at least 1 (default 2.5). */
+    /** {@return {@code cold_mult}: total capacity = active load x cold_mult; at least 1 (default 2.5)} */
     public double coldMult() {
         return coldMult;
     }
 
-    /** {@code cold_workers}: floor on loaded (ready or stopped) workers (default 5). */
+    /** {@return {@code cold_workers}: floor on loaded (ready or stopped) workers (default 5)} */
     public int coldWorkers() {
         return coldWorkers;
     }
 
-    /** {@code max_workers}: hard cap on the endpoint's workers in every state but destroyed (default 20). */
+    /** {@return {@code max_workers}: hard cap on the endpoint's workers in every state but destroyed (default 20)} */
     public int maxWorkers() {
         return maxWorkers;
     }
 
-    /** {@code max_queue_time}: seconds of queued work one worker may hold before routing skips it (default 30). */
+    /** {@return {@code max_queue_time}: seconds of queued work one worker may hold before routing skips it (default 30)} */
     public double maxQueueTime() {
         return maxQueueTime;
     }
 
-    /** {@code target_queue_time}: observed queue time above it scales up at once (default 10). */
+    /** {@return {@code target_queue_time}: observed queue time above it scales up at once (default 10)} */
     public double targetQueueTime() {
         return targetQueueTime;
     }
@@ -190,37 +213,37 @@ public final class EndpointConfig {
         return inactivityTimeout == null ? OptionalDouble.empty() : OptionalDouble.of(inactivityTimeout);
     }
 
-    /** {@code endpoint_state} (default active). */
+    /** {@return {@code endpoint_state} (default active)} */
     public EndpointState state() {
         return state;
     }
 
-    /** {@code policy}: the name of the scaling policy (default {@code vast}). */
+    /** {@return {@code policy}: the name of the scaling policy (default {@code vast})} */
     public String policy() {
         return policy;
     }
 
-    /** {@code policy_params}: settings handed to the policy. */
+    /** {@return {@code policy_params}: settings handed to the policy} */
     public Settings policyParams() {
         return policyParams;
     }
 
-    /** {@code ticket_format}: {@code vast-rsa} (default, for Vast's worker library) or {@code ed25519}. */
+    /** {@return {@code ticket_format}: {@code vast-rsa} (default, for Vast's worker library) or {@code ed25519}} */
     public String ticketFormat() {
         return ticketFormat;
     }
 
-    /** {@code api_key}: the key clients present to {@code /route/}; empty when the engine's keys apply. */
+    /** {@return {@code api_key}: the key clients present to {@code /route/}; empty when the engine's keys apply} */
     public Optional<String> apiKey() {
         return Optional.ofNullable(apiKey);
     }
 
-    /** {@code loading_timeout}: a new or rebooting worker not ready after this is destroyed and replaced (default 10 min). */
+    /** {@return {@code loading_timeout}: a new or rebooting worker not ready after this is destroyed and replaced (default 10 min)} */
     public Duration loadingTimeout() {
         return loadingTimeout;
     }
 
-    /** {@code resume_timeout}: a resuming worker not ready after this is destroyed and replaced (default 2 min). */
+    /** {@return {@code resume_timeout}: a resuming worker not ready after this is destroyed and replaced (default 2 min)} */
     public Duration resumeTimeout() {
         return resumeTimeout;
     }
@@ -246,11 +269,17 @@ public final class EndpointConfig {
         return drainTimeout;
     }
 
-    /** The worker groups, in order. */
+    /** {@return the worker groups, in order} */
     public List<WorkerGroupConfig> groups() {
         return groups;
     }
 
+    /**
+     * One group, by name.
+     *
+     * @param groupName the {@code group_name}
+     * @return the group, or empty when the endpoint has none of that name
+     */
     public Optional<WorkerGroupConfig> group(String groupName) {
         for (WorkerGroupConfig group : groups) {
             if (group.name().equals(groupName)) {
@@ -260,7 +289,7 @@ public final class EndpointConfig {
         return Optional.empty();
     }
 
-    /** The {@code cold_workers} floor that applies to a group: its override, else the endpoint's. */
+    /** {@return the {@code cold_workers} floor that applies to a group: its override, else the endpoint's} */
     public int coldWorkersFor(WorkerGroupConfig group) {
         return group.coldWorkers().orElse(coldWorkers);
     }
@@ -319,108 +348,232 @@ public final class EndpointConfig {
         private Builder() {
         }
 
+        /**
+         * Sets what {@link EndpointConfig#name()} returns.
+         *
+         * @param name the value
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = name;
             return this;
         }
 
+        /**
+         * Sets what {@link EndpointConfig#minLoad()} returns.
+         *
+         * @param minLoad the value
+         * @return this builder
+         */
         public Builder minLoad(double minLoad) {
             this.minLoad = minLoad;
             return this;
         }
 
+        /**
+         * Sets what {@link EndpointConfig#minColdLoad()} returns.
+         *
+         * @param minColdLoad the value
+         * @return this builder
+         */
         public Builder minColdLoad(double minColdLoad) {
             this.minColdLoad = minColdLoad;
             return this;
         }
 
+        /**
+         * Sets what {@link EndpointConfig#targetUtil()} returns.
+         *
+         * @param targetUtil the value
+         * @return this builder
+         */
         public Builder targetUtil(double targetUtil) {
             this.targetUtil = targetUtil;
             return this;
         }
 
+        /**
+         * Sets what {@link EndpointConfig#coldMult()} returns.
+         *
+         * @param coldMult the value
+         * @return this builder
+         */
         public Builder coldMult(double coldMult) {
             this.coldMult = coldMult;
             return this;
         }
 
+        /**
+         * Sets what {@link EndpointConfig#coldWorkers()} returns.
+         *
+         * @param coldWorkers the value
+         * @return this builder
+         */
         public Builder coldWorkers(int coldWorkers) {
             this.coldWorkers = coldWorkers;
             return this;
         }
 
+        /**
+         * Sets what {@link EndpointConfig#maxWorkers()} returns.
+         *
+         * @param maxWorkers the value
+         * @return this builder
+         */
         public Builder maxWorkers(int maxWorkers) {
             this.maxWorkers = maxWorkers;
             return this;
         }
 
+        /**
+         * Sets what {@link EndpointConfig#maxQueueTime()} returns.
+         *
+         * @param maxQueueTime the value
+         * @return this builder
+         */
         public Builder maxQueueTime(double maxQueueTime) {
             this.maxQueueTime = maxQueueTime;
             return this;
         }
 
+        /**
+         * Sets what {@link EndpointConfig#targetQueueTime()} returns.
+         *
+         * @param targetQueueTime the value
+         * @return this builder
+         */
         public Builder targetQueueTime(double targetQueueTime) {
             this.targetQueueTime = targetQueueTime;
             return this;
         }
 
-        /** Seconds; null unsets it. */
+        /**
+         * Seconds; null unsets it.
+         *
+         * @param inactivityTimeout the new value
+         * @return this builder
+         */
         public Builder inactivityTimeout(Double inactivityTimeout) {
             this.inactivityTimeout = inactivityTimeout;
             return this;
         }
 
+        /**
+         * Sets what {@link EndpointConfig#state()} returns.
+         *
+         * @param state the {@code endpoint_state}
+         * @return this builder
+         */
         public Builder state(EndpointState state) {
             this.state = state;
             return this;
         }
 
+        /**
+         * Sets what {@link EndpointConfig#policy()} returns.
+         *
+         * @param policy the value
+         * @return this builder
+         */
         public Builder policy(String policy) {
             this.policy = policy;
             return this;
         }
 
+        /**
+         * Sets what {@link EndpointConfig#policyParams()} holds.
+         *
+         * @param policyParams the policy's parameters, by name
+         * @return this builder
+         */
         public Builder policyParams(Map<String, String> policyParams) {
             this.policyParams = Settings.of("policy_params", policyParams);
             return this;
         }
 
+        /**
+         * Sets what {@link EndpointConfig#ticketFormat()} returns.
+         *
+         * @param ticketFormat the value
+         * @return this builder
+         */
         public Builder ticketFormat(String ticketFormat) {
             this.ticketFormat = ticketFormat;
             return this;
         }
 
+        /**
+         * Sets a key for this endpoint alone, accepted on top of the server's keys.
+         *
+         * @param apiKey the key, or null for none
+         * @return this builder
+         */
         public Builder apiKey(String apiKey) {
             this.apiKey = apiKey;
             return this;
         }
 
+        /**
+         * Sets what {@link EndpointConfig#loadingTimeout()} returns.
+         *
+         * @param loadingTimeout the value
+         * @return this builder
+         */
         public Builder loadingTimeout(Duration loadingTimeout) {
             this.loadingTimeout = loadingTimeout;
             return this;
         }
 
+        /**
+         * Sets what {@link EndpointConfig#resumeTimeout()} returns.
+         *
+         * @param resumeTimeout the value
+         * @return this builder
+         */
         public Builder resumeTimeout(Duration resumeTimeout) {
             this.resumeTimeout = resumeTimeout;
             return this;
         }
 
-        /** See {@link EndpointConfig#drainTimeout()}; must be positive. */
+        /**
+         * See {@link EndpointConfig#drainTimeout()}; must be positive.
+         *
+         * @param drainTimeout the new value
+         * @return this builder
+         */
         public Builder drainTimeout(Duration drainTimeout) {
             this.drainTimeout = drainTimeout;
             return this;
         }
 
+        /**
+         * Sets what {@link EndpointConfig#coldDestroyDelay()} returns.
+         *
+         * @param coldDestroyDelay the value
+         * @return this builder
+         */
         public Builder coldDestroyDelay(Duration coldDestroyDelay) {
             this.coldDestroyDelay = coldDestroyDelay;
             return this;
         }
 
+        /**
+         * Adds a worker group.
+         *
+         * @param group the group; its name must be new in this endpoint
+         * @return this builder
+         */
         public Builder addGroup(WorkerGroupConfig group) {
             this.groups.add(Objects.requireNonNull(group, "group"));
             return this;
         }
 
+        /**
+         * Replaces every worker group.
+         *
+         * @param groups the groups, with distinct names
+         * @return this builder
+         */
         public Builder groups(List<WorkerGroupConfig> groups) {
             this.groups = new ArrayList<>(groups);
             return this;

@@ -24,16 +24,22 @@ public record EndpointSnapshot(EndpointConfig config, Instant now, long nanoTime
         groups = List.copyOf(groups);
     }
 
+    /**
+     * One group's snapshot, by name.
+     *
+     * @param name the group's name
+     * @return the group's snapshot, or empty
+     */
     public Optional<GroupSnapshot> group(String name) {
         return groups.stream().filter(g -> g.name().equals(name)).findFirst();
     }
 
-    /** Every worker of every group. */
+    /** {@return every worker of every group} */
     public List<WorkerRecord> workers() {
         return groups.stream().flatMap(g -> g.workers().stream()).toList();
     }
 
-    /** Workers counted against {@code max_workers}: every worker in every state but destroyed. */
+    /** {@return workers counted against {@code max_workers}: every worker in every state but destroyed} */
     public long totalWorkers() {
         return groups.stream().mapToLong(g -> g.workers().size()).sum();
     }

@@ -2,7 +2,7 @@ package dev.autoscaler;
 
 import java.util.Locale;
 
-/** What the engine does with an endpoint's workers (PROTOCOL.md, {@code endpoint_state}). */
+/** What the engine does with an endpoint's workers ({@code endpoint_state}, docs/PROTOCOL.md#endpoint-parameters). */
 public enum EndpointState {
     /** The engine manages the workers: scales, replaces, routes. */
     ACTIVE,
@@ -11,7 +11,7 @@ public enum EndpointState {
     /** Every worker goes inactive (stopped, keeping its disk); nothing is routed. */
     STOPPED;
 
-    /** The wire name: {@code active}, {@code suspended}, {@code stopped}. */
+    /** {@return the wire name: {@code active}, {@code suspended}, {@code stopped}} */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }

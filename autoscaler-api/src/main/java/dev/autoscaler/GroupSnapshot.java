@@ -33,10 +33,21 @@ public record GroupSnapshot(WorkerGroupConfig config, List<WorkerRecord> workers
         this(config, workers, perfEstimate, currentTarget, 0, 0);
     }
 
+    /**
+     * The group's name.
+     *
+     * @return the {@code group_name}
+     */
     public String name() {
         return config.name();
     }
 
+    /**
+     * How many of the group's workers are in a state.
+     *
+     * @param state the state
+     * @return the number of workers in it
+     */
     public long count(WorkerState state) {
         return workers.stream().filter(w -> w.state() == state).count();
     }
@@ -54,12 +65,12 @@ public record GroupSnapshot(WorkerGroupConfig config, List<WorkerRecord> workers
         return workers.stream().filter(w -> w.state().isActive()).count();
     }
 
-    /** Workers stopped or stopping: the cold pool. The same as {@link #stoppedCount()}. */
+    /** {@return workers stopped or stopping: the cold pool. The same as {@link #stoppedCount()}} */
     public long coldCount() {
         return workers.stream().filter(w -> w.state().isCold()).count();
     }
 
-    /** Ready workers that take requests now ({@code ready}, rented to serve). */
+    /** {@return ready workers that take requests now ({@code ready}, rented to serve)} */
     public long servingCount() {
         return workers.stream().filter(w -> w.state() == WorkerState.READY && w.intent() == WorkerIntent.ACTIVE)
                 .count();
@@ -94,13 +105,13 @@ public record GroupSnapshot(WorkerGroupConfig config, List<WorkerRecord> workers
         return count(WorkerState.DRAINING);
     }
 
-    /** Draining workers a scale-down put there: stopped once idle, counted by the engine toward the cold target. */
+    /** {@return draining workers a scale-down put there: stopped once idle, counted by the engine toward the cold target} */
     public long drainingToStopCount() {
         return workers.stream().filter(w -> w.state() == WorkerState.DRAINING && w.intent() == WorkerIntent.COLD)
                 .count();
     }
 
-    /** Workers stopped or stopping: the cold pool, model on disk, no GPU held. */
+    /** {@return workers stopped or stopping: the cold pool, model on disk, no GPU held} */
     public long stoppedCount() {
         return coldCount();
     }
@@ -109,7 +120,7 @@ public record GroupSnapshot(WorkerGroupConfig config, List<WorkerRecord> workers
         return state.isProvisioning() || state == WorkerState.ERROR;
     }
 
-    /** Total perf of the ready workers. */
+    /** {@return total perf of the ready workers} */
     public double readyCapacity() {
         return workers.stream().filter(w -> w.state() == WorkerState.READY).mapToDouble(WorkerRecord::perf).sum();
     }

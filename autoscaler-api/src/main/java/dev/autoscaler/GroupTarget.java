@@ -14,6 +14,11 @@ public record GroupTarget(int active, int cold) {
         }
     }
 
+    /**
+     * Active and cold together.
+     *
+     * @return {@code active + cold}
+     */
     public int total() {
         return active + cold;
     }

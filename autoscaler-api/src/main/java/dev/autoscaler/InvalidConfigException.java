@@ -5,16 +5,23 @@ package dev.autoscaler;
  * {@code target_util}) and the bad value, so that it can be shown to a user as it is.
  */
 public class InvalidConfigException extends AutoscalerException {
+    /** The field's wire name or path. */
     private final String field;
     private final String reason;
 
+    /**
+     * A rejected value.
+     *
+     * @param field the field's wire name or path, e.g. {@code endpoints[0].target_util}
+     * @param message what is wrong with it
+     */
     public InvalidConfigException(String field, String message) {
         super(field + ": " + message);
         this.field = field;
         this.reason = message;
     }
 
-    /** The wire name of the offending field, e.g. {@code target_util} or {@code groups[1].group_name}. */
+    /** {@return the wire name of the offending field, e.g. {@code target_util} or {@code groups[1].group_name}} */
     public String field() {
         return field;
     }

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One {@code POST /worker_status/} report, every field of PROTOCOL.md. Fields a worker left out
+ * One {@code POST /worker_status/} report, every field of docs/PROTOCOL.md#post-worker_status. Fields a worker left out
  * hold their neutral value (0, empty), as a failing worker posts only {@code id}, {@code mtoken},
  * {@code version}, {@code error_msg} and {@code url}.
  *
@@ -63,16 +63,23 @@ public record LoadReport(long id, String mtoken, String version, String url, dou
         }
     }
 
-    /** True when the worker says it is broken. */
+    /** {@return true when the worker says it is broken} */
     public boolean hasError() {
         return !errorMsg.isEmpty();
     }
 
-    /** True when this report makes the worker routable: benchmarked and no error. */
+    /** {@return true when this report makes the worker routable: benchmarked and no error} */
     public boolean isReady() {
         return maxPerf > 0 && !hasError();
     }
 
+    /**
+     * A builder for a report with the two required fields; every other field starts neutral.
+     *
+     * @param id the instance id
+     * @param mtoken the worker's {@code MASTER_TOKEN}
+     * @return a new builder
+     */
     public static Builder builder(long id, String mtoken) {
         return new Builder(id, mtoken);
     }
@@ -100,20 +107,103 @@ public record LoadReport(long id, String mtoken, String version, String url, dou
             this.mtoken = mtoken;
         }
 
+        /**
+         * Sets what {@link LoadReport#version()} returns.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder version(String v) { this.version = v; return this; }
+        /**
+         * Sets what {@link LoadReport#url()} returns.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder url(String v) { this.url = v; return this; }
+        /**
+         * Sets what {@link LoadReport#loadtime()} returns.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder loadtime(double v) { this.loadtime = v; return this; }
+        /**
+         * Sets what {@link LoadReport#curLoad()} returns.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder curLoad(double v) { this.curLoad = v; return this; }
+        /**
+         * Sets what {@link LoadReport#newLoad()} returns.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder newLoad(double v) { this.newLoad = v; return this; }
+        /**
+         * Sets what {@link LoadReport#rejLoad()} returns.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder rejLoad(double v) { this.rejLoad = v; return this; }
+        /**
+         * Sets what {@link LoadReport#curPerf()} returns.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder curPerf(double v) { this.curPerf = v; return this; }
+        /**
+         * Sets what {@link LoadReport#maxPerf()} returns.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder maxPerf(double v) { this.maxPerf = v; return this; }
+        /**
+         * Sets what {@link LoadReport#errorMsg()} returns.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder errorMsg(String v) { this.errorMsg = v; return this; }
+        /**
+         * Sets what {@link LoadReport#numRequestsWorking()} returns.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder numRequestsWorking(long v) { this.numRequestsWorking = v; return this; }
+        /**
+         * Sets what {@link LoadReport#numRequestsReceived()} returns.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder numRequestsReceived(long v) { this.numRequestsReceived = v; return this; }
+        /**
+         * Sets what {@link LoadReport#workingRequestIdxs()} returns.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder workingRequestIdxs(List<Long> v) { this.workingRequestIdxs = v; return this; }
+        /**
+         * Sets what {@link LoadReport#additionalDiskUsage()} returns.
+         *
+         * @param v the value
+         * @return this builder
+         */
         public Builder additionalDiskUsage(double v) { this.additionalDiskUsage = v; return this; }
 
+        /**
+         * The report.
+         *
+         * @return a new report
+         */
         public LoadReport build() {
             return new LoadReport(id, mtoken, version, url, loadtime, curLoad, newLoad, rejLoad, curPerf, maxPerf,
                     errorMsg, numRequestsWorking, numRequestsReceived, workingRequestIdxs, additionalDiskUsage, 0, 0);

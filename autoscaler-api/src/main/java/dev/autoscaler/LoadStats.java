@@ -32,6 +32,7 @@ public record LoadStats(double arrivalRateShort, double arrivalRateLong, double 
     /** The burst window: {@link #arrivalRateShort()} is the higher of its rate and {@link #SHORT_WINDOW_SECONDS}'s. */
     public static final int BURST_WINDOW_SECONDS = 10;
     public static final int SHORT_WINDOW_SECONDS = 60;
+    /** The long load window, in seconds. */
     public static final int LONG_WINDOW_SECONDS = 300;
 
     /** No traffic ever. */

@@ -17,6 +17,11 @@ public final class ManualClock implements Clock {
         this(Instant.parse("2026-01-01T00:00:00Z"));
     }
 
+    /**
+     * A clock stopped at {@code start}; its monotonic time starts at 0.
+     *
+     * @param start the wall time to begin at
+     */
     public ManualClock(Instant start) {
         this.origin = Objects.requireNonNull(start, "start");
     }
@@ -31,12 +36,20 @@ public final class ManualClock implements Clock {
         return elapsedNanos;
     }
 
-    /** Moves time forward. */
+    /**
+     * Moves time forward.
+     *
+     * @param duration how far, not negative
+     */
     public synchronized void advance(Duration duration) {
         advanceNanos(duration.toNanos());
     }
 
-    /** Moves time forward by a number of nanoseconds (not negative). */
+    /**
+     * Moves time forward by a number of nanoseconds (not negative).
+     *
+     * @param nanos how far
+     */
     public synchronized void advanceNanos(long nanos) {
         if (nanos < 0) {
             throw new IllegalArgumentException("time cannot go backwards: " + nanos + " ns");
@@ -44,7 +57,11 @@ public final class ManualClock implements Clock {
         elapsedNanos += nanos;
     }
 
-    /** Moves time forward to an absolute monotonic instant; earlier instants are ignored. */
+    /**
+     * Moves time forward to an absolute monotonic instant; earlier instants are ignored.
+     *
+     * @param nanoTime the monotonic instant to move to
+     */
     public synchronized void advanceTo(long nanoTime) {
         if (nanoTime > elapsedNanos) {
             elapsedNanos = nanoTime;

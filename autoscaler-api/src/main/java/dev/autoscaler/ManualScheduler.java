@@ -15,10 +15,20 @@ public final class ManualScheduler implements TaskScheduler {
     private final PriorityQueue<Entry> queue = new PriorityQueue<>();
     private long sequence;
 
+    /**
+     * A scheduler driven by advancing {@code clock}.
+     *
+     * @param clock the clock whose time decides what is due
+     */
     public ManualScheduler(ManualClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /**
+     * The clock this scheduler follows.
+     *
+     * @return the clock
+     */
     public ManualClock clock() {
         return clock;
     }
@@ -40,12 +50,20 @@ public final class ManualScheduler implements TaskScheduler {
         return entry;
     }
 
-    /** Advances the clock by {@code duration}, running every task that falls due on the way. */
+    /**
+     * Advances the clock by {@code duration}, running every task that falls due on the way.
+     *
+     * @param duration how far
+     */
     public void advance(Duration duration) {
         advanceTo(clock.nanoTime() + duration.toNanos());
     }
 
-    /** Advances the clock to the monotonic instant {@code target}, running tasks due until then. */
+    /**
+     * Advances the clock to the monotonic instant {@code target}, running tasks due until then.
+     *
+     * @param target the monotonic instant to move to
+     */
     public void advanceTo(long target) {
         while (true) {
             Entry next;
@@ -76,7 +94,7 @@ public final class ManualScheduler implements TaskScheduler {
         advanceTo(clock.nanoTime());
     }
 
-    /** The monotonic time of the next pending task, or {@link Long#MAX_VALUE} when none is pending. */
+    /** {@return the monotonic time of the next pending task, or {@link Long#MAX_VALUE} when none is pending} */
     public synchronized long nextDueNanos() {
         queue.removeIf(e -> e.cancelled);
         Entry next = queue.peek();

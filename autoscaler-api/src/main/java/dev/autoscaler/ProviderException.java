@@ -34,27 +34,56 @@ public class ProviderException extends AutoscalerException {
             this.retryable = retryable;
         }
 
+        /**
+         * Whether trying the same call again later can succeed.
+         *
+         * @return true for transient kinds
+         */
         public boolean retryable() {
             return retryable;
         }
     }
 
+    /** What kind of failure this is. */
     private final Kind kind;
 
+    /**
+     * A failed provider call.
+     *
+     * @param kind what kind of failure, which decides whether a retry can help
+     * @param message what failed
+     */
     public ProviderException(Kind kind, String message) {
         super(message);
         this.kind = kind;
     }
 
+    /**
+     * A failed provider call, with its cause.
+     *
+     * @param kind what kind of failure, which decides whether a retry can help
+     * @param message what failed
+     * @param cause the underlying error
+     */
     public ProviderException(Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
     }
 
+    /**
+     * What kind of failure this is.
+     *
+     * @return the kind
+     */
     public Kind kind() {
         return kind;
     }
 
+    /**
+     * Whether trying the same call again later can succeed.
+     *
+     * @return true for transient kinds
+     */
     public boolean retryable() {
         return kind.retryable();
     }

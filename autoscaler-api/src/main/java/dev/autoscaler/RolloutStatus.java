@@ -18,7 +18,7 @@ public record RolloutStatus(String group, String revision, int current, int outd
         Objects.requireNonNull(revision, "revision");
     }
 
-    /** True while some worker of the group still runs another revision. */
+    /** {@return true while some worker of the group still runs another revision} */
     public boolean inProgress() {
         return outdated > 0 || draining > 0;
     }

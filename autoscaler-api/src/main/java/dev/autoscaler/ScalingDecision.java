@@ -17,10 +17,23 @@ public record ScalingDecision(Map<String, GroupTarget> targets, String reason, b
         reason = Objects.requireNonNullElse(reason, "");
     }
 
+    /**
+     * New targets.
+     *
+     * @param targets per group name, the active and cold workers wanted
+     * @param reason why, for the log and the dashboard
+     * @return the decision
+     */
     public static ScalingDecision of(Map<String, GroupTarget> targets, String reason) {
         return new ScalingDecision(targets, reason, false);
     }
 
+    /**
+     * Keep every group's current target.
+     *
+     * @param reason why
+     * @return the decision
+     */
     public static ScalingDecision keep(String reason) {
         return new ScalingDecision(Map.of(), reason, true);
     }

@@ -19,10 +19,21 @@ public final class Settings {
         this.values = Map.copyOf(values);
     }
 
+    /**
+     * No settings.
+     *
+     * @return the empty settings
+     */
     public static Settings empty() {
         return EMPTY;
     }
 
+    /**
+     * Settings whose errors name fields by their bare key.
+     *
+     * @param values the settings
+     * @return the settings
+     */
     public static Settings of(Map<String, String> values) {
         return new Settings("", values);
     }
@@ -34,10 +45,20 @@ public final class Settings {
         return new Settings(prefix == null || prefix.isEmpty() ? "" : prefix + ".", values);
     }
 
+    /**
+     * Every setting.
+     *
+     * @return the settings, sorted by key
+     */
     public Map<String, String> asMap() {
         return new TreeMap<>(values);
     }
 
+    /**
+     * Whether there is no setting at all.
+     *
+     * @return true when empty
+     */
     public boolean isEmpty() {
         return values.isEmpty();
     }
@@ -50,14 +71,34 @@ public final class Settings {
         return prefix + key;
     }
 
+    /**
+     * One setting as text.
+     *
+     * @param key the setting's name
+     * @return its value, or empty when absent
+     */
     public Optional<String> get(String key) {
         return Optional.ofNullable(values.get(key));
     }
 
+    /**
+     * A text setting.
+     *
+     * @param key the setting's name
+     * @param defaultValue the value when absent
+     * @return the value
+     */
     public String getString(String key, String defaultValue) {
         return values.getOrDefault(key, defaultValue);
     }
 
+    /**
+     * A text setting that must be there.
+     *
+     * @param key the setting's name
+     * @return its value
+     * @throws InvalidConfigException naming the field when it is absent or blank
+     */
     public String require(String key) {
         String value = values.get(key);
         if (value == null || value.isBlank()) {
@@ -66,6 +107,14 @@ public final class Settings {
         return value;
     }
 
+    /**
+     * A finite number setting.
+     *
+     * @param key the setting's name
+     * @param defaultValue the value when absent
+     * @return the value
+     * @throws InvalidConfigException naming the field when it is not a finite number
+     */
     public double getDouble(String key, double defaultValue) {
         String raw = values.get(key);
         if (raw == null) {
@@ -79,6 +128,14 @@ public final class Settings {
         }
     }
 
+    /**
+     * A long setting.
+     *
+     * @param key the setting's name
+     * @param defaultValue the value when absent
+     * @return the value
+     * @throws InvalidConfigException naming the field when it is not an integer
+     */
     public long getLong(String key, long defaultValue) {
         String raw = values.get(key);
         if (raw == null) {
@@ -91,6 +148,14 @@ public final class Settings {
         }
     }
 
+    /**
+     * An int setting.
+     *
+     * @param key the setting's name
+     * @param defaultValue the value when absent
+     * @return the value
+     * @throws InvalidConfigException naming the field when it is not an integer in range
+     */
     public int getInt(String key, int defaultValue) {
         long value = getLong(key, defaultValue);
         if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
@@ -99,6 +164,14 @@ public final class Settings {
         return (int) value;
     }
 
+    /**
+     * A boolean setting ({@code true/false}, {@code yes/no}, {@code 1/0}).
+     *
+     * @param key the setting's name
+     * @param defaultValue the value when absent
+     * @return the value
+     * @throws InvalidConfigException naming the field when it is not a boolean
+     */
     public boolean getBoolean(String key, boolean defaultValue) {
         String raw = values.get(key);
         if (raw == null) {

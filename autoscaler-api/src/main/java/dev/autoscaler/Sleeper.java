@@ -11,15 +11,29 @@ import java.util.concurrent.TimeUnit;
 @FunctionalInterface
 public interface Sleeper {
 
-    /** Waits {@code nanos} nanoseconds (nothing when not positive). */
+    /**
+     * Waits {@code nanos} nanoseconds (nothing when not positive).
+     *
+     * @param nanos how long
+     * @throws InterruptedException when the thread is interrupted while waiting
+     */
     void sleep(long nanos) throws InterruptedException;
 
-    /** Waits {@code duration} (nothing when not positive). */
+    /**
+     * Waits {@code duration} (nothing when not positive).
+     *
+     * @param duration how long
+     * @throws InterruptedException when the thread is interrupted while waiting
+     */
     default void sleep(Duration duration) throws InterruptedException {
         sleep(duration.toNanos());
     }
 
-    /** Blocks the calling thread. */
+    /**
+     * Blocks the calling thread.
+     *
+     * @return a sleeper on the real clock
+     */
     static Sleeper system() {
         return nanos -> {
             if (nanos > 0) {
@@ -28,7 +42,12 @@ public interface Sleeper {
         };
     }
 
-    /** Returns at once, having moved {@code clock} forward by the time it was asked to wait. */
+    /**
+     * Returns at once, having moved {@code clock} forward by the time it was asked to wait.
+     *
+     * @param clock the clock to move
+     * @return a sleeper for tests
+     */
     static Sleeper advancing(ManualClock clock) {
         Objects.requireNonNull(clock, "clock");
         return nanos -> {

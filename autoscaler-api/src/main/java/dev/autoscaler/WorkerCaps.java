@@ -43,12 +43,12 @@ public final class WorkerCaps {
             targets = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(targets));
         }
 
-        /** True when a cap changed something. */
+        /** {@return true when a cap changed something} */
         public boolean changed() {
             return !groupNote.isEmpty() || !endpointNote.isEmpty();
         }
 
-        /** One text for a decision's reason: {@code "group max_workers: h100 2; max_workers 6: 2 fewer active"}. */
+        /** {@return one text for a decision's reason: {@code "group max_workers: h100 2; max_workers 6: 2 fewer active"}} */
         public String note() {
             String group = groupNote.isEmpty() ? "" : "group max_workers: " + groupNote;
             return group.isEmpty() ? endpointNote : endpointNote.isEmpty() ? group : group + "; " + endpointNote;

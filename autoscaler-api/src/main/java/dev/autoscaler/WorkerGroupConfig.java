@@ -5,12 +5,14 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
- * One worker group of an endpoint: what to run and where (PROTOCOL.md "Worker group fields").
+ * One worker group of an endpoint: what to run and where (docs/PROTOCOL.md#worker-group-fields).
  * Immutable; build with {@link #builder(String)}. Every rejected value throws
  * {@link InvalidConfigException} naming the field.
  */
 public final class WorkerGroupConfig {
+    /** The default of {@code gpu_ram}, in GB. */
     public static final double DEFAULT_GPU_RAM_GB = 24;
+    /** The default of {@code worker_port}. */
     public static final int DEFAULT_WORKER_PORT = 3000;
 
     private final String name;
@@ -63,10 +65,21 @@ public final class WorkerGroupConfig {
         this.maxWorkers = b.maxWorkers;
     }
 
+    /**
+     * A builder with the defaults.
+     *
+     * @param name the {@code group_name}
+     * @return a new builder
+     */
     public static Builder builder(String name) {
         return new Builder().name(name);
     }
 
+    /**
+     * A builder holding this group's values, to change some of them.
+     *
+     * @return a new builder
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.name = name;
@@ -85,41 +98,46 @@ public final class WorkerGroupConfig {
         return b;
     }
 
-    /** {@code group_name}: unique within its endpoint, {@code ^[A-Za-z0-9_-]+$}. */
+    /** {@return {@code group_name}: unique within its endpoint, {@code ^[A-Za-z0-9_-]+$}} */
     public String name() {
         return name;
     }
 
+    /**
+     * What the group's instances run: image, env, onstart, disk, ports.
+     *
+     * @return the template
+     */
     public WorkerTemplate template() {
         return template;
     }
 
-    /** {@code template().revision()}, computed once: what the engine compares every worker against. */
+    /** {@return {@code template().revision()}, computed once: what the engine compares every worker against} */
     public String templateRevision() {
         return templateRevision;
     }
 
-    /** {@code search_params}: the offer filter in the Vast CLI query language; empty for none. */
+    /** {@return {@code search_params}: the offer filter in the Vast CLI query language; empty for none} */
     public String searchParams() {
         return searchParams;
     }
 
-    /** {@code launch_args}: extra arguments for the provider's launch. */
+    /** {@return {@code launch_args}: extra arguments for the provider's launch} */
     public String launchArgs() {
         return launchArgs;
     }
 
-    /** {@code gpu_ram}: minimum GPU memory in GB (default 24). */
+    /** {@return {@code gpu_ram}: minimum GPU memory in GB (default 24)} */
     public double gpuRamGb() {
         return gpuRamGb;
     }
 
-    /** {@code cold_workers}: this group's override of the endpoint's floor, if any. */
+    /** {@return {@code cold_workers}: this group's override of the endpoint's floor, if any} */
     public OptionalInt coldWorkers() {
         return coldWorkers == null ? OptionalInt.empty() : OptionalInt.of(coldWorkers);
     }
 
-    /** {@code weight}: this group's share of the endpoint's traffic, relative to the other groups (default 1). */
+    /** {@return {@code weight}: this group's share of the endpoint's traffic, relative to the other groups (default 1)} */
     public double weight() {
         return weight;
     }
@@ -129,7 +147,7 @@ public final class WorkerGroupConfig {
         return overflow;
     }
 
-    /** {@code max_price_per_hour}: the most an instance of this group may cost, in $/h. */
+    /** {@return {@code max_price_per_hour}: the most an instance of this group may cost, in $/h} */
     public OptionalDouble maxPricePerHour() {
         return maxPricePerHour == null ? OptionalDouble.empty() : OptionalDouble.of(maxPricePerHour);
     }
@@ -142,12 +160,12 @@ public final class WorkerGroupConfig {
         return expectedPerf == null ? OptionalDouble.empty() : OptionalDouble.of(expectedPerf);
     }
 
-    /** {@code provider}: the name of the instance provider for this group; empty for the engine's default. */
+    /** {@return {@code provider}: the name of the instance provider for this group; empty for the engine's default} */
     public java.util.Optional<String> provider() {
         return java.util.Optional.ofNullable(provider);
     }
 
-    /** {@code worker_port}: the port the worker serves on inside its instance (default 3000). */
+    /** {@return {@code worker_port}: the port the worker serves on inside its instance (default 3000)} */
     public int workerPort() {
         return workerPort;
     }
@@ -205,67 +223,144 @@ public final class WorkerGroupConfig {
         private Builder() {
         }
 
+        /**
+         * Sets what {@link WorkerGroupConfig#name()} returns.
+         *
+         * @param name the value
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = name;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerGroupConfig#template()} returns.
+         *
+         * @param template the value
+         * @return this builder
+         */
         public Builder template(WorkerTemplate template) {
             this.template = template;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerGroupConfig#searchParams()} returns.
+         *
+         * @param searchParams the value
+         * @return this builder
+         */
         public Builder searchParams(String searchParams) {
             this.searchParams = searchParams;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerGroupConfig#launchArgs()} returns.
+         *
+         * @param launchArgs the value
+         * @return this builder
+         */
         public Builder launchArgs(String launchArgs) {
             this.launchArgs = launchArgs;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerGroupConfig#gpuRamGb()} returns.
+         *
+         * @param gpuRamGb the value
+         * @return this builder
+         */
         public Builder gpuRamGb(double gpuRamGb) {
             this.gpuRamGb = gpuRamGb;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerGroupConfig#coldWorkers()} returns.
+         *
+         * @param coldWorkers the value
+         * @return this builder
+         */
         public Builder coldWorkers(Integer coldWorkers) {
             this.coldWorkers = coldWorkers;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerGroupConfig#weight()} returns.
+         *
+         * @param weight the value
+         * @return this builder
+         */
         public Builder weight(double weight) {
             this.weight = weight;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerGroupConfig#overflow()} returns.
+         *
+         * @param overflow the value
+         * @return this builder
+         */
         public Builder overflow(boolean overflow) {
             this.overflow = overflow;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerGroupConfig#maxPricePerHour()} returns.
+         *
+         * @param maxPricePerHour the value
+         * @return this builder
+         */
         public Builder maxPricePerHour(Double maxPricePerHour) {
             this.maxPricePerHour = maxPricePerHour;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerGroupConfig#expectedPerf()} returns.
+         *
+         * @param expectedPerf the value
+         * @return this builder
+         */
         public Builder expectedPerf(Double expectedPerf) {
             this.expectedPerf = expectedPerf;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerGroupConfig#provider()} returns.
+         *
+         * @param provider the value
+         * @return this builder
+         */
         public Builder provider(String provider) {
             this.provider = provider;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerGroupConfig#workerPort()} returns.
+         *
+         * @param workerPort the value
+         * @return this builder
+         */
         public Builder workerPort(int workerPort) {
             this.workerPort = workerPort;
             return this;
         }
 
-        /** The group's own cap on its workers in all states; {@code null} for none. */
+        /**
+         * The group's own cap on its workers in all states; {@code null} for none.
+         *
+         * @param maxWorkers the new value
+         * @return this builder
+         */
         public Builder maxWorkers(Integer maxWorkers) {
             this.maxWorkers = maxWorkers;
             return this;

@@ -8,6 +8,8 @@ package dev.autoscaler;
  * intent {@link #ACTIVE} drains to be destroyed (a rolling update).
  */
 public enum WorkerIntent {
+    /** Meant to serve. */
     ACTIVE,
+    /** Meant for the cold pool: stopped once loaded. */
     COLD
 }

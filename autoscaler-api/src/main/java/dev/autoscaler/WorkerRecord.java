@@ -77,12 +77,12 @@ public record WorkerRecord(
         templateRevision = Objects.requireNonNullElse(templateRevision, "");
     }
 
-    /** Capacity in perf units/s: measured max_perf x reliability (PROTOCOL.md). */
+    /** {@return capacity in perf units/s: measured max_perf x reliability (docs/PROTOCOL.md#capacity-semantics)} */
     public double perf() {
         return maxPerf * reliability;
     }
 
-    /** Price-performance: perf per dollar-hour; 0 when perf is unknown, infinite when free. */
+    /** {@return price-performance: perf per dollar-hour; 0 when perf is unknown, infinite when free} */
     public double perfPerDollar() {
         double perf = perf();
         if (perf <= 0) {
@@ -91,7 +91,7 @@ public record WorkerRecord(
         return pricePerHour <= 0 ? Double.POSITIVE_INFINITY : perf / pricePerHour;
     }
 
-    /** Expected seconds of queued work: (in flight + reserved) / perf; infinite when perf is unknown. */
+    /** {@return expected seconds of queued work: (in flight + reserved) / perf; infinite when perf is unknown} */
     public double expectedQueueSeconds() {
         double perf = perf();
         return perf <= 0 ? Double.POSITIVE_INFINITY : (curLoad + reservedLoad) / perf;
@@ -102,7 +102,7 @@ public record WorkerRecord(
         return (nowNanos - stateSinceNanos) / 1e9;
     }
 
-    /** Seconds since the last report, or infinity when it never reported. */
+    /** {@return seconds since the last report, or infinity when it never reported} */
     public double secondsSinceReport(long nowNanos) {
         return lastReportNanos == NEVER ? Double.POSITIVE_INFINITY : (nowNanos - lastReportNanos) / 1e9;
     }
@@ -118,6 +118,11 @@ public record WorkerRecord(
         return b;
     }
 
+    /**
+     * A builder holding this record's values, to change some of them.
+     *
+     * @return a new builder
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.workerId = workerId;
@@ -147,7 +152,7 @@ public record WorkerRecord(
         return b;
     }
 
-    /** A copy in another state, entered at {@code nowNanos}; the transition must be legal. */
+    /** {@return a copy in another state, entered at {@code nowNanos}; the transition must be legal} */
     public WorkerRecord withState(WorkerState next, long nowNanos) {
         if (next == state) {
             return this;
@@ -188,126 +193,275 @@ public record WorkerRecord(
         private Builder() {
         }
 
+        /**
+         * Sets what {@link WorkerRecord#workerId()} returns.
+         *
+         * @param workerId the value
+         * @return this builder
+         */
         public Builder workerId(String workerId) {
             this.workerId = workerId;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#endpoint()} returns.
+         *
+         * @param endpoint the value
+         * @return this builder
+         */
         public Builder endpoint(String endpoint) {
             this.endpoint = endpoint;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#group()} returns.
+         *
+         * @param group the value
+         * @return this builder
+         */
         public Builder group(String group) {
             this.group = group;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#label()} returns.
+         *
+         * @param label the value
+         * @return this builder
+         */
         public Builder label(String label) {
             this.label = label;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#instanceId()} returns.
+         *
+         * @param instanceId the value
+         * @return this builder
+         */
         public Builder instanceId(String instanceId) {
             this.instanceId = instanceId;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#mtoken()} returns.
+         *
+         * @param mtoken the value
+         * @return this builder
+         */
         public Builder mtoken(String mtoken) {
             this.mtoken = mtoken;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#state()} returns.
+         *
+         * @param state the value
+         * @return this builder
+         */
         public Builder state(WorkerState state) {
             this.state = state;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#intent()} returns.
+         *
+         * @param intent the value
+         * @return this builder
+         */
         public Builder intent(WorkerIntent intent) {
             this.intent = intent;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#url()} returns.
+         *
+         * @param url the value
+         * @return this builder
+         */
         public Builder url(String url) {
             this.url = url;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#maxPerf()} returns.
+         *
+         * @param maxPerf the value
+         * @return this builder
+         */
         public Builder maxPerf(double maxPerf) {
             this.maxPerf = maxPerf;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#reliability()} returns.
+         *
+         * @param reliability the value
+         * @return this builder
+         */
         public Builder reliability(double reliability) {
             this.reliability = reliability;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#gpuName()} returns.
+         *
+         * @param gpuName the value
+         * @return this builder
+         */
         public Builder gpuName(String gpuName) {
             this.gpuName = gpuName;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#pricePerHour()} returns.
+         *
+         * @param pricePerHour the value
+         * @return this builder
+         */
         public Builder pricePerHour(double pricePerHour) {
             this.pricePerHour = pricePerHour;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#curLoad()} returns.
+         *
+         * @param curLoad the value
+         * @return this builder
+         */
         public Builder curLoad(double curLoad) {
             this.curLoad = curLoad;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#reservedLoad()} returns.
+         *
+         * @param reservedLoad the value
+         * @return this builder
+         */
         public Builder reservedLoad(double reservedLoad) {
             this.reservedLoad = reservedLoad;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#numRequestsWorking()} returns.
+         *
+         * @param numRequestsWorking the value
+         * @return this builder
+         */
         public Builder numRequestsWorking(long numRequestsWorking) {
             this.numRequestsWorking = numRequestsWorking;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#numRequestsReceived()} returns.
+         *
+         * @param numRequestsReceived the value
+         * @return this builder
+         */
         public Builder numRequestsReceived(long numRequestsReceived) {
             this.numRequestsReceived = numRequestsReceived;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#errorMsg()} returns.
+         *
+         * @param errorMsg the value
+         * @return this builder
+         */
         public Builder errorMsg(String errorMsg) {
             this.errorMsg = errorMsg;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#errorCount()} returns.
+         *
+         * @param errorCount the value
+         * @return this builder
+         */
         public Builder errorCount(int errorCount) {
             this.errorCount = errorCount;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#createdAtNanos()} returns.
+         *
+         * @param createdAtNanos the value
+         * @return this builder
+         */
         public Builder createdAtNanos(long createdAtNanos) {
             this.createdAtNanos = createdAtNanos;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#stateSinceNanos()} returns.
+         *
+         * @param stateSinceNanos the value
+         * @return this builder
+         */
         public Builder stateSinceNanos(long stateSinceNanos) {
             this.stateSinceNanos = stateSinceNanos;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#lastReportNanos()} returns.
+         *
+         * @param lastReportNanos the value
+         * @return this builder
+         */
         public Builder lastReportNanos(long lastReportNanos) {
             this.lastReportNanos = lastReportNanos;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#version()} returns.
+         *
+         * @param version the value
+         * @return this builder
+         */
         public Builder version(long version) {
             this.version = version;
             return this;
         }
 
+        /**
+         * Sets what {@link WorkerRecord#templateRevision()} returns.
+         *
+         * @param templateRevision the value
+         * @return this builder
+         */
         public Builder templateRevision(String templateRevision) {
             this.templateRevision = templateRevision;
             return this;
         }
 
+        /**
+         * The record.
+         *
+         * @return a new record
+         */
         public WorkerRecord build() {
             return new WorkerRecord(workerId, endpoint, group, label, instanceId, mtoken, state, intent, url,
                     maxPerf, reliability, gpuName, pricePerHour, curLoad, reservedLoad, numRequestsWorking,

@@ -43,7 +43,7 @@ public enum WorkerState {
 
     private static final Set<WorkerState> ACTIVE = EnumSet.of(CREATING, LOADING, READY, ERROR, REBOOTING, STARTING, DRAINING);
 
-    /** The states this one may move to. */
+    /** {@return the states this one may move to} */
     public Set<WorkerState> successors() {
         return switch (this) {
             case CREATING -> EnumSet.of(LOADING, READY, STOPPED, ERROR, DESTROYING, DESTROYED);
@@ -60,6 +60,12 @@ public enum WorkerState {
         };
     }
 
+    /**
+     * Whether a worker in this state may move to {@code next} (staying counts).
+     *
+     * @param next the state to move to
+     * @return true when the transition is legal
+     */
     public boolean canMoveTo(WorkerState next) {
         return next == this || successors().contains(next);
     }
@@ -94,6 +100,11 @@ public enum WorkerState {
         return this != CREATING && this != STOPPED && this != DESTROYED;
     }
 
+    /**
+     * The state as the HTTP API writes it: the name in lower case.
+     *
+     * @return e.g. {@code ready}
+     */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -23,6 +23,7 @@ import java.util.TreeMap;
 public record WorkerTemplate(String image, String templateHash, Map<String, String> env, String onstart,
                              double diskGb, List<Integer> ports) {
 
+    /** The default disk, in GB. */
     public static final double DEFAULT_DISK_GB = 32;
 
     public WorkerTemplate {
@@ -77,6 +78,12 @@ public record WorkerTemplate(String image, String templateHash, Map<String, Stri
         return new WorkerTemplate("", "", Map.of(), "", DEFAULT_DISK_GB, List.of());
     }
 
+    /**
+     * A template that runs an image with the default disk and nothing else.
+     *
+     * @param image the image, e.g. {@code vastai/vllm:latest}
+     * @return the template
+     */
     public static WorkerTemplate ofImage(String image) {
         return new WorkerTemplate(image, "", Map.of(), "", DEFAULT_DISK_GB, List.of());
     }

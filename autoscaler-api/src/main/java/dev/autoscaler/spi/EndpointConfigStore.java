@@ -23,6 +23,7 @@ public interface EndpointConfigStore {
      * Saves the whole set atomically: after a crash at any point, {@link #load} returns this set or
      * the one saved before, never a mix.
      *
+     * @param endpoints every endpoint, as the engine has them now
      * @throws java.io.UncheckedIOException when it could not be saved
      */
     void save(List<EndpointConfig> endpoints);

@@ -35,11 +35,17 @@ public record Instance(String id, String label, InstanceStatus status, String ur
         this(id, label, status, url, gpuName, pricePerHour, reliability, "");
     }
 
+    /**
+     * The same instance in another status.
+     *
+     * @param next the new status
+     * @return a copy with that status
+     */
     public Instance withStatus(InstanceStatus next) {
         return new Instance(id, label, next, url, gpuName, pricePerHour, reliability, mtoken);
     }
 
-    /** True when the provider supplies the worker's token ({@link #mtoken()} is set). */
+    /** {@return true when the provider supplies the worker's token ({@link #mtoken()} is set)} */
     public boolean hasOwnMtoken() {
         return !mtoken.isEmpty();
     }

@@ -18,28 +18,53 @@ import java.util.List;
  */
 public interface InstanceProvider extends AutoCloseable {
 
-    /** Rents a new instance for a group and starts it. */
+    /**
+     * Rents a new instance for a group and starts it.
+     *
+     * @param request what to run and where, with the label and env the instance must carry
+     * @return the new instance, carrying the request's label
+     */
     Instance create(CreateInstanceRequest request);
 
-    /** Starts a stopped instance (a resume from the cold pool). */
+    /**
+     * Starts a stopped instance (a resume from the cold pool).
+     *
+     * @param instanceId the provider's id of the instance
+     */
     void start(String instanceId);
 
-    /** Stops a running instance, keeping its disk. */
+    /**
+     * Stops a running instance, keeping its disk.
+     *
+     * @param instanceId the provider's id of the instance
+     */
     void stop(String instanceId);
 
-    /** Restarts a running instance's container. */
+    /**
+     * Restarts a running instance's container.
+     *
+     * @param instanceId the provider's id of the instance
+     */
     void reboot(String instanceId);
 
-    /** Destroys an instance for good; succeeds when it is already gone. */
+    /**
+     * Destroys an instance for good; succeeds when it is already gone.
+     *
+     * @param instanceId the provider's id of the instance
+     */
     void destroy(String instanceId);
 
-    /** Every instance of the account, labelled or not. */
+    /** {@return every instance of the account, labelled or not} */
     List<Instance> list();
 
     /**
      * Tells the provider what a worker of a group measured (its benchmark {@code max_perf} times
      * reliability) on a GPU type, so that it can rank offers by the group's own perf per dollar.
      * Called by the engine each time a worker becomes ready. The default ignores it.
+     *
+     * @param group the worker group's name
+     * @param gpuName the GPU type the worker ran on
+     * @param perf the measured perf, perf units/s
      */
     default void recordMeasuredPerf(String group, String gpuName, double perf) {
     }

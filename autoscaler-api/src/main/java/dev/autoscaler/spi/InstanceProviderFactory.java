@@ -8,14 +8,22 @@ import dev.autoscaler.Settings;
  */
 public interface InstanceProviderFactory {
 
+    /**
+     * The name configs select this provider by, e.g. {@code vast}.
+     *
+     * @return a stable, non-blank name
+     */
     String name();
 
-    /** One line for listings. */
+    /** {@return one line for listings} */
     String description();
 
     /**
      * @param settings the provider's settings from the configuration; throw
      *                 {@link dev.autoscaler.InvalidConfigException} naming the setting when one is wrong
+     *
+     * @param context the engine's clock and public URL
+     * @return a new provider
      */
     InstanceProvider create(Settings settings, ProviderContext context);
 }

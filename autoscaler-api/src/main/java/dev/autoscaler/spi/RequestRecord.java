@@ -21,10 +21,22 @@ public record RequestRecord(long requestIdx, String endpoint, double cost, long 
         workerId = Objects.requireNonNullElse(workerId, "");
     }
 
+    /**
+     * Whether the request still waits for a worker.
+     *
+     * @return true until it is routed
+     */
     public boolean isWaiting() {
         return workerId.isEmpty();
     }
 
+    /**
+     * This request, routed.
+     *
+     * @param worker the worker id it was routed to
+     * @param routedReqnum the {@code reqnum} of the route answer
+     * @return a copy marked routed
+     */
     public RequestRecord routedTo(String worker, long routedReqnum) {
         return new RequestRecord(requestIdx, endpoint, cost, firstSeenNanos, worker, routedReqnum, version);
     }

@@ -12,10 +12,10 @@ import dev.autoscaler.Settings;
  */
 public interface ScalingPolicyProvider {
 
-    /** A stable name, e.g. {@code vast}. */
+    /** {@return a stable name, e.g. {@code vast}} */
     String name();
 
-    /** One line for {@code ./autoscaler policies}. */
+    /** {@return one line for {@code ./autoscaler policies}} */
     String description();
 
     /**

@@ -14,27 +14,49 @@ import java.util.function.UnaryOperator;
  */
 public interface StateStore extends AutoCloseable {
 
-    /** The next {@code reqnum} of an endpoint: 1, 2, 3... Atomic. */
+    /**
+     * {@return the next {@code reqnum} of an endpoint: 1, 2, 3... Atomic}
+     *
+     * @param endpoint the endpoint's name
+     */
     long nextReqnum(String endpoint);
 
-    /** The next {@code request_idx}, unique across endpoints: 1, 2, 3... Atomic. */
+    /** {@return the next {@code request_idx}, unique across endpoints: 1, 2, 3... Atomic} */
     long nextRequestIdx();
 
     // ---- workers ----
 
+    /**
+     * A worker, by the engine's worker id.
+     *
+     * @param workerId the worker id
+     * @return the worker, or empty
+     */
     Optional<WorkerRecord> worker(String workerId);
 
+    /**
+     * A worker, by its provider's instance id.
+     *
+     * @param instanceId the instance id
+     * @return the worker, or empty
+     */
     Optional<WorkerRecord> workerByInstanceId(String instanceId);
 
-    /** An endpoint's workers, in a stable order (creation order). */
+    /**
+     * {@return an endpoint's workers, in a stable order (creation order)}
+     *
+     * @param endpoint the endpoint's name
+     */
     List<WorkerRecord> workers(String endpoint);
 
-    /** Every worker of every endpoint. */
+    /** {@return every worker of every endpoint} */
     List<WorkerRecord> allWorkers();
 
     /**
      * Adds a worker; the stored copy has version 1.
      *
+     * @param worker the new worker
+     * @return the stored copy
      * @throws StaleStateException when a worker with that id exists
      */
     WorkerRecord insertWorker(WorkerRecord worker);
@@ -43,17 +65,26 @@ public interface StateStore extends AutoCloseable {
      * Replaces {@code current} by {@code next} if the stored version is still {@code current.version()};
      * returns the stored copy, whose version is one more.
      *
+     * @param current the record as read
+     * @param next what it becomes
+     * @return the stored copy
      * @throws StaleStateException when another writer got there first, or the worker is gone
      */
     WorkerRecord replaceWorker(WorkerRecord current, WorkerRecord next);
 
-    /** Removes a worker; no-op when absent. */
+    /**
+     * Removes a worker; no-op when absent.
+     *
+     * @param workerId the worker id
+     */
     void removeWorker(String workerId);
 
     /**
      * Applies {@code change} to the current record until it wins the compare-and-set. The function
      * may run several times; returning its argument unchanged skips the write.
      *
+     * @param workerId the worker id
+     * @param change from the current record to the next; may run more than once
      * @return the stored record, or empty when the worker does not exist
      */
     default Optional<WorkerRecord> updateWorker(String workerId, UnaryOperator<WorkerRecord> change) {
@@ -98,18 +129,41 @@ public interface StateStore extends AutoCloseable {
     /**
      * Adds a request unless one with that index exists.
      *
+     * @param request the new request
      * @return the existing record, or empty when {@code request} was added (version 1)
      */
     Optional<RequestRecord> putRequestIfAbsent(RequestRecord request);
 
+    /**
+     * A request record.
+     *
+     * @param requestIdx its {@code request_idx}
+     * @return the record, or empty
+     */
     Optional<RequestRecord> request(long requestIdx);
 
-    /** Compare-and-set on the version; false when another writer got there first or it is gone. */
+    /**
+     * Compare-and-set on the version; false when another writer got there first or it is gone.
+     *
+     * @param current the record as read
+     * @param next what it becomes
+     * @return true when it was replaced
+     */
     boolean replaceRequest(RequestRecord current, RequestRecord next);
 
+    /**
+     * Removes a request record.
+     *
+     * @param requestIdx its {@code request_idx}
+     * @return the record removed, or empty when there was none
+     */
     Optional<RequestRecord> removeRequest(long requestIdx);
 
-    /** An endpoint's requests, waiting and reserved. */
+    /**
+     * {@return an endpoint's requests, waiting and reserved}
+     *
+     * @param endpoint the endpoint's name
+     */
     List<RequestRecord> requests(String endpoint);
 
     @Override

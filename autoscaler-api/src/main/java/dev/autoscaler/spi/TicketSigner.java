@@ -6,9 +6,13 @@ package dev.autoscaler.spi;
  */
 public interface TicketSigner {
 
-    /** The format's name: {@code vast-rsa} or {@code ed25519}. */
+    /** {@return the format's name: {@code vast-rsa} or {@code ed25519}} */
     String format();
 
-    /** The {@code signature} value for these claims. Thread safe. */
+    /**
+     * {@return the {@code signature} value for these claims. Thread safe}
+     *
+     * @param claims what the route answer says: endpoint, URL, cost, reqnum, request_idx, audience, time
+     */
     String sign(TicketClaims claims);
 }

@@ -10,10 +10,21 @@ public record TicketVerdict(boolean accepted, String reason) {
         Objects.requireNonNull(reason, "reason");
     }
 
+    /**
+     * The ticket is good.
+     *
+     * @return an acceptance
+     */
     public static TicketVerdict accept() {
         return VALID;
     }
 
+    /**
+     * The ticket is refused.
+     *
+     * @param reason why, for the log
+     * @return a rejection
+     */
     public static TicketVerdict reject(String reason) {
         return new TicketVerdict(false, reason);
     }

@@ -136,6 +136,11 @@ public final class Autoscaler implements AutoCloseable {
         }
     }
 
+    /**
+     * A builder; at least one provider is required, and without a scheduler nothing ticks by itself.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -282,7 +287,7 @@ public final class Autoscaler implements AutoCloseable {
         }
     }
 
-    /** The names of removed endpoints whose workers are still being drained or destroyed, sorted. */
+    /** {@return the names of removed endpoints whose workers are still being drained or destroyed, sorted} */
     public List<String> retiringEndpointNames() {
         return retiring.keySet().stream().sorted().toList();
     }
@@ -320,22 +325,22 @@ public final class Autoscaler implements AutoCloseable {
         return before.policy().equals(after.policy()) && before.policyParams().equals(after.policyParams());
     }
 
-    /** The configuration of an endpoint. */
+    /** {@return the configuration of an endpoint} */
     public EndpointConfig endpoint(String name) {
         return controller(name).config();
     }
 
-    /** The names of the endpoints, sorted. */
+    /** {@return the names of the endpoints, sorted} */
     public List<String> endpointNames() {
         return controllers.keySet().stream().sorted().toList();
     }
 
-    /** What a policy would see of this endpoint now. */
+    /** {@return what a policy would see of this endpoint now} */
     public EndpointSnapshot snapshot(String endpoint) {
         return controller(endpoint).snapshot();
     }
 
-    /** The targets the engine works toward now, by group. */
+    /** {@return the targets the engine works toward now, by group} */
     public Map<String, GroupTarget> targets(String endpoint) {
         return controller(endpoint).targets();
     }
@@ -357,7 +362,7 @@ public final class Autoscaler implements AutoCloseable {
         return controller(endpoint).lastReason();
     }
 
-    /** An endpoint's workers in every state but destroyed. */
+    /** {@return an endpoint's workers in every state but destroyed} */
     public List<WorkerRecord> workers(String endpoint) {
         controller(endpoint);
         return ctx.store().workers(endpoint);
@@ -399,18 +404,38 @@ public final class Autoscaler implements AutoCloseable {
         ctx.events().publish(event);
     }
 
+    /**
+     * Where the engine keeps workers and requests.
+     *
+     * @return the state store
+     */
     public StateStore stateStore() {
         return ctx.store();
     }
 
+    /**
+     * The engine's clock.
+     *
+     * @return the clock every timestamp and timeout comes from
+     */
     public Clock clock() {
         return ctx.clock();
     }
 
+    /**
+     * Adds a listener of the engine's events.
+     *
+     * @param listener called on the engine's thread; one that throws is logged and skipped
+     */
     public void addListener(AutoscalerListener listener) {
         ctx.events().add(listener);
     }
 
+    /**
+     * Removes a listener.
+     *
+     * @param listener one added before
+     */
     public void removeListener(AutoscalerListener listener) {
         ctx.events().remove(listener);
     }
@@ -420,6 +445,11 @@ public final class Autoscaler implements AutoCloseable {
         reportObservers.add(Objects.requireNonNull(observer, "observer"));
     }
 
+    /**
+     * Removes a report observer.
+     *
+     * @param observer one added before
+     */
     public void removeReportObserver(ReportObserver observer) {
         reportObservers.remove(observer);
     }
@@ -521,7 +551,12 @@ public final class Autoscaler implements AutoCloseable {
         private Builder() {
         }
 
-        /** The time source (default: the system clock). */
+        /**
+         * The time source (default: the system clock).
+         *
+         * @param clock the new value
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;
@@ -554,46 +589,89 @@ public final class Autoscaler implements AutoCloseable {
             return this;
         }
 
-        /** The default instance provider, for groups that name none. */
+        /**
+         * The default instance provider, for groups that name none.
+         *
+         * @param provider the new value
+         * @return this builder
+         */
         public Builder provider(InstanceProvider provider) {
             return provider(DEFAULT_PROVIDER, provider);
         }
 
-        /** An instance provider that groups can name ({@code provider} in the group config). */
+        /**
+         * An instance provider that groups can name ({@code provider} in the group config).
+         *
+         * @param name the new value
+         * @param provider the new value
+         * @return this builder
+         */
         public Builder provider(String name, InstanceProvider provider) {
             providers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(provider, "provider"));
             return this;
         }
 
-        /** Where workers and requests are kept (default: in memory). */
+        /**
+         * Where workers and requests are kept (default: in memory).
+         *
+         * @param store the new value
+         * @return this builder
+         */
         public Builder stateStore(StateStore store) {
             this.store = store;
             return this;
         }
 
+        /**
+         * Adds a listener of the engine's events.
+         *
+         * @param listener called on the engine's thread
+         * @return this builder
+         */
         public Builder listener(AutoscalerListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
+        /**
+         * Adds an endpoint to manage from the start.
+         *
+         * @param endpoint its config
+         * @return this builder
+         */
         public Builder endpoint(EndpointConfig endpoint) {
             endpoints.add(Objects.requireNonNull(endpoint, "endpoint"));
             return this;
         }
 
-        /** How often each endpoint's control loop runs (default 5 s). */
+        /**
+         * How often each endpoint's control loop runs (default 5 s).
+         *
+         * @param tickInterval the new value
+         * @return this builder
+         */
         public Builder tickInterval(Duration tickInterval) {
             this.tickInterval = positive("tickInterval", tickInterval);
             return this;
         }
 
-        /** How often the providers' lists are compared with the engine's workers (default 60 s). */
+        /**
+         * How often the providers' lists are compared with the engine's workers (default 60 s).
+         *
+         * @param syncInterval the new value
+         * @return this builder
+         */
         public Builder syncInterval(Duration syncInterval) {
             this.syncInterval = positive("syncInterval", syncInterval);
             return this;
         }
 
-        /** The engine's public base URL, given to workers as {@code REPORT_ADDR}. */
+        /**
+         * The engine's public base URL, given to workers as {@code REPORT_ADDR}.
+         *
+         * @param publicUrl the new value
+         * @return this builder
+         */
         public Builder publicUrl(String publicUrl) {
             this.publicUrl = Objects.requireNonNull(publicUrl, "publicUrl");
             return this;
@@ -602,6 +680,9 @@ public final class Autoscaler implements AutoCloseable {
         /**
          * The first part of every instance label (default {@code autoscaler}). Two engines sharing a
          * provider account must have different owners: each leaves the other's instances alone.
+         *
+         * @param owner the new value
+         * @return this builder
          */
         public Builder owner(String owner) {
             if (owner == null || !OWNER.matcher(owner).matches()) {
@@ -614,6 +695,9 @@ public final class Autoscaler implements AutoCloseable {
         /**
          * The secret workers' mtokens are derived from (at least 16 bytes). Keep it across restarts so
          * that re-adopted workers can still authenticate their reports; default: random per process.
+         *
+         * @param secret the new value
+         * @return this builder
          */
         public Builder secret(byte[] secret) {
             if (secret == null || secret.length < 16) {
@@ -623,24 +707,44 @@ public final class Autoscaler implements AutoCloseable {
             return this;
         }
 
-        /** Where provider calls run (default: on the calling thread, which suits tests and simulation). */
+        /**
+         * Where provider calls run (default: on the calling thread, which suits tests and simulation).
+         *
+         * @param executor the new value
+         * @return this builder
+         */
         public Builder providerExecutor(Executor executor) {
             this.executor = executor;
             return this;
         }
 
-        /** The random source for worker ids and backoff jitter (seed it for reproducible runs). */
+        /**
+         * The random source for worker ids and backoff jitter (seed it for reproducible runs).
+         *
+         * @param random the new value
+         * @return this builder
+         */
         public Builder random(RandomGenerator random) {
             this.random = random;
             return this;
         }
 
-        /** How policy names are resolved (default: {@link ScalingPolicies#load()}, the {@link ScalingPolicyProvider}s on the class path). */
+        /**
+         * How policy names are resolved (default: {@link ScalingPolicies#load()}, the {@link ScalingPolicyProvider}s on the class path).
+         *
+         * @param policies the new value
+         * @return this builder
+         */
         public Builder policies(BiFunction<String, Settings, ScalingPolicy> policies) {
             this.policies = policies;
             return this;
         }
 
+        /**
+         * The engine, not started yet (see {@link Autoscaler#start()}).
+         *
+         * @return a new engine
+         */
         public Autoscaler build() {
             return new Autoscaler(this);
         }

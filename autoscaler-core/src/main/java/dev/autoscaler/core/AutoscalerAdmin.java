@@ -34,7 +34,11 @@ public final class AutoscalerAdmin {
     private final Autoscaler engine;
     private final EndpointConfigStore store;
 
-    /** An admin whose changes live as long as the engine does. */
+    /**
+     * An admin whose changes live as long as the engine does.
+     *
+     * @param engine the engine to change
+     */
     public AutoscalerAdmin(Autoscaler engine) {
         this(engine, null);
     }
@@ -61,6 +65,11 @@ public final class AutoscalerAdmin {
         return result;
     }
 
+    /**
+     * The engine this administers.
+     *
+     * @return the engine
+     */
     public Autoscaler engine() {
         return engine;
     }

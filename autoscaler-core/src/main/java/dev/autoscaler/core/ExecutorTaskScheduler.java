@@ -19,6 +19,11 @@ public final class ExecutorTaskScheduler implements TaskScheduler, AutoCloseable
 
     private final ScheduledExecutorService executor;
 
+    /**
+     * A scheduler on one daemon thread.
+     *
+     * @param threadName the thread's name, for thread dumps
+     */
     public ExecutorTaskScheduler(String threadName) {
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, threadName);

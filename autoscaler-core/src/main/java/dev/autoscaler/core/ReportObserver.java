@@ -13,5 +13,11 @@ import dev.autoscaler.WorkerRecord;
 @FunctionalInterface
 public interface ReportObserver {
 
+    /**
+     * A report was applied.
+     *
+     * @param report the report as received
+     * @param worker the worker as stored after it
+     */
     void onReport(LoadReport report, WorkerRecord worker);
 }

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine, the router and the HTTP surface, built from a {@link ServerConfig}: what
  * {@code ./autoscaler serve} runs. The HTTP surface starts before the engine, because a worker gives
- * up fetching {@code /pubkey/} after about 15 s (PROTOCOL.md); provider calls and wake-up ticks run
+ * up fetching {@code /pubkey/} after about 15 s (docs/PROTOCOL.md#get-pubkey); provider calls and wake-up ticks run
  * on their own threads so that a slow provider never holds a request.
  */
 public final class ConfiguredServer implements AutoCloseable {
@@ -144,7 +144,7 @@ public final class ConfiguredServer implements AutoCloseable {
         return router;
     }
 
-    /** {@code http://host:port} of the HTTP surface. */
+    /** {@return {@code http://host:port} of the HTTP surface} */
     public String baseUrl() {
         return http.baseUrl();
     }

@@ -101,7 +101,7 @@ public final class ServeCommand {
         return 0;
     }
 
-    /** The usage lines, indented by two spaces. */
+    /** {@return the usage lines, indented by two spaces} */
     public String usage() {
         return "  serve --config FILE [--log-format text|json]\n"
                 + "      run the engine and its HTTP API from a JSON or YAML config; logs each scaling decision at INFO\n"

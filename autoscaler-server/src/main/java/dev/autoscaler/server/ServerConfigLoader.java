@@ -31,7 +31,7 @@ import java.util.function.Function;
 /**
  * Reads a {@link ServerConfig} from JSON or YAML (YAML when the file name ends in {@code .yaml} or
  * {@code .yml} and jackson-dataformat-yaml is on the class path). Endpoint and group parameters use
- * the wire names of {@link EndpointConfigJson}; durations are in seconds. Every error is an {@link InvalidConfigException}
+ * the wire names of {@link EndpointConfigJson} (docs/PROTOCOL.md#endpoint-parameters); durations are in seconds. Every error is an {@link InvalidConfigException}
  * naming the field by its full path, e.g. {@code endpoints[0].groups[1].gpu_ram}, and unknown fields
  * are errors, so that a misspelt parameter does not silently keep its default.
  *

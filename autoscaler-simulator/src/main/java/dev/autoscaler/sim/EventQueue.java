@@ -17,7 +17,7 @@ public final class EventQueue {
         queue.add(new Event(atNanos, sequence++, action));
     }
 
-    /** The time of the next event, or {@link Long#MAX_VALUE} when there is none. */
+    /** {@return the time of the next event, or {@link Long#MAX_VALUE} when there is none} */
     public long nextNanos() {
         Event next = queue.peek();
         return next == null ? Long.MAX_VALUE : next.atNanos;

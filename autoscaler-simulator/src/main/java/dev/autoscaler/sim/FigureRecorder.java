@@ -11,7 +11,7 @@ import java.util.Arrays;
 /**
  * Gathers a simulation's figures: from the engine's events (decisions, flaps, cold starts, resumes,
  * the engine's worker count) and from the simulated world (queue times, drops, the provider's
- * instance count). Definitions are those of DESIGN.md "Simulation"; where it leaves room, the
+ * instance count). Definitions are those of docs/DESIGN.md#the-simulators-world-model; where it leaves room, the
  * choice is written on the method.
  */
 final class FigureRecorder implements AutoscalerListener {

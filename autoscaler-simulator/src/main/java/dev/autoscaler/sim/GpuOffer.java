@@ -28,7 +28,7 @@ public record GpuOffer(String gpuName, double perf, double pricePerHour, double 
         }
     }
 
-    /** Perf per dollar-hour; infinite when free. */
+    /** {@return perf per dollar-hour; infinite when free} */
     public double perfPerDollar() {
         return pricePerHour == 0 ? Double.POSITIVE_INFINITY : perf / pricePerHour;
     }

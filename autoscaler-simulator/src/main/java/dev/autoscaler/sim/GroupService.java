@@ -45,13 +45,13 @@ public final class GroupService {
         return out;
     }
 
-    /** One group's figures, or an exception naming the group when there is none of that name. */
+    /** {@return one group's figures, or an exception naming the group when there is none of that name} */
     public GroupServed group(String name) {
         return groups().stream().filter(g -> g.group().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no group named '" + name + "'"));
     }
 
-    /** A JSON array, one object per group, fixed decimals: the same run prints the same bytes. */
+    /** {@return a JSON array, one object per group, fixed decimals: the same run prints the same bytes} */
     public String toJson() {
         StringBuilder b = new StringBuilder("[");
         for (GroupServed g : groups()) {
@@ -68,7 +68,7 @@ public final class GroupService {
         return b.append(']').toString();
     }
 
-    /** A table for people. */
+    /** {@return a table for people} */
     public String toTable() {
         StringBuilder b = new StringBuilder("served by group\n");
         b.append(String.format(Locale.ROOT, "  %-12s %9s %8s %14s %22s%n", "group", "served", "share", "work",

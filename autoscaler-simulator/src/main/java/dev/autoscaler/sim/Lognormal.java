@@ -32,12 +32,12 @@ public record Lognormal(double medianSeconds, double p95Seconds) {
         return Math.log(p95Seconds / medianSeconds) / Z95;
     }
 
-    /** One draw, seconds. */
+    /** {@return one draw, seconds} */
     public double sampleSeconds(RandomGenerator random) {
         return Math.exp(mu() + sigma() * random.nextGaussian());
     }
 
-    /** One draw, nanoseconds (at least 1). */
+    /** {@return one draw, nanoseconds (at least 1)} */
     public long sampleNanos(RandomGenerator random) {
         return Math.max(1, Math.round(sampleSeconds(random) * 1e9));
     }

@@ -35,7 +35,7 @@ public record RollingUpdateReport(String group, String fromRevision, String toRe
                                   double doneAtSeconds, int drains, int routedToDraining, int failedDuringUpdate,
                                   int failedOtherwise, int drainsToStop, int droppedDuringUpdate, int minRoutable, int targetAtMinRoutable, int minMarginAfterDrain) {
 
-    /** One JSON object, keys in a fixed order, fixed decimals: the same run prints the same bytes. */
+    /** {@return one JSON object, keys in a fixed order, fixed decimals: the same run prints the same bytes} */
     public String toJson() {
         return String.format(Locale.ROOT, "{\"group\":\"%s\",\"from_revision\":\"%s\",\"to_revision\":\"%s\","
                         + "\"changed_at_s\":%.3f,\"done_at_s\":%s,\"drains\":%d,\"routed_to_draining\":%d,"
@@ -46,7 +46,7 @@ public record RollingUpdateReport(String group, String fromRevision, String toRe
                 routedToDraining, failedDuringUpdate, failedOtherwise, drainsToStop, droppedDuringUpdate, minRoutable, targetAtMinRoutable, minMarginAfterDrain);
     }
 
-    /** A two-column table for people. */
+    /** {@return a two-column table for people} */
     public String toTable() {
         StringBuilder b = new StringBuilder();
         row(b, "rolling update of group", group + ": " + fromRevision + " -> " + toRevision);

@@ -38,7 +38,7 @@ public final class RollingUpdateSimulation {
     private RollingUpdateSimulation() {
     }
 
-    /** The template change at {@code fraction} of the workload's duration (e.g. 0.4). */
+    /** {@return the template change at {@code fraction} of the workload's duration (e.g. 0.4)} */
     public static Result run(SimulationConfig config, double fraction) {
         if (!(fraction >= 0 && fraction <= 1)) {
             throw new IllegalArgumentException("fraction must be in [0, 1], got " + fraction);

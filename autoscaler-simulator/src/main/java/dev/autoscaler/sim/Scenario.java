@@ -79,7 +79,7 @@ public enum Scenario {
         return durationSeconds;
     }
 
-    /** One line: what the load looks like. */
+    /** {@return one line: what the load looks like} */
     public String shape() {
         return shape;
     }
@@ -97,7 +97,7 @@ public enum Scenario {
         throw new InvalidConfigException("scenario", "must be one of step, spike, diurnal, sparse; got '" + name + "'");
     }
 
-    /** The workload for a seed: the same seed gives the same requests. */
+    /** {@return the workload for a seed: the same seed gives the same requests} */
     public Workload generate(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Lognormal costs = new Lognormal(COST_MEDIAN, COST_P95);

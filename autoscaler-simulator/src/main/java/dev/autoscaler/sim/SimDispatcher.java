@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * How the simulation's clients get a worker: one {@code /route/} call at a time, the shape of the
- * real router's flow (PROTOCOL.md): the first call of a wait has {@code requestIdx} 0 and counts as
+ * real router's flow (docs/PROTOCOL.md#post-route): the first call of a wait has {@code requestIdx} 0 and counts as
  * demand; a re-poll passes the {@code request_idx} it was given and is not counted again. This is
  * the one seam where the simulation meets routing: {@link RouterDispatcher}, over the real router,
  * unless a test passes another.

@@ -158,7 +158,7 @@ public final class SimulatedProvider implements InstanceProvider {
         return byUrl.get(url);
     }
 
-    /** Money spent so far, $: full price while loading or running, the storage share while stopped. */
+    /** {@return money spent so far, $: full price while loading or running, the storage share while stopped} */
     public double costUsd() {
         long now = clock.nanoTime();
         double sum = 0;
@@ -171,7 +171,7 @@ public final class SimulatedProvider implements InstanceProvider {
         return sum;
     }
 
-    /** Hours billed at the full (GPU) price so far. */
+    /** {@return hours billed at the full (GPU) price so far} */
     public double gpuHours() {
         long now = clock.nanoTime();
         double sum = 0;

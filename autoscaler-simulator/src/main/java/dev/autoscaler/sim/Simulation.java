@@ -125,7 +125,7 @@ public final class Simulation {
         return figures.report(w.size(), provider, clock.nanoTime() / 1e9, w.name(), endpoint.policy(), seed);
     }
 
-    /** The engine of the run, for inspection after {@link #run()} (its workers, targets, store). */
+    /** {@return the engine of the run, for inspection after {@link #run()} (its workers, targets, store)} */
     public Autoscaler engine() {
         return engine;
     }
@@ -141,7 +141,7 @@ public final class Simulation {
         return hardware.comparison(config.endpoint().name());
     }
 
-    /** Which group served what (requests, work, share, when), as of the end of the run; call it after {@link #run()}. */
+    /** {@return which group served what (requests, work, share, when), as of the end of the run; call it after {@link #run()}} */
     public GroupService groupService() {
         if (groupService == null) {
             throw new IllegalStateException("run() first");
@@ -149,7 +149,7 @@ public final class Simulation {
         return groupService;
     }
 
-    /** The provider of the run, for inspection after {@link #run()}. */
+    /** {@return the provider of the run, for inspection after {@link #run()}} */
     public SimulatedProvider provider() {
         return provider;
     }
@@ -297,19 +297,34 @@ public final class Simulation {
             this.config = Objects.requireNonNull(config, "config");
         }
 
-        /** How policy names resolve (default: the engine's, {@link java.util.ServiceLoader}). */
+        /**
+         * How policy names resolve (default: the engine's, {@link java.util.ServiceLoader}).
+         *
+         * @param policies the new value
+         * @return this builder
+         */
         public Builder policies(BiFunction<String, Settings, ScalingPolicy> policies) {
             this.policies = policies;
             return this;
         }
 
-        /** How clients get a worker, made once the engine exists (default: {@link RouterDispatcher}, the real router). */
+        /**
+         * How clients get a worker, made once the engine exists (default: {@link RouterDispatcher}, the real router).
+         *
+         * @param dispatchers the new value
+         * @return this builder
+         */
         public Builder dispatcher(Function<Autoscaler, SimDispatcher> dispatchers) {
             this.dispatchers = Objects.requireNonNull(dispatchers, "dispatchers");
             return this;
         }
 
-        /** An extra listener on the engine's events (e.g. to chart a run). */
+        /**
+         * An extra listener on the engine's events (e.g. to chart a run).
+         *
+         * @param listener the new value
+         * @return this builder
+         */
         public Builder listener(AutoscalerListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
@@ -318,6 +333,10 @@ public final class Simulation {
         /**
          * Runs {@code action} on the engine at simulated time {@code at} after the start, in time order
          * with the run's other events (e.g. a template change through {@code updateEndpoint}).
+         *
+         * @param at the new value
+         * @param action the new value
+         * @return this builder
          */
         public Builder at(java.time.Duration at, java.util.function.Consumer<Autoscaler> action) {
             if (at.isNegative()) {

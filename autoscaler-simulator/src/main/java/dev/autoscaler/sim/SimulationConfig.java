@@ -55,7 +55,7 @@ public record SimulationConfig(EndpointConfig endpoint, WorldModel world, Worklo
     }
 
     /**
-     * The defaults: DESIGN.md's world, the engine's 5 s tick and 60 s sync, clients that re-poll every
+     * The defaults: the world of docs/DESIGN.md#the-simulators-world-model, the engine's 5 s tick and 60 s sync, clients that re-poll every
      * second and give up after 120 s.
      */
     public static SimulationConfig of(EndpointConfig endpoint, Workload workload, long seed) {

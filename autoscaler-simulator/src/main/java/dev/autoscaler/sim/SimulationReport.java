@@ -3,8 +3,8 @@ package dev.autoscaler.sim;
 import java.util.Locale;
 
 /**
- * What a simulation measured (DESIGN.md "Simulation"). The first sixteen components are the
- * figures every simulation reports, in the order and under the JSON keys DESIGN.md fixes; the rest
+ * What a simulation measured (docs/DESIGN.md#the-simulators-world-model). The first sixteen components are the
+ * figures every simulation reports, in the order and under the JSON keys that section fixes; the rest
  * follow them. {@link #toJson()} and {@link #toTable()} format numbers with fixed decimals, so the
  * same run prints the same bytes.
  *
@@ -45,7 +45,7 @@ public record SimulationReport(double costUsd, double gpuHours, int requests, in
                                double queueTimeMax, int retried, int workerErrors, int resumeStalls,
                                int stuckLoading, double simulatedSeconds, String workload, String policy, long seed) {
 
-    /** One JSON object on one line, keys in a fixed order. */
+    /** {@return one JSON object on one line, keys in a fixed order} */
     public String toJson() {
         StringBuilder b = new StringBuilder(768).append('{');
         num(b, "cost_usd", costUsd, 4);
@@ -77,7 +77,7 @@ public record SimulationReport(double costUsd, double gpuHours, int requests, in
         return b.append('}').toString();
     }
 
-    /** A two-column table for people. */
+    /** {@return a two-column table for people} */
     public String toTable() {
         StringBuilder b = new StringBuilder(1024);
         b.append("simulation of ").append(workload).append(", policy ").append(policy).append(", seed ").append(seed)

@@ -13,12 +13,12 @@ public final class TraceFormatException extends InvalidConfigException {
         this.line = line;
     }
 
-    /** The file or resource read. */
+    /** {@return the file or resource read} */
     public String source() {
         return source;
     }
 
-    /** The 1-based line number. */
+    /** {@return the 1-based line number} */
     public long line() {
         return line;
     }

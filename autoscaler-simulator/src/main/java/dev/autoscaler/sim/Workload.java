@@ -52,7 +52,7 @@ public final class Workload {
         return costs[i];
     }
 
-    /** Time of the last arrival, nanoseconds; 0 when empty. */
+    /** {@return time of the last arrival, nanoseconds; 0 when empty} */
     public long durationNanos() {
         return arrivalNanos.length == 0 ? 0 : arrivalNanos[arrivalNanos.length - 1];
     }
@@ -84,7 +84,7 @@ public final class Workload {
         return new Workload(label, scaled, costs);
     }
 
-    /** The first {@code n} requests (all of them when there are fewer). */
+    /** {@return the first {@code n} requests (all of them when there are fewer)} */
     public Workload first(int n) {
         int m = Math.min(n, arrivalNanos.length);
         return new Workload(name + " (first " + m + ")", Arrays.copyOf(arrivalNanos, m), Arrays.copyOf(costs, m));

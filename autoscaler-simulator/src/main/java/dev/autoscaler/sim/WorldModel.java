@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * The simulated world: how instances boot, fail and bill, and how workers serve and report
- * (DESIGN.md "Simulation"). Every figure is a parameter; {@link #defaults()} holds DESIGN.md's.
+ * (docs/DESIGN.md#the-simulators-world-model). Every figure is a parameter; {@link #defaults()} holds the defaults written there.
  *
  * @param boot                     new instance, create to ready (image pull, model load, benchmark)
  * @param resume                   stopped instance, start to ready
@@ -58,7 +58,7 @@ public record WorldModel(Lognormal boot, Lognormal resume, double stuckLoadingFr
         fraction("storage_price_fraction", storagePriceFraction);
     }
 
-    /** DESIGN.md's world: two GPU types, 2,000 perf/s at $0.40/h and 3,500 perf/s at $0.90/h. */
+    /** {@return the default world's offers: two GPU types, 2,000 perf/s at $0.40/h and 3,500 perf/s at $0.90/h} */
     public static WorldModel defaults() {
         return builder().build();
     }
@@ -148,7 +148,7 @@ public record WorldModel(Lognormal boot, Lognormal resume, double stuckLoadingFr
         }
     }
 
-    /** Builder with DESIGN.md's defaults. */
+    /** Builder with the defaults of docs/DESIGN.md#the-simulators-world-model. */
     public static final class Builder {
         private Lognormal boot = new Lognormal(120, 300);
         private Lognormal resume = new Lognormal(15, 40);
@@ -185,7 +185,11 @@ public record WorldModel(Lognormal boot, Lognormal resume, double stuckLoadingFr
         public Builder offers(List<GpuOffer> v) { this.offers = new ArrayList<>(v); return this; }
         public Builder storagePriceFraction(double v) { this.storagePriceFraction = v; return this; }
 
-        /** A world with no faults at all: nothing stuck, no errors, no stalled resume. For hand-checked tests. */
+        /**
+         * A world with no faults at all: nothing stuck, no errors, no stalled resume. For hand-checked tests.
+         *
+         * @return this builder
+         */
         public Builder withoutFaults() {
             return stuckLoadingFraction(0).errorAfterReadyFraction(0).resumeStallFraction(0);
         }

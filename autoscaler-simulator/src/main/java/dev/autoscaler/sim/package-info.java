@@ -5,7 +5,7 @@
  * <ul>
  *   <li>{@link dev.autoscaler.sim.Simulation} runs one {@link dev.autoscaler.sim.SimulationConfig}
  *       (endpoint, {@link dev.autoscaler.sim.WorldModel}, {@link dev.autoscaler.sim.Workload},
- *       seed) and returns a {@link dev.autoscaler.sim.SimulationReport} (DESIGN.md's figures,
+ *       seed) and returns a {@link dev.autoscaler.sim.SimulationReport} (the figures of docs/DESIGN.md#the-simulators-world-model,
  *       as a table or one JSON object). The same seed gives the same bytes.</li>
  *   <li>{@link dev.autoscaler.sim.SimulatedProvider} (factory name {@code simulated}) rents
  *       instances whose workers boot, fail, serve by processor sharing, report through

@@ -58,22 +58,22 @@ public abstract class InstanceProviderContract {
     /** Moves the world's time forward (advance a virtual clock). */
     protected abstract void letTimePass(Duration duration);
 
-    /** The group to create instances for; override to give your provider the template it needs. */
+    /** {@return the group to create instances for; override to give your provider the template it needs} */
     protected WorkerGroupConfig group() {
         return WorkerGroupConfig.builder("contract").build();
     }
 
-    /** How far time moves between two looks at {@link InstanceProvider#list()} while waiting. */
+    /** {@return how far time moves between two looks at {@link InstanceProvider#list()} while waiting} */
     protected Duration pollStep() {
         return Duration.ofSeconds(5);
     }
 
-    /** The longest any state change (boot, stop, start, reboot) may take. */
+    /** {@return the longest any state change (boot, stop, start, reboot) may take} */
     protected Duration maxTransitionTime() {
         return Duration.ofMinutes(15);
     }
 
-    /** An id this provider never hands out. */
+    /** {@return an id this provider never hands out} */
     protected String unknownInstanceId() {
         return "987654321";
     }
@@ -97,19 +97,19 @@ public abstract class InstanceProviderContract {
         tearDownWorld();
     }
 
-    /** The provider under test. */
+    /** {@return the provider under test} */
     protected final InstanceProvider provider() {
         return provider;
     }
 
-    /** A second, independent provider on the same account (kept open until the end of the test). */
+    /** {@return a second, independent provider on the same account (kept open until the end of the test)} */
     protected final InstanceProvider open() {
         InstanceProvider p = newProvider();
         opened.add(p);
         return p;
     }
 
-    /** A request with a label unique within this test. */
+    /** {@return a request with a label unique within this test} */
     protected final CreateInstanceRequest request() {
         String label = "contract--" + group().name() + "--w" + labels.incrementAndGet();
         Map<String, String> env = Map.of(

@@ -40,7 +40,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A client of the Vast.ai REST API (PROTOCOL.md, "Provider: the Vast REST API"): search offers,
+ * A client of the Vast.ai REST API (docs/PROTOCOL.md#the-vast-rest-api): search offers,
  * create, list, start, stop, label, reboot and destroy instances.
  *
  * <p>Every call keeps Vast's minimum spacing per API path (so that 429s stay rare), retries 429,
@@ -179,12 +179,12 @@ public final class VastApiClient implements AutoCloseable {
 
     // ---------------------------------------------------------------- list
 
-    /** Every instance of the account (v1 pages; the legacy list when v1 is not available). */
+    /** {@return every instance of the account (v1 pages; the legacy list when v1 is not available)} */
     public List<VastInstance> listInstances() {
         return list(json.createObjectNode());
     }
 
-    /** The instances whose label is exactly {@code label}. */
+    /** {@return the instances whose label is exactly {@code label}} */
     public List<VastInstance> findByLabel(String label) {
         ObjectNode filter = json.createObjectNode();
         filter.putObject("label").put("eq", label);
@@ -255,7 +255,7 @@ public final class VastApiClient implements AutoCloseable {
         }
     }
 
-    /** True once the v1 list answered 404/405/501 and the client fell back to the legacy list. */
+    /** {@return true once the v1 list answered 404/405/501 and the client fell back to the legacy list} */
     public boolean usesLegacyList() {
         return legacyList;
     }
@@ -457,7 +457,12 @@ public final class VastApiClient implements AutoCloseable {
             return this;
         }
 
-        /** Default {@code https://console.vast.ai}. */
+        /**
+         * Default {@code https://console.vast.ai}.
+         *
+         * @param baseUrl the new value
+         * @return this builder
+         */
         public Builder baseUrl(String baseUrl) {
             HttpUrl parsed = HttpUrl.parse(Objects.requireNonNull(baseUrl, "baseUrl"));
             if (parsed == null) {
@@ -477,28 +482,53 @@ public final class VastApiClient implements AutoCloseable {
             return this;
         }
 
-        /** Uniform doubles in [0, 1) for the backoff jitter. */
+        /**
+         * Uniform doubles in [0, 1) for the backoff jitter.
+         *
+         * @param random the new value
+         * @return this builder
+         */
         public Builder random(DoubleSupplier random) {
             this.random = Objects.requireNonNull(random, "random");
             return this;
         }
 
-        /** Minimum time between two searches (default 1 s). */
+        /**
+         * Minimum time between two searches (default 1 s).
+         *
+         * @param interval the new value
+         * @return this builder
+         */
         public Builder searchInterval(Duration interval) {
             return interval(Route.Bucket.SEARCH, interval);
         }
 
-        /** Minimum time between two creates (default 4.5 s). */
+        /**
+         * Minimum time between two creates (default 4.5 s).
+         *
+         * @param interval the new value
+         * @return this builder
+         */
         public Builder createInterval(Duration interval) {
             return interval(Route.Bucket.CREATE, interval);
         }
 
-        /** Minimum time between two list calls (pages included; default 1 s). */
+        /**
+         * Minimum time between two list calls (pages included; default 1 s).
+         *
+         * @param interval the new value
+         * @return this builder
+         */
         public Builder listInterval(Duration interval) {
             return interval(Route.Bucket.LIST, interval);
         }
 
-        /** Minimum time between two calls on one manage path (start/stop/label, reboot, destroy; default 1 s). */
+        /**
+         * Minimum time between two calls on one manage path (start/stop/label, reboot, destroy; default 1 s).
+         *
+         * @param interval the new value
+         * @return this builder
+         */
         public Builder manageInterval(Duration interval) {
             return interval(Route.Bucket.MANAGE, interval);
         }
@@ -511,7 +541,12 @@ public final class VastApiClient implements AutoCloseable {
             return this;
         }
 
-        /** Retries after the first try of a retryable failure (default 4). */
+        /**
+         * Retries after the first try of a retryable failure (default 4).
+         *
+         * @param maxRetries the new value
+         * @return this builder
+         */
         public Builder maxRetries(int maxRetries) {
             if (maxRetries < 0) {
                 throw new IllegalArgumentException("maxRetries must be >= 0: " + maxRetries);
@@ -520,7 +555,13 @@ public final class VastApiClient implements AutoCloseable {
             return this;
         }
 
-        /** Backoff ceiling before the first retry, doubling up to {@code max} (defaults 1 s, 30 s). */
+        /**
+         * Backoff ceiling before the first retry, doubling up to {@code max} (defaults 1 s, 30 s).
+         *
+         * @param base the new value
+         * @param max the new value
+         * @return this builder
+         */
         public Builder backoff(Duration base, Duration max) {
             if (base.isNegative() || base.isZero() || max.compareTo(base) < 0) {
                 throw new IllegalArgumentException("need 0 < base <= max, got " + base + ", " + max);
@@ -530,7 +571,12 @@ public final class VastApiClient implements AutoCloseable {
             return this;
         }
 
-        /** Limit on one HTTP call, connection included (default 30 s). */
+        /**
+         * Limit on one HTTP call, connection included (default 30 s).
+         *
+         * @param timeout the new value
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("timeout must be positive: " + timeout);

@@ -102,7 +102,7 @@ public final class VastInstanceProvider implements InstanceProvider {
                 .add(perf);
     }
 
-    /** The group's measured perf per GPU name (means), as the ranking uses them. */
+    /** {@return the group's measured perf per GPU name (means), as the ranking uses them} */
     public Map<String, Double> measuredPerf(String group) {
         Map<String, Double> result = new LinkedHashMap<>();
         Map<String, PerfMean> byGpu = measured.get(group);
@@ -112,7 +112,7 @@ public final class VastInstanceProvider implements InstanceProvider {
         return result;
     }
 
-    /** The search filter for a group: its query, its gpu_ram, its price limit, best dlperf/$ first. */
+    /** {@return the search filter for a group: its query, its gpu_ram, its price limit, best dlperf/$ first} */
     public ObjectNode offerFilter(WorkerGroupConfig group) {
         ObjectNode filter = VastQuery.parse(group.searchParams());
         if (!GPU_RAM_CLAUSE.matcher(group.searchParams()).find()) {
@@ -130,7 +130,7 @@ public final class VastInstanceProvider implements InstanceProvider {
         return VastQuery.withOrder(filter, "dlperf_per_dphtotal", true, searchLimit);
     }
 
-    /** The offers a create for this group would try, best first. */
+    /** {@return the offers a create for this group would try, best first} */
     public List<VastOffer> rankedOffers(WorkerGroupConfig group) {
         List<VastOffer> offers = client.searchOffers(offerFilter(group));
         return OfferRanker.rank(offers, measuredPerf(group.name()), group.maxPricePerHour());

@@ -104,7 +104,11 @@ public final class VastProviderSettings {
         return value;
     }
 
-    /** A client builder set up from these settings; the caller adds clock and sleeper. */
+    /**
+     * A client builder set up from these settings; the caller adds clock and sleeper.
+     *
+     * @return this builder
+     */
     public VastApiClient.Builder clientBuilder() {
         return VastApiClient.builder()
                 .apiKey(apiKey)

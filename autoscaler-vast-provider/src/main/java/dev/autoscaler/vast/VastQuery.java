@@ -85,7 +85,7 @@ public final class VastQuery {
     private VastQuery() {
     }
 
-    /** The defaults alone: verified, rentable, not rented. */
+    /** {@return the defaults alone: verified, rentable, not rented} */
     public static ObjectNode defaults() {
         ObjectNode filter = JsonNodeFactory.instance.objectNode();
         filter.putObject("verified").put("eq", true);

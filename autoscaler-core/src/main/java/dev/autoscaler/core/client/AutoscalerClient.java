@@ -256,24 +256,45 @@ public final class AutoscalerClient {
             this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
         }
 
+        /**
+         * The HTTP client to call the engine and workers with (default: a new one).
+         *
+         * @param http the client
+         * @return this builder
+         */
         public Builder httpClient(HttpClient http) {
             this.http = http;
             return this;
         }
 
-        /** How to wait (default {@link Thread#sleep}). */
+        /**
+         * How to wait (default {@link Thread#sleep}).
+         *
+         * @param sleeper the new value
+         * @return this builder
+         */
         public Builder sleeper(Sleeper sleeper) {
             this.sleeper = sleeper;
             return this;
         }
 
-        /** The jitter's random source. */
+        /**
+         * The jitter's random source.
+         *
+         * @param random the new value
+         * @return this builder
+         */
         public Builder random(RandomGenerator random) {
             this.random = random;
             return this;
         }
 
-        /** Attempts per engine call and per worker call (default 5). */
+        /**
+         * Attempts per engine call and per worker call (default 5).
+         *
+         * @param retries the new value
+         * @return this builder
+         */
         public Builder retries(int retries) {
             if (retries < 1) {
                 throw new IllegalArgumentException("retries must be >= 1, got " + retries);
@@ -282,25 +303,46 @@ public final class AutoscalerClient {
             return this;
         }
 
-        /** Timeout of each HTTP request (default 30 s). */
+        /**
+         * Timeout of each HTTP request (default 30 s).
+         *
+         * @param timeout the new value
+         * @return this builder
+         */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
-        /** How long to keep polling for a worker before giving up (default 5 min). */
+        /**
+         * How long to keep polling for a worker before giving up (default 5 min).
+         *
+         * @param wait the new value
+         * @return this builder
+         */
         public Builder maxWaitForWorker(Duration wait) {
             this.maxWaitForWorker = Objects.requireNonNull(wait, "wait");
             return this;
         }
 
-        /** The first and the longest pause between polls (default 1 s doubling to 5 s, each +-25%). */
+        /**
+         * The first and the longest pause between polls (default 1 s doubling to 5 s, each +-25%).
+         *
+         * @param first the new value
+         * @param max the new value
+         * @return this builder
+         */
         public Builder pollInterval(Duration first, Duration max) {
             this.firstPoll = Objects.requireNonNull(first, "first");
             this.maxPoll = Objects.requireNonNull(max, "max");
             return this;
         }
 
+        /**
+         * The client.
+         *
+         * @return a new client
+         */
         public AutoscalerClient build() {
             return new AutoscalerClient(this);
         }

@@ -14,18 +14,38 @@ public record RouteTicket(ObjectNode answer) {
         answer = answer.deepCopy();
     }
 
+    /**
+     * The worker's base URL.
+     *
+     * @return the {@code url} of the route answer
+     */
     public String url() {
         return answer.path("url").asText();
     }
 
+    /**
+     * The request's index.
+     *
+     * @return the {@code request_idx} of the route answer
+     */
     public long requestIdx() {
         return answer.path("request_idx").asLong();
     }
 
+    /**
+     * The endpoint's request number.
+     *
+     * @return the {@code reqnum} of the route answer
+     */
     public long reqnum() {
         return answer.path("reqnum").asLong();
     }
 
+    /**
+     * The ticket.
+     *
+     * @return the {@code signature} of the route answer
+     */
     public String signature() {
         return answer.path("signature").asText();
     }

@@ -16,6 +16,11 @@ public record WorkerResponse(int status, byte[] body, RouteTicket ticket) {
         Objects.requireNonNull(ticket, "ticket");
     }
 
+    /**
+     * The body as UTF-8 text.
+     *
+     * @return the body
+     */
     public String bodyAsString() {
         return new String(body, StandardCharsets.UTF_8);
     }

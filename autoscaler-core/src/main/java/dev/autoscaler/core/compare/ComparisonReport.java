@@ -49,12 +49,12 @@ public record ComparisonReport(String endpoint, Instant at, List<HardwareFigures
         return copy;
     }
 
-    /** The group with the most served work per dollar, if any could be ranked. */
+    /** {@return the group with the most served work per dollar, if any could be ranked} */
     public Optional<String> bestGroup() {
         return best(groups);
     }
 
-    /** The GPU type with the most served work per dollar, if any could be ranked. */
+    /** {@return the GPU type with the most served work per dollar, if any could be ranked} */
     public Optional<String> bestGpuType() {
         return best(gpuTypes);
     }
@@ -131,7 +131,7 @@ public record ComparisonReport(String endpoint, Instant at, List<HardwareFigures
         b.append('}');
     }
 
-    /** A table for people: one row per group, best first, then one per GPU type, and the best named. */
+    /** {@return a table for people: one row per group, best first, then one per GPU type, and the best named} */
     public String toTable() {
         StringBuilder b = new StringBuilder(1024);
         b.append("hardware comparison of ").append(endpoint).append(", ranked by served work per dollar\n");

@@ -12,9 +12,16 @@ import java.util.Collection;
  */
 public record Distribution(int count, double min, double p10, double p50, double p90, double p95, double max) {
 
+    /** No sample at all. */
     public static final Distribution EMPTY = new Distribution(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
             Double.NaN, Double.NaN);
 
+    /**
+     * The distribution of some samples.
+     *
+     * @param samples the samples, in any order
+     * @return their count, min, max and percentiles
+     */
     public static Distribution of(Collection<Double> samples) {
         if (samples.isEmpty()) {
             return EMPTY;
@@ -42,6 +49,11 @@ public record Distribution(int count, double min, double p10, double p50, double
         return sorted[lower] + (sorted[upper] - sorted[lower]) * (rank - lower);
     }
 
+    /**
+     * Whether there was no sample.
+     *
+     * @return true when the count is 0
+     */
     public boolean isEmpty() {
         return count == 0;
     }

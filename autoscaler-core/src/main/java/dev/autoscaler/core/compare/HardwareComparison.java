@@ -59,7 +59,7 @@ public final class HardwareComparison implements AutoscalerListener, ReportObser
         this.workers = Objects.requireNonNull(workers, "workers");
     }
 
-    /** A comparison listening to this engine from now on. */
+    /** {@return a comparison listening to this engine from now on} */
     public static HardwareComparison attach(Autoscaler engine) {
         HardwareComparison comparison = new HardwareComparison(engine.clock(), engine.stateStore()::worker);
         engine.addListener(comparison);
@@ -93,7 +93,7 @@ public final class HardwareComparison implements AutoscalerListener, ReportObser
         tally.totals.servedWork += report.curPerf();
     }
 
-    /** The endpoint's figures now, groups and GPU types ranked; empty lists for an endpoint it never saw. */
+    /** {@return the endpoint's figures now, groups and GPU types ranked; empty lists for an endpoint it never saw} */
     public synchronized ComparisonReport comparison(String endpoint) {
         Objects.requireNonNull(endpoint, "endpoint");
         long now = clock.nanoTime();

@@ -26,7 +26,7 @@ public record HardwareFigures(String name, int workers, double servedWork, doubl
                               Distribution resumeSeconds, int errors, double errorsPerWorkerHour,
                               double readyHours, double billedHours, double utilization) {
 
-    /** True when it can be ranked: it cost something and served something. */
+    /** {@return true when it can be ranked: it cost something and served something} */
     public boolean isRankable() {
         return costUsd > 0 && servedWork > 0;
     }

@@ -45,12 +45,12 @@ public record ApiRequest(String method, String path, String query, Map<String, L
         body = body == null ? new byte[0] : body;
     }
 
-    /** A request with no headers, for tests and simple hosts. */
+    /** {@return a request with no headers, for tests and simple hosts} */
     public static ApiRequest of(String method, String path, String query, byte[] body) {
         return new ApiRequest(method, path, query, Map.of(), body);
     }
 
-    /** The first value of a header, or null. */
+    /** {@return the first value of a header, or null} */
     public String header(String name) {
         List<String> values = headers.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);

@@ -49,7 +49,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine's HTTP API (PROTOCOL.md), as a plain function from {@link ApiRequest} to
+ * The engine's HTTP API (docs/PROTOCOL.md), as a plain function from {@link ApiRequest} to
  * {@link ApiResponse}, with no server library in sight: {@link AutoscalerHttpServer} serves it on the
  * JDK's server, and a host application can mount it in its own (convert the request, call
  * {@link #handle}, write the response).
@@ -93,18 +93,28 @@ import org.slf4j.LoggerFactory;
 public final class AutoscalerApi {
     private static final Logger log = LoggerFactory.getLogger(AutoscalerApi.class);
 
+    /** Clients ask for a worker here. */
     public static final String ROUTE = "/route/";
+    /** The RSA public key's path. */
     public static final String PUBKEY = "/pubkey/";
+    /** The default path of the Ed25519 keys (JWKS). */
     public static final String DEFAULT_ED25519_KEYS = "/ed25519-keys/";
+    /** Workers report here. */
     public static final String WORKER_STATUS = "/worker_status/";
+    /** Workers report finished requests here. */
     public static final String DELETE_REQUESTS = "/delete_requests/";
+    /** Clients list an endpoint's workers here. */
     public static final String GET_ENDPOINT_WORKERS = "/get_endpoint_workers/";
+    /** The dashboard page's path. */
     public static final String DASHBOARD = "/dashboard/";
+    /** What the dashboard polls. */
     public static final String DASHBOARD_STATE = "/dashboard/state.json";
+    /** The hardware comparison's path. */
     public static final String COMPARISON = "/comparison/";
     public static final String HEALTHZ = "/healthz/";
     public static final String READYZ = "/readyz/";
     public static final String DECISIONS = "/decisions/";
+    /** The default largest request body: 256 KiB. */
     public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
     static final String ROUTE_ERROR = "Invalid endpoint or missing required parameters";
@@ -153,16 +163,22 @@ public final class AutoscalerApi {
         this.extraGets = Map.copyOf(b.extraGets);
     }
 
-    /** Whether {@code /dashboard/} is served. */
+    /** {@return whether {@code /dashboard/} is served} */
     public boolean dashboardEnabled() {
         return dashboard;
     }
 
+    /**
+     * A builder of the API over a router (and its engine).
+     *
+     * @param router the router that answers {@code /route/}
+     * @return a new builder
+     */
     public static Builder builder(Router router) {
         return new Builder(router);
     }
 
-    /** The largest body accepted; larger ones get 413. Hosts should stop reading a little above it. */
+    /** {@return the largest body accepted; larger ones get 413. Hosts should stop reading a little above it} */
     public int maxBodyBytes() {
         return maxBodyBytes;
     }
@@ -519,7 +535,7 @@ public final class AutoscalerApi {
         return ApiResponse.json(status, errorBody(message));
     }
 
-    /** {@code {"error": message}}. */
+    /** {@return {@code {"error": message}}} */
     public static byte[] errorBody(String message) {
         return write(g -> {
             g.writeStartObject();
@@ -577,12 +593,23 @@ public final class AutoscalerApi {
             this.router = Objects.requireNonNull(router, "router");
         }
 
-        /** Keys accepted for endpoints that have no {@code api_key} of their own. */
+        /**
+         * Keys accepted for endpoints that have no {@code api_key} of their own.
+         *
+         * @param keys the new value
+         * @return this builder
+         */
         public Builder apiKeys(Collection<String> keys) {
             apiKeys.addAll(keys);
             return this;
         }
 
+        /**
+         * Adds a key accepted for every endpoint.
+         *
+         * @param key a client key
+         * @return this builder
+         */
         public Builder apiKey(String key) {
             apiKeys.add(Objects.requireNonNull(key, "key"));
             return this;
@@ -592,6 +619,9 @@ public final class AutoscalerApi {
          * Serves the keys of the engine's ticket formats: the {@code vast-rsa} public key PEM at
          * {@code /pubkey/} and the {@code ed25519} key ring's JWKS (read per request, so a rotation
          * shows at once) at the Ed25519 key path.
+         *
+         * @param tickets the new value
+         * @return this builder
          */
         public Builder tickets(TicketFormats tickets) {
             Objects.requireNonNull(tickets, "tickets");
@@ -602,19 +632,34 @@ public final class AutoscalerApi {
             return this;
         }
 
-        /** What {@code GET /pubkey/} serves: the RSA public key PEM (SubjectPublicKeyInfo). */
+        /**
+         * What {@code GET /pubkey/} serves: the RSA public key PEM (SubjectPublicKeyInfo).
+         *
+         * @param pem the new value
+         * @return this builder
+         */
         public Builder rsaPublicKeyPem(Supplier<String> pem) {
             this.rsaPublicKeyPem = pem;
             return this;
         }
 
-        /** What the Ed25519 key path serves: the JWKS document of the ticket keys (read on each request, so rotation shows at once). */
+        /**
+         * What the Ed25519 key path serves: the JWKS document of the ticket keys (read on each request, so rotation shows at once).
+         *
+         * @param jwks the new value
+         * @return this builder
+         */
         public Builder ed25519Jwks(Supplier<String> jwks) {
             this.ed25519Jwks = jwks;
             return this;
         }
 
-        /** Where the Ed25519 keys are served (default {@code /ed25519-keys/}). */
+        /**
+         * Where the Ed25519 keys are served (default {@code /ed25519-keys/}).
+         *
+         * @param path the new value
+         * @return this builder
+         */
         public Builder ed25519KeysPath(String path) {
             if (path == null || !path.startsWith("/")) {
                 throw new IllegalArgumentException("ed25519KeysPath must start with '/', got " + path);
@@ -623,7 +668,12 @@ public final class AutoscalerApi {
             return this;
         }
 
-        /** Bodies above this many bytes get 413 (default 256 KiB). */
+        /**
+         * Bodies above this many bytes get 413 (default 256 KiB).
+         *
+         * @param bytes the new value
+         * @return this builder
+         */
         public Builder maxBodyBytes(int bytes) {
             if (bytes < 1024) {
                 throw new IllegalArgumentException("maxBodyBytes must be at least 1024, got " + bytes);
@@ -636,6 +686,9 @@ public final class AutoscalerApi {
          * Turns the admin API on ({@code /admin/endpoints...}), for callers presenting
          * {@code Authorization: Bearer <key>}. Distinct from the endpoints' API keys: it can create,
          * change and remove endpoints. Without one (the default) the admin routes answer 404.
+         *
+         * @param key the new value
+         * @return this builder
          */
         public Builder adminKey(String key) {
             if (key != null && key.isBlank()) {
@@ -645,7 +698,12 @@ public final class AutoscalerApi {
             return this;
         }
 
-        /** The {@code ticket_format} of endpoints created through the admin API that give none (default {@code vast-rsa}). */
+        /**
+         * The {@code ticket_format} of endpoints created through the admin API that give none (default {@code vast-rsa}).
+         *
+         * @param format the new value
+         * @return this builder
+         */
         public Builder defaultTicketFormat(String format) {
             this.defaultTicketFormat = Objects.requireNonNull(format, "format");
             return this;
@@ -654,13 +712,21 @@ public final class AutoscalerApi {
         /**
          * Where the admin API saves the endpoint set after every change it accepts, before answering
          * (default: nowhere, changes live as long as the engine).
+         *
+         * @param store where to save
+         * @return this builder
          */
         public Builder endpointStore(EndpointConfigStore store) {
             this.endpointStore = Objects.requireNonNull(store, "store");
             return this;
         }
 
-        /** Reads the admin API's endpoint and group bodies; its environment serves {@code api_key_env}. */
+        /**
+         * Reads the admin API's endpoint and group bodies; its environment serves {@code api_key_env}.
+         *
+         * @param reader the new value
+         * @return this builder
+         */
         public Builder endpointJson(EndpointConfigJson reader) {
             this.endpointJson = Objects.requireNonNull(reader, "reader");
             return this;
@@ -670,6 +736,9 @@ public final class AutoscalerApi {
          * Serves the dashboard ({@code GET /dashboard/} and its {@code state.json}) without a key; on by
          * default. It shows no secret, but it does show endpoint configs and worker URLs: turn it off
          * where those should stay private.
+         *
+         * @param enabled the new value
+         * @return this builder
          */
         public Builder dashboard(boolean enabled) {
             this.dashboard = enabled;
@@ -679,6 +748,9 @@ public final class AutoscalerApi {
         /**
          * Serves this comparison's figures at {@code GET /comparison/?endpoint=NAME} (404 without one),
          * and on the dashboard, when it is on.
+         *
+         * @param comparison the new value
+         * @return this builder
          */
         public Builder comparison(HardwareComparison comparison) {
             this.comparison = comparison;

@@ -90,7 +90,7 @@ public final class AutoscalerHttpServer implements ApiServer {
         return start(api, address, defaultThreads());
     }
 
-    /** Handler threads by default: two per core, at least four (see the class comment). */
+    /** {@return handler threads by default: two per core, at least four (see the class comment)} */
     public static int defaultThreads() {
         return Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     }
@@ -124,6 +124,7 @@ public final class AutoscalerHttpServer implements ApiServer {
         return wrapper;
     }
 
+    /** {@return the bound address (with the actual port when 0 was asked for)} */
     @Override
     public InetSocketAddress address() {
         return server.getAddress();

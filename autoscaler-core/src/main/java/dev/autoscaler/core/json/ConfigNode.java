@@ -21,6 +21,13 @@ public final class ConfigNode {
     private final String path;
     private final Set<String> read = new java.util.HashSet<>();
 
+    /**
+     * Wraps one object of a config.
+     *
+     * @param node the JSON object
+     * @param path its path in the file, empty for the root
+     * @throws InvalidConfigException naming the path when the node is not an object
+     */
     public ConfigNode(JsonNode node, String path) {
         if (node == null || !node.isObject()) {
             throw new InvalidConfigException(path.isEmpty() ? "(root)" : path, "must be an object");
@@ -29,10 +36,22 @@ public final class ConfigNode {
         this.path = path;
     }
 
+    /**
+     * The full path of a field of this object, as errors name it.
+     *
+     * @param field the field's name
+     * @return e.g. {@code endpoints[0].target_util}
+     */
     public String path(String field) {
         return path.isEmpty() ? field : path + "." + field;
     }
 
+    /**
+     * Whether the field is present and not null (it then counts as read).
+     *
+     * @param field the field's name
+     * @return true when present
+     */
     public boolean has(String field) {
         read.add(field);
         JsonNode v = node.get(field);
@@ -45,6 +64,13 @@ public final class ConfigNode {
         return v == null || v.isNull() ? null : v;
     }
 
+    /**
+     * A text field.
+     *
+     * @param field the field's name
+     * @return its value, or empty when absent or null
+     * @throws InvalidConfigException naming the field's path when it is not text
+     */
     public Optional<String> string(String field) {
         JsonNode v = get(field);
         if (v == null) {
@@ -56,11 +82,25 @@ public final class ConfigNode {
         return Optional.of(v.textValue());
     }
 
+    /**
+     * A text field that must be there and not blank.
+     *
+     * @param field the field's name
+     * @return its value
+     * @throws InvalidConfigException naming the field's path when it is absent, blank or not text
+     */
     public String requireString(String field) {
         return string(field).filter(s -> !s.isBlank())
                 .orElseThrow(() -> new InvalidConfigException(path(field), "is required"));
     }
 
+    /**
+     * A finite number field.
+     *
+     * @param field the field's name
+     * @return its value, or empty when absent or null
+     * @throws InvalidConfigException naming the field's path when it is not a finite number
+     */
     public Optional<Double> number(String field) {
         JsonNode v = get(field);
         if (v == null) {
@@ -72,6 +112,13 @@ public final class ConfigNode {
         return Optional.of(v.doubleValue());
     }
 
+    /**
+     * An int field; a float with an integral value is accepted.
+     *
+     * @param field the field's name
+     * @return its value, or empty when absent or null
+     * @throws InvalidConfigException naming the field's path when it is not an integer
+     */
     public Optional<Integer> integer(String field) {
         JsonNode v = get(field);
         if (v == null) {
@@ -83,6 +130,13 @@ public final class ConfigNode {
         return Optional.of(v.intValue());
     }
 
+    /**
+     * A boolean field.
+     *
+     * @param field the field's name
+     * @return its value, or empty when absent or null
+     * @throws InvalidConfigException naming the field's path when it is not a boolean
+     */
     public Optional<Boolean> bool(String field) {
         JsonNode v = get(field);
         if (v == null) {
@@ -94,12 +148,19 @@ public final class ConfigNode {
         return Optional.of(v.booleanValue());
     }
 
+    /**
+     * A nested object.
+     *
+     * @param field the field's name
+     * @return the object, with its path, or empty when absent or null
+     * @throws InvalidConfigException naming the field's path when it is not an object
+     */
     public Optional<ConfigNode> object(String field) {
         JsonNode v = get(field);
         return v == null ? Optional.empty() : Optional.of(new ConfigNode(v, path(field)));
     }
 
-    /** A list of objects (empty when absent). */
+    /** {@return a list of objects (empty when absent)} */
     public List<ConfigNode> objects(String field) {
         JsonNode v = get(field);
         List<ConfigNode> out = new ArrayList<>();
@@ -115,7 +176,7 @@ public final class ConfigNode {
         return out;
     }
 
-    /** A list of strings (empty when absent). */
+    /** {@return a list of strings (empty when absent)} */
     public List<String> strings(String field) {
         JsonNode v = get(field);
         List<String> out = new ArrayList<>();
@@ -134,7 +195,7 @@ public final class ConfigNode {
         return out;
     }
 
-    /** A list of integers (empty when absent). */
+    /** {@return a list of integers (empty when absent)} */
     public List<Integer> integers(String field) {
         JsonNode v = get(field);
         List<Integer> out = new ArrayList<>();
@@ -153,7 +214,7 @@ public final class ConfigNode {
         return out;
     }
 
-    /** A map of scalars as strings (env, policy params); nested objects and lists are flattened with dotted keys. */
+    /** {@return a map of scalars as strings (env, policy params); nested objects and lists are flattened with dotted keys} */
     public Map<String, String> flatMap(String field) {
         JsonNode v = get(field);
         Map<String, String> out = new LinkedHashMap<>();
@@ -183,7 +244,7 @@ public final class ConfigNode {
         }
     }
 
-    /** A positive duration given in seconds, or {@code defaultSeconds} when absent. */
+    /** {@return a positive duration given in seconds, or {@code defaultSeconds} when absent} */
     public Duration seconds(String field, double defaultSeconds) {
         double s = number(field).orElse(defaultSeconds);
         if (s <= 0) {

@@ -190,7 +190,7 @@ public final class EndpointConfigJson {
         return all.all().size() > before ? null : built;
     }
 
-    /** The value of an environment variable a {@code *_env} field names; an error naming the field when unset. */
+    /** {@return the value of an environment variable a {@code *_env} field names; an error naming the field when unset} */
     public String requireEnv(String field, String variable) {
         String value = env.apply(variable);
         if (value == null || value.isEmpty()) {
@@ -212,7 +212,7 @@ public final class EndpointConfigJson {
         return new InvalidConfigException(node.path(ex.field()), ex.reason());
     }
 
-    /** An endpoint as the admin API shows it (no secret). */
+    /** {@return an endpoint as the admin API shows it (no secret)} */
     public static ObjectNode toJson(EndpointConfig e) {
         ObjectNode o = NODES.objectNode();
         o.put("endpoint_name", e.name());
@@ -240,7 +240,7 @@ public final class EndpointConfigJson {
         return o;
     }
 
-    /** A group as the admin API shows it. */
+    /** {@return a group as the admin API shows it} */
     public static ObjectNode toJson(WorkerGroupConfig g) {
         ObjectNode o = NODES.objectNode();
         o.put("group_name", g.name());
@@ -272,6 +272,9 @@ public final class EndpointConfigJson {
      * An endpoint as a store keeps it: what {@link #toJson(EndpointConfig)} shows, with the
      * {@code api_key} itself instead of {@code has_api_key}, so that {@link #readEndpoint} gives it back
      * whole. It holds a secret: whoever writes it must keep it as private as the key.
+     *
+     * @param e the endpoint
+     * @return its JSON, secret included
      */
     public static ObjectNode toStoredJson(EndpointConfig e) {
         ObjectNode o = withoutReadOnlyFields(toJson(e));
@@ -279,7 +282,7 @@ public final class EndpointConfigJson {
         return o;
     }
 
-    /** A copy without what {@link #toJson(EndpointConfig)} adds for reading only, so that it can be sent back as is. */
+    /** {@return a copy without what {@link #toJson(EndpointConfig)} adds for reading only, so that it can be sent back as is} */
     public static ObjectNode withoutReadOnlyFields(ObjectNode endpoint) {
         ObjectNode copy = endpoint.deepCopy();
         copy.remove("has_api_key");

@@ -96,22 +96,22 @@ public final class PluginJars implements Closeable {
         return new PluginJars(directory, good, problems, new URLClassLoader("plugins", urls(good), parent));
     }
 
-    /** The directory the jars came from. */
+    /** {@return the directory the jars came from} */
     public Path directory() {
         return directory;
     }
 
-    /** The jars loaded, in name order. */
+    /** {@return the jars loaded, in name order} */
     public List<Path> jars() {
         return jars;
     }
 
-    /** One line per jar left out, naming it and why. */
+    /** {@return one line per jar left out, naming it and why} */
     public List<String> problems() {
         return problems;
     }
 
-    /** The class loader over the jars loaded; its parent is the one {@link #open} was given. */
+    /** {@return the class loader over the jars loaded; its parent is the one {@link #open} was given} */
     public ClassLoader classLoader() {
         return loader;
     }

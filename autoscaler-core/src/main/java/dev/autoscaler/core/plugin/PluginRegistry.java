@@ -162,21 +162,27 @@ public final class PluginRegistry<T> {
         }
     }
 
-    /** What the plugins are, e.g. {@code "scaling policy"}. */
+    /** {@return what the plugins are, e.g. {@code "scaling policy"}} */
     public String kind() {
         return kind;
     }
 
-    /** The names found, sorted. */
+    /** {@return the names found, sorted} */
     public List<String> names() {
         return List.copyOf(byName.keySet());
     }
 
-    /** The plugins, in the order of their names. */
+    /** {@return the plugins, in the order of their names} */
     public List<T> plugins() {
         return List.copyOf(byName.values());
     }
 
+    /**
+     * A plugin by name.
+     *
+     * @param name the name
+     * @return the plugin, or empty
+     */
     public Optional<T> find(String name) {
         return name == null ? Optional.empty() : Optional.ofNullable(byName.get(name));
     }
@@ -190,15 +196,26 @@ public final class PluginRegistry<T> {
         return find(name).orElseThrow(() -> new PluginNotFoundException(kind, String.valueOf(name), names()));
     }
 
+    /**
+     * Whether a plugin of that name was found.
+     *
+     * @param name the name
+     * @return true when found
+     */
     public boolean contains(String name) {
         return find(name).isPresent();
     }
 
+    /**
+     * How many plugins were found.
+     *
+     * @return the number of plugins
+     */
     public int size() {
         return byName.size();
     }
 
-    /** The problems met while building (skipped providers, duplicate names), in the order met. */
+    /** {@return the problems met while building (skipped providers, duplicate names), in the order met} */
     public List<String> problems() {
         return problems;
     }

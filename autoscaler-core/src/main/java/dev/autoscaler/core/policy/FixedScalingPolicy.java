@@ -24,7 +24,9 @@ import java.util.Set;
 public final class FixedScalingPolicy implements ScalingPolicy {
     /** The policy's registered name. */
     public static final String NAME = "fixed";
+    /** The parameter that sets each group's active workers. */
     public static final String ACTIVE = "active";
+    /** The parameter that sets each group's cold workers. */
     public static final String COLD = "cold";
     static final Set<String> PARAMS = Set.of(ACTIVE, COLD);
 
@@ -36,7 +38,7 @@ public final class FixedScalingPolicy implements ScalingPolicy {
         this.cold = cold;
     }
 
-    /** {@code active} and {@code cold} workers per group. */
+    /** {@return {@code active} and {@code cold} workers per group} */
     public static FixedScalingPolicy of(int active, int cold) {
         if (active < 0) {
             throw new InvalidConfigException(ACTIVE, "must be >= 0, got " + active);

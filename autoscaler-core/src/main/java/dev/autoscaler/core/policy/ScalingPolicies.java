@@ -37,27 +37,33 @@ public final class ScalingPolicies {
                 ScalingPolicyProvider::name));
     }
 
-    /** The providers visible from {@code loader}, for embedders with their own plugin class loader. */
+    /** {@return the providers visible from {@code loader}, for embedders with their own plugin class loader} */
     public static ScalingPolicies load(ClassLoader loader) {
         return new ScalingPolicies(
                 PluginRegistry.load(KIND, ScalingPolicyProvider.class, loader, ScalingPolicyProvider::name));
     }
 
-    /** Exactly these providers, for tests and embedders that register policies by hand. */
+    /** {@return exactly these providers, for tests and embedders that register policies by hand} */
     public static ScalingPolicies of(Collection<? extends ScalingPolicyProvider> providers) {
         return new ScalingPolicies(PluginRegistry.of(KIND, ScalingPolicyProvider::name, providers));
     }
 
-    /** The policy names, sorted. */
+    /** {@return the policy names, sorted} */
     public List<String> names() {
         return registry.names();
     }
 
-    /** The providers, in name order. */
+    /** {@return the providers, in name order} */
     public List<ScalingPolicyProvider> providers() {
         return registry.plugins();
     }
 
+    /**
+     * A policy provider by name.
+     *
+     * @param name the policy's name
+     * @return the provider, or empty
+     */
     public Optional<ScalingPolicyProvider> find(String name) {
         return registry.find(name);
     }
@@ -89,7 +95,7 @@ public final class ScalingPolicies {
         return registry.problems();
     }
 
-    /** The underlying registry. */
+    /** {@return the underlying registry} */
     public PluginRegistry<ScalingPolicyProvider> registry() {
         return registry;
     }

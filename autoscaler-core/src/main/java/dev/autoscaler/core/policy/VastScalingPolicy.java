@@ -18,8 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The default policy, {@code vast}: Vast's documented capacity semantics (PROTOCOL.md "Capacity
- * semantics") plus the guards its users asked of other autoscalers. It answers, per worker group, how
+ * The default policy, {@code vast}: Vast's documented capacity semantics (docs/PROTOCOL.md#capacity-semantics) plus the guards its users asked of other autoscalers. It answers, per worker group, how
  * many workers should be active (holding a GPU: creating, loading, starting, ready, rebooting,
  * errored) and how many cold (stopped, model on disk). Everything is in perf units/s. A pure function
  * of the snapshot: no state, no I/O, no clock; safe to share between endpoints and threads.
@@ -103,9 +102,13 @@ import java.util.Set;
 public final class VastScalingPolicy implements ScalingPolicy {
     /** The policy's registered name. */
     public static final String NAME = "vast";
+    /** The parameter that limits each scale-down step. */
     public static final String SCALE_DOWN_STEP = "scale_down_step";
+    /** The parameter that caps the queue trigger's boost. */
     public static final String MAX_QUEUE_BOOST = "max_queue_boost";
+    /** The default of {@code max_queue_boost}. */
     public static final double DEFAULT_MAX_QUEUE_BOOST = 2.0;
+    /** The parameter that picks the forecast window: {@code long} or {@code short}. */
     public static final String FORECAST_WINDOW = "forecast_window";
     static final Set<String> PARAMS = Set.of(SCALE_DOWN_STEP, MAX_QUEUE_BOOST, FORECAST_WINDOW);
 
@@ -119,7 +122,7 @@ public final class VastScalingPolicy implements ScalingPolicy {
         this.useLongWindow = useLongWindow;
     }
 
-    /** The policy with every parameter at its default. */
+    /** {@return the policy with every parameter at its default} */
     public static VastScalingPolicy ofDefaults() {
         return new VastScalingPolicy(ScaleDownStep.HALF, DEFAULT_MAX_QUEUE_BOOST, true);
     }

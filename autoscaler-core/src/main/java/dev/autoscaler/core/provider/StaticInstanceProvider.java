@@ -36,6 +36,11 @@ public final class StaticInstanceProvider implements InstanceProvider {
     private record Slot(String label, InstanceStatus status) {
     }
 
+    /**
+     * A provider of a fixed fleet.
+     *
+     * @param workers the workers, already running
+     */
     public StaticInstanceProvider(List<StaticWorker> workers) {
         if (workers == null || workers.isEmpty()) {
             throw new InvalidConfigException("workers", "a static fleet needs at least one worker");
@@ -113,7 +118,7 @@ public final class StaticInstanceProvider implements InstanceProvider {
         return all;
     }
 
-    /** How many declared workers are handed out. */
+    /** {@return how many declared workers are handed out} */
     public synchronized int inUseCount() {
         return inUse.size();
     }

@@ -7,6 +7,7 @@ import dev.autoscaler.spi.ProviderContext;
 
 /** Registers {@link StaticInstanceProvider} as {@code static}. */
 public final class StaticInstanceProviderFactory implements InstanceProviderFactory {
+    /** The provider's name in configs. */
     public static final String NAME = "static";
 
     @Override

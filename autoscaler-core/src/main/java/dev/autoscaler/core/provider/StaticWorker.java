@@ -40,6 +40,13 @@ public record StaticWorker(String id, String mtoken, String url, String gpuName,
         }
     }
 
+    /**
+     * A worker without GPU details.
+     *
+     * @param id its instance id
+     * @param mtoken the {@code MASTER_TOKEN} it was started with
+     * @param url its base URL
+     */
     public StaticWorker(String id, String mtoken, String url) {
         this(id, mtoken, url, "", 0);
     }

@@ -12,6 +12,7 @@ import java.util.random.RandomGenerator;
  * Scans every eligible worker: right for the tens of workers an endpoint usually has.
  */
 public final class LeastExpectedWaitStrategy implements RoutingStrategy {
+    /** The strategy's name in configs. */
     public static final String NAME = "least-wait";
 
     static final Comparator<WorkerRecord> BY_EXPECTED_WAIT = Comparator

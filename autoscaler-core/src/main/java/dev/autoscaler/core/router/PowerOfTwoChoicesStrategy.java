@@ -11,6 +11,7 @@ import java.util.random.RandomGenerator;
  * that "least wait" causes when several routers (or one stale view) pick the same worker at once.
  */
 public final class PowerOfTwoChoicesStrategy implements RoutingStrategy {
+    /** The strategy's name in configs. */
     public static final String NAME = "power-of-two";
 
     @Override

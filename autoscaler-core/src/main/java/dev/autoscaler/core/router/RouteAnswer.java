@@ -3,19 +3,19 @@ package dev.autoscaler.core.router;
 import java.util.Objects;
 
 /**
- * The router's answer to one {@code /route/} call (PROTOCOL.md): either a worker was chosen and a
+ * The router's answer to one {@code /route/} call (docs/PROTOCOL.md#post-route): either a worker was chosen and a
  * ticket signed, or no worker can take the request now and the client should re-poll with
  * {@link #requestIdx()}.
  */
 public sealed interface RouteAnswer permits RouteAnswer.Routed, RouteAnswer.NotReady {
 
-    /** The endpoint's name. */
+    /** {@return the endpoint's name} */
     String endpoint();
 
-    /** The request's index: the client re-polls with it while not ready. */
+    /** {@return the request's index: the client re-polls with it while not ready} */
     long requestIdx();
 
-    /** A uuid for this answer ({@code __request_id}), for logs on both sides. */
+    /** {@return a uuid for this answer ({@code __request_id}), for logs on both sides} */
     String requestId();
 
     /**

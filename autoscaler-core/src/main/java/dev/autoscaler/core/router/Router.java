@@ -41,7 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The signing router (DESIGN.md flow 2), independent of HTTP: the HTTP surface and the simulator
+ * The signing router (docs/DESIGN.md#a-client-asks-for-a-worker), independent of HTTP: the HTTP surface and the simulator
  * both call {@link #route(String, Number, long)}.
  *
  * <p>A request is eligible for a READY worker whose expected queue time, with this request's cost
@@ -498,33 +498,58 @@ public final class Router {
             this.engine = Objects.requireNonNull(engine, "engine");
         }
 
-        /** The ticket signer of each format name ({@code vast-rsa}, {@code ed25519}); required. */
+        /**
+         * The ticket signer of each format name ({@code vast-rsa}, {@code ed25519}); required.
+         *
+         * @param signers the new value
+         * @return this builder
+         */
         public Builder signers(Function<String, TicketSigner> signers) {
             this.signers = signers;
             return this;
         }
 
-        /** The engine's ticket formats: each endpoint is signed in its {@code ticket_format}. */
+        /**
+         * The engine's ticket formats: each endpoint is signed in its {@code ticket_format}.
+         *
+         * @param tickets the new value
+         * @return this builder
+         */
         public Builder tickets(TicketFormats tickets) {
             Objects.requireNonNull(tickets, "tickets");
             this.signers = tickets::signer;
             return this;
         }
 
-        /** One signer for every endpoint, whatever its ticket format (tests, simple setups). */
+        /**
+         * One signer for every endpoint, whatever its ticket format (tests, simple setups).
+         *
+         * @param signer the new value
+         * @return this builder
+         */
         public Builder signer(TicketSigner signer) {
             Objects.requireNonNull(signer, "signer");
             this.signers = format -> signer;
             return this;
         }
 
-        /** How a worker is picked among the eligible ones (default: least expected wait). */
+        /**
+         * How a worker is picked among the eligible ones (default: least expected wait).
+         *
+         * @param strategy the new value
+         * @return this builder
+         */
         public Builder strategy(RoutingStrategy strategy) {
             this.strategy = strategy;
             return this;
         }
 
-        /** A strategy by name, from the {@link dev.autoscaler.spi.RoutingStrategyProvider}s on the class path. */
+        /**
+         * A strategy by name, from the {@link dev.autoscaler.spi.RoutingStrategyProvider}s on the class path.
+         *
+         * @param name the new value
+         * @return this builder
+         */
         public Builder strategy(String name) {
             this.strategy = RoutingStrategies.create(name, null);
             return this;
@@ -533,13 +558,21 @@ public final class Router {
         /**
          * The random source of strategies, group weights and request ids (seed it in simulations; it
          * must then be thread safe if routes run concurrently). Default: each thread's ThreadLocalRandom.
+         *
+         * @param random the new value
+         * @return this builder
          */
         public Builder random(RandomGenerator random) {
             this.random = random;
             return this;
         }
 
-        /** A waiting request that is not polled again for this long is forgotten (default 120 s). */
+        /**
+         * A waiting request that is not polled again for this long is forgotten (default 120 s).
+         *
+         * @param timeout the new value
+         * @return this builder
+         */
         public Builder waitingTimeout(Duration timeout) {
             this.waitingTimeout = positive("waitingTimeout", timeout);
             return this;
@@ -549,19 +582,32 @@ public final class Router {
          * A reservation that no report or {@code /delete_requests/} accounted for ends after this long
          * (default 30 s): the client never called the worker, or the worker does not list
          * {@code working_request_idxs}.
+         *
+         * @param timeout the new value
+         * @return this builder
          */
         public Builder reservationTimeout(Duration timeout) {
             this.reservationTimeout = positive("reservationTimeout", timeout);
             return this;
         }
 
-        /** How often {@link #route} sweeps stale requests by itself (default 1 s). */
+        /**
+         * How often {@link #route} sweeps stale requests by itself (default 1 s).
+         *
+         * @param interval the new value
+         * @return this builder
+         */
         public Builder sweepInterval(Duration interval) {
             this.sweepInterval = positive("sweepInterval", interval);
             return this;
         }
 
-        /** The least time between two wake-up ticks of one endpoint (default 1 s). */
+        /**
+         * The least time between two wake-up ticks of one endpoint (default 1 s).
+         *
+         * @param interval the new value
+         * @return this builder
+         */
         public Builder wakeInterval(Duration interval) {
             this.wakeInterval = positive("wakeInterval", interval);
             return this;
@@ -570,12 +616,20 @@ public final class Router {
         /**
          * Where wake-up ticks run (default: on the routing thread, which suits tests and the
          * simulator; a server should pass an executor so that a slow provider does not hold a request).
+         *
+         * @param executor the new value
+         * @return this builder
          */
         public Builder wakeExecutor(Executor executor) {
             this.wakeExecutor = executor;
             return this;
         }
 
+        /**
+         * The router.
+         *
+         * @return a new router
+         */
         public Router build() {
             return new Router(this);
         }

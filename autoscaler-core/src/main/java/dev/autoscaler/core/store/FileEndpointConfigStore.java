@@ -51,7 +51,7 @@ public final class FileEndpointConfigStore implements EndpointConfigStore {
         this.reader = Objects.requireNonNull(reader, "reader");
     }
 
-    /** Where the set is kept. */
+    /** {@return where the set is kept} */
     public Path file() {
         return file;
     }

@@ -72,12 +72,12 @@ public final class Ed25519KeyRing {
         this.file = file;
     }
 
-    /** An in-memory ring with fresh current and next keys and no previous one. */
+    /** {@return an in-memory ring with fresh current and next keys and no previous one} */
     public static Ed25519KeyRing generate() {
         return new Ed25519KeyRing(new Keys(null, Ed25519SigningKey.generate(), Ed25519SigningKey.generate()), null);
     }
 
-    /** An in-memory ring of given keys; {@code previous} may be null. */
+    /** {@return an in-memory ring of given keys; {@code previous} may be null} */
     public static Ed25519KeyRing of(Ed25519SigningKey current, Ed25519SigningKey next, Ed25519SigningKey previous) {
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(next, "next");
@@ -131,7 +131,7 @@ public final class Ed25519KeyRing {
         return keys.get().current;
     }
 
-    /** The key that will sign after the next rotation (already published). */
+    /** {@return the key that will sign after the next rotation (already published)} */
     public Ed25519SigningKey next() {
         return keys.get().next;
     }
@@ -179,7 +179,7 @@ public final class Ed25519KeyRing {
         return rotated.current;
     }
 
-    /** The public keys by kid, in the order current, next, previous. */
+    /** {@return the public keys by kid, in the order current, next, previous} */
     public Map<String, byte[]> publicKeys() {
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (Ed25519SigningKey key : published(keys.get())) {

@@ -33,7 +33,7 @@ public final class Ed25519SigningKey {
         this.kid = thumbprint(publicKeyBytes);
     }
 
-    /** A fresh random key. */
+    /** {@return a fresh random key} */
     public static Ed25519SigningKey generate() {
         return new Ed25519SigningKey(new Ed25519PrivateKeyParameters(RANDOM));
     }
@@ -52,34 +52,34 @@ public final class Ed25519SigningKey {
         return new Ed25519SigningKey(new Ed25519PrivateKeyParameters(seed, 0));
     }
 
-    /** The key id: the RFC 7638 thumbprint of the public key. */
+    /** {@return the key id: the RFC 7638 thumbprint of the public key} */
     public String kid() {
         return kid;
     }
 
-    /** The 32-byte public key (a copy). */
+    /** {@return the 32-byte public key (a copy)} */
     public byte[] publicKeyBytes() {
         return publicKeyBytes.clone();
     }
 
-    /** The public key in base64url without padding: a JWK's {@code x}. */
+    /** {@return the public key in base64url without padding: a JWK's {@code x}} */
     public String publicKeyBase64Url() {
         return B64URL.encodeToString(publicKeyBytes);
     }
 
-    /** The 32-byte private seed (a copy). A secret: never log it. */
+    /** {@return the 32-byte private seed (a copy). A secret: never log it} */
     public byte[] seed() {
         return seed.clone();
     }
 
-    /** The 64-byte Ed25519 signature of {@code message[0..length)}. Thread safe and stateless. */
+    /** {@return the 64-byte Ed25519 signature of {@code message[0..length)}. Thread safe and stateless} */
     public byte[] sign(byte[] message, int length) {
         byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
         Ed25519.sign(seed, 0, publicKeyBytes, 0, message, 0, length, signature, 0);
         return signature;
     }
 
-    /** RFC 7638 thumbprint of an Ed25519 public key: the kid this library uses. */
+    /** {@return RFC 7638 thumbprint of an Ed25519 public key: the kid this library uses} */
     public static String thumbprint(byte[] publicKey) {
         String jwk = "{\"crv\":\"Ed25519\",\"kty\":\"OKP\",\"x\":\"" + B64URL.encodeToString(publicKey) + "\"}";
         try {

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Ed25519TicketSigner implements TicketSigner {
     /** The format name, as {@link TicketFormats} knows it. */
     public static final String FORMAT = "ed25519";
+    /** How long a ticket is good for by default. */
     public static final Duration DEFAULT_LIFETIME = Duration.ofSeconds(60);
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -46,11 +47,17 @@ public final class Ed25519TicketSigner implements TicketSigner {
         this.jtiPrefix = B64URL.encodeToString(prefix) + ".";
     }
 
-    /** A signer with the default lifetime of 60 seconds. */
+    /** {@return a signer with the default lifetime of 60 seconds} */
     public static Ed25519TicketSigner create(Ed25519KeyRing ring) {
         return builder(ring).build();
     }
 
+    /**
+     * A builder of a signer that signs with the ring's current key.
+     *
+     * @param ring the keys
+     * @return a new builder
+     */
     public static Builder builder(Ed25519KeyRing ring) {
         return new Builder(ring);
     }
@@ -82,11 +89,16 @@ public final class Ed25519TicketSigner implements TicketSigner {
         return B64URL.encodeToString(bytes) + "." + B64URL.encodeToString(signature);
     }
 
-    /** How long tickets stay valid after {@code iat}. */
+    /** {@return how long tickets stay valid after {@code iat}} */
     public Duration lifetime() {
         return Duration.ofSeconds(lifetimeSeconds);
     }
 
+    /**
+     * The keys this signer signs with.
+     *
+     * @return the key ring
+     */
     public Ed25519KeyRing keyRing() {
         return ring;
     }
@@ -103,6 +115,9 @@ public final class Ed25519TicketSigner implements TicketSigner {
         /**
          * How long a ticket stays valid ({@code exp - iat}), in whole seconds, at least 1; 60 s by
          * default. A client calls the worker right after routing, so short is safe.
+         *
+         * @param lifetime the new value
+         * @return this builder
          */
         public Builder lifetime(Duration lifetime) {
             Objects.requireNonNull(lifetime, "lifetime");
@@ -113,6 +128,11 @@ public final class Ed25519TicketSigner implements TicketSigner {
             return this;
         }
 
+        /**
+         * The signer.
+         *
+         * @return a new signer
+         */
         public Ed25519TicketSigner build() {
             return new Ed25519TicketSigner(this);
         }

@@ -56,7 +56,9 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * calls or threads and a tampered ticket cannot poison the next check. Thread safe.
  */
 public final class Ed25519TicketVerifier implements TicketVerifier {
+    /** The default clock leeway on {@code iat} and {@code exp}. */
     public static final Duration DEFAULT_LEEWAY = Duration.ofSeconds(5);
+    /** The default number of ticket ids remembered against replays. */
     public static final int DEFAULT_REPLAY_CAPACITY = 100_000;
     /** A ticket is a few hundred characters; anything much longer is not worth decoding. */
     static final int MAX_TICKET_CHARS = 8192;
@@ -83,6 +85,11 @@ public final class Ed25519TicketVerifier implements TicketVerifier {
         this.trusted = Map.copyOf(builder.keys);
     }
 
+    /**
+     * A builder; trusted keys and an audience are required.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -106,7 +113,7 @@ public final class Ed25519TicketVerifier implements TicketVerifier {
         this.trusted = Map.copyOf(parseJwks(jwksJson));
     }
 
-    /** The kids this verifier trusts. */
+    /** {@return the kids this verifier trusts} */
     public Set<String> trustedKids() {
         return trusted.keySet();
     }
@@ -294,14 +301,25 @@ public final class Ed25519TicketVerifier implements TicketVerifier {
         private Builder() {
         }
 
-        /** Trusts a 32-byte Ed25519 public key under {@code kid}. */
+        /**
+         * Trusts a 32-byte Ed25519 public key under {@code kid}.
+         *
+         * @param kid the new value
+         * @param publicKey the new value
+         * @return this builder
+         */
         public Builder trustKey(String kid, byte[] publicKey) {
             Objects.requireNonNull(kid, "kid");
             keys.put(kid, new TrustedKey(publicKey("trusted_keys." + kid, publicKey), null, null));
             return this;
         }
 
-        /** Trusts every Ed25519 key of a JWKS document such as {@link Ed25519KeyRing#jwksJson()}. */
+        /**
+         * Trusts every Ed25519 key of a JWKS document such as {@link Ed25519KeyRing#jwksJson()}.
+         *
+         * @param jwksJson the new value
+         * @return this builder
+         */
         public Builder trustJwks(String jwksJson) {
             keys.putAll(parseJwks(jwksJson));
             return this;
@@ -315,13 +333,23 @@ public final class Ed25519TicketVerifier implements TicketVerifier {
             return trustJwks(ring.jwksJson());
         }
 
-        /** The time source; the system clock by default. */
+        /**
+         * The time source; the system clock by default.
+         *
+         * @param clock the new value
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** Tolerated clock skew between engine and worker, 0 to 5 minutes; 5 s by default. */
+        /**
+         * Tolerated clock skew between engine and worker, 0 to 5 minutes; 5 s by default.
+         *
+         * @param leeway the new value
+         * @return this builder
+         */
         public Builder leeway(Duration leeway) {
             Objects.requireNonNull(leeway, "leeway");
             if (leeway.isNegative() || leeway.compareTo(Duration.ofMinutes(5)) > 0) {
@@ -334,6 +362,9 @@ public final class Ed25519TicketVerifier implements TicketVerifier {
         /**
          * This worker's id, which a ticket's {@code aud} must equal. When not set, the verifier uses
          * the {@code audience} of the presented claims and rejects tickets when that is empty too.
+         *
+         * @param audience the new value
+         * @return this builder
          */
         public Builder audience(String audience) {
             Objects.requireNonNull(audience, "audience");
@@ -358,6 +389,11 @@ public final class Ed25519TicketVerifier implements TicketVerifier {
             return this;
         }
 
+        /**
+         * The verifier.
+         *
+         * @return a new verifier
+         */
         public Ed25519TicketVerifier build() {
             if (keys.isEmpty()) {
                 throw new InvalidConfigException("trusted_keys", "at least one Ed25519 public key is required");

@@ -54,12 +54,12 @@ public final class RsaSigningKey {
         this.publicKeyPem = Pem.encode(PUBLIC_LABEL, publicKey.getEncoded());
     }
 
-    /** A fresh 2048-bit key (takes a fraction of a second). */
+    /** {@return a fresh 2048-bit key (takes a fraction of a second)} */
     public static RsaSigningKey generate() {
         return generate(MIN_BITS);
     }
 
-    /** A fresh key of {@code bits} bits, at least {@value #MIN_BITS}. */
+    /** {@return a fresh key of {@code bits} bits, at least {@value #MIN_BITS}} */
     public static RsaSigningKey generate(int bits) {
         if (bits < MIN_BITS) {
             throw new InvalidConfigException("rsa_key_bits", "must be >= " + MIN_BITS + ", got " + bits);
@@ -166,26 +166,31 @@ public final class RsaSigningKey {
         }
     }
 
-    /** The private key as PKCS#8 PEM. A secret: never log it. */
+    /** {@return the private key as PKCS#8 PEM. A secret: never log it} */
     public String privateKeyPem() {
         return Pem.encode(PRIVATE_LABEL, privateKey.getEncoded());
     }
 
-    /** The public key as SubjectPublicKeyInfo PEM ({@code -----BEGIN PUBLIC KEY-----}): the body of {@code GET /pubkey/}. */
+    /** {@return the public key as SubjectPublicKeyInfo PEM ({@code -----BEGIN PUBLIC KEY-----}): the body of {@code GET /pubkey/}} */
     public String publicKeyPem() {
         return publicKeyPem;
     }
 
+    /**
+     * The public half.
+     *
+     * @return the public key
+     */
     public RSAPublicKey publicKey() {
         return publicKey;
     }
 
-    /** The modulus size in bits. */
+    /** {@return the modulus size in bits} */
     public int bits() {
         return publicKey.getModulus().bitLength();
     }
 
-    /** {@code sha256:} and the first 16 hex digits of the SHA-256 of the public key's DER: safe to log. */
+    /** {@return {@code sha256:} and the first 16 hex digits of the SHA-256 of the public key's DER: safe to log} */
     public String fingerprint() {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(publicKey.getEncoded());

@@ -33,7 +33,9 @@ import java.util.Objects;
  * restarted engine gets new ones and running workers must fetch them again. Thread safe.
  */
 public final class TicketFormats {
+    /** The format Vast's worker library verifies. */
     public static final String VAST_RSA = VastRsaSigner.FORMAT;
+    /** The strong ticket format. */
     public static final String ED25519 = Ed25519TicketSigner.FORMAT;
     private static final List<String> NAMES = List.of(ED25519, VAST_RSA);
 
@@ -45,11 +47,16 @@ public final class TicketFormats {
         this.ed25519 = ed25519;
     }
 
+    /**
+     * A builder; keys not given are generated.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The format names this registry knows, sorted: {@code ed25519}, {@code vast-rsa}. */
+    /** {@return the format names this registry knows, sorted: {@code ed25519}, {@code vast-rsa}} */
     public static List<String> names() {
         return NAMES;
     }
@@ -93,16 +100,21 @@ public final class TicketFormats {
         return vastRsa.key();
     }
 
-    /** The body of {@code GET /pubkey/}: the RSA public key as SubjectPublicKeyInfo PEM. */
+    /** {@return the body of {@code GET /pubkey/}: the RSA public key as SubjectPublicKeyInfo PEM} */
     public String rsaPublicKeyPem() {
         return vastRsa.publicKeyPem();
     }
 
+    /**
+     * The Ed25519 keys.
+     *
+     * @return the key ring
+     */
     public Ed25519KeyRing ed25519KeyRing() {
         return ed25519.keyRing();
     }
 
-    /** The Ed25519 public keys as JWKS JSON, for the HTTP layer to serve; changes after a rotation. */
+    /** {@return the Ed25519 public keys as JWKS JSON, for the HTTP layer to serve; changes after a rotation} */
     public String jwksJson() {
         return ed25519.keyRing().jwksJson();
     }
@@ -133,19 +145,34 @@ public final class TicketFormats {
             return this;
         }
 
-        /** A PKCS#8 PEM file holding the RSA key, created with a new key when missing ({@link RsaSigningKey#loadOrGenerate}). */
+        /**
+         * A PKCS#8 PEM file holding the RSA key, created with a new key when missing ({@link RsaSigningKey#loadOrGenerate}).
+         *
+         * @param file the new value
+         * @return this builder
+         */
         public Builder rsaKeyFile(Path file) {
             this.rsaKeyFile = Objects.requireNonNull(file, "file");
             return this;
         }
 
-        /** Which fields {@code vast-rsa} signs; {@code url-only} by default. */
+        /**
+         * Which fields {@code vast-rsa} signs; {@code url-only} by default.
+         *
+         * @param format the new value
+         * @return this builder
+         */
         public Builder vastMessageFormat(VastMessageFormat format) {
             this.messageFormat = Objects.requireNonNull(format, "format");
             return this;
         }
 
-        /** Bound of the {@code vast-rsa} URL signature cache. */
+        /**
+         * Bound of the {@code vast-rsa} URL signature cache.
+         *
+         * @param size the new value
+         * @return this builder
+         */
         public Builder rsaCacheSize(long size) {
             if (size < 1) {
                 throw new InvalidConfigException("signature_cache_size", "must be >= 1, got " + size);
@@ -154,19 +181,34 @@ public final class TicketFormats {
             return this;
         }
 
-        /** The Ed25519 key ring for {@code ed25519} tickets. Excludes {@link #ed25519KeyFile}. */
+        /**
+         * The Ed25519 key ring for {@code ed25519} tickets. Excludes {@link #ed25519KeyFile}.
+         *
+         * @param ring the new value
+         * @return this builder
+         */
         public Builder ed25519KeyRing(Ed25519KeyRing ring) {
             this.ring = Objects.requireNonNull(ring, "ring");
             return this;
         }
 
-        /** A JSON file holding the Ed25519 key ring, created when missing ({@link Ed25519KeyRing#loadOrGenerate}). */
+        /**
+         * A JSON file holding the Ed25519 key ring, created when missing ({@link Ed25519KeyRing#loadOrGenerate}).
+         *
+         * @param file the new value
+         * @return this builder
+         */
         public Builder ed25519KeyFile(Path file) {
             this.ringFile = Objects.requireNonNull(file, "file");
             return this;
         }
 
-        /** Lifetime of {@code ed25519} tickets; 60 s by default. */
+        /**
+         * Lifetime of {@code ed25519} tickets; 60 s by default.
+         *
+         * @param lifetime the new value
+         * @return this builder
+         */
         public Builder ticketLifetime(Duration lifetime) {
             this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
             return this;

@@ -8,7 +8,7 @@ import java.util.TreeMap;
 
 /**
  * Which fields the {@code vast-rsa} signature covers. Either way the signed bytes are Python's
- * {@code json.dumps(message, indent=4, sort_keys=True)} as UTF-8 (see PROTOCOL.md, "Signature").
+ * {@code json.dumps(message, indent=4, sort_keys=True)} as UTF-8 (see docs/PROTOCOL.md#vast-rsa).
  */
 public enum VastMessageFormat {
     /**
@@ -28,7 +28,7 @@ public enum VastMessageFormat {
         this.wireName = wireName;
     }
 
-    /** The name used in configuration and test vectors: {@code url-only} or {@code all-fields-sorted}. */
+    /** {@return the name used in configuration and test vectors: {@code url-only} or {@code all-fields-sorted}} */
     public String wireName() {
         return wireName;
     }

@@ -44,11 +44,17 @@ public final class VastRsaSigner implements TicketSigner {
         this.byUrl = Caffeine.newBuilder().maximumSize(builder.cacheSize).build();
     }
 
-    /** A signer in the current ({@code url-only}) format with the default cache. */
+    /** {@return a signer in the current ({@code url-only}) format with the default cache} */
     public static VastRsaSigner create(RsaSigningKey key) {
         return builder(key).build();
     }
 
+    /**
+     * A builder of a signer with this key.
+     *
+     * @param key the RSA key
+     * @return a new builder
+     */
     public static Builder builder(RsaSigningKey key) {
         return new Builder(key);
     }
@@ -68,20 +74,30 @@ public final class VastRsaSigner implements TicketSigner {
         return signMessage(messageFormat.message(claims));
     }
 
+    /**
+     * Which fields are signed.
+     *
+     * @return the message format
+     */
     public VastMessageFormat messageFormat() {
         return messageFormat;
     }
 
-    /** The public key PEM to serve at {@code GET /pubkey/}. */
+    /** {@return the public key PEM to serve at {@code GET /pubkey/}} */
     public String publicKeyPem() {
         return key.publicKeyPem();
     }
 
+    /**
+     * The key this signer signs with.
+     *
+     * @return the key
+     */
     public RsaSigningKey key() {
         return key;
     }
 
-    /** How many RSA signatures this signer has computed (cache misses included, cache hits not). */
+    /** {@return how many RSA signatures this signer has computed (cache misses included, cache hits not)} */
     public long signatureComputations() {
         return computations.sum();
     }
@@ -114,13 +130,23 @@ public final class VastRsaSigner implements TicketSigner {
             this.key = Objects.requireNonNull(key, "key");
         }
 
-        /** Which fields are signed; {@link VastMessageFormat#URL_ONLY} (the current Vast worker) by default. */
+        /**
+         * Which fields are signed; {@link VastMessageFormat#URL_ONLY} (the current Vast worker) by default.
+         *
+         * @param format the new value
+         * @return this builder
+         */
         public Builder messageFormat(VastMessageFormat format) {
             this.messageFormat = Objects.requireNonNull(format, "format");
             return this;
         }
 
-        /** The most URL signatures kept (at least 1); {@value #DEFAULT_CACHE_SIZE} by default. */
+        /**
+         * The most URL signatures kept (at least 1); {@value #DEFAULT_CACHE_SIZE} by default.
+         *
+         * @param size the new value
+         * @return this builder
+         */
         public Builder cacheSize(long size) {
             if (size < 1) {
                 throw new InvalidConfigException("signature_cache_size", "must be >= 1, got " + size);
@@ -129,6 +155,11 @@ public final class VastRsaSigner implements TicketSigner {
             return this;
         }
 
+        /**
+         * The signer.
+         *
+         * @return a new signer
+         */
         public VastRsaSigner build() {
             return new VastRsaSigner(this);
         }

@@ -30,11 +30,18 @@ public final class VastRsaVerifier implements TicketVerifier {
         this.messageFormat = Objects.requireNonNull(messageFormat, "messageFormat");
     }
 
-    /** A verifier of {@code url-only} signatures. */
+    /** {@return a verifier of {@code url-only} signatures} */
     public static VastRsaVerifier of(PublicKey publicKey) {
         return new VastRsaVerifier(publicKey, VastMessageFormat.URL_ONLY);
     }
 
+    /**
+     * A verifier of one message format.
+     *
+     * @param publicKey the engine's public key
+     * @param messageFormat which fields are signed
+     * @return the verifier
+     */
     public static VastRsaVerifier of(PublicKey publicKey, VastMessageFormat messageFormat) {
         return new VastRsaVerifier(publicKey, messageFormat);
     }

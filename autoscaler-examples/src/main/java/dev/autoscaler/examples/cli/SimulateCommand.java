@@ -98,7 +98,7 @@ final class SimulateCommand implements Main.Command {
         return 0;
     }
 
-    /** DESIGN.md's keys first, then the comparison under {@code "comparison"}. */
+    /** The simulation figures' keys first (docs/DESIGN.md#the-simulators-world-model), then the comparison under {@code "comparison"}. */
     static String withComparison(String reportJson, ComparisonReport comparison) {
         return reportJson.substring(0, reportJson.length() - 1) + ",\"comparison\":" + comparison.toJson() + "}";
     }

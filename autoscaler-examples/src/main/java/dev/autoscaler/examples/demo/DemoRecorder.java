@@ -171,7 +171,7 @@ public final class DemoRecorder implements AutoscalerListener {
     }
 
     /**
-     * The figures of the run, with the keys of DESIGN.md (as the simulator's) and a few more. Money and
+     * The figures of the run, with the keys of docs/DESIGN.md#the-simulators-world-model (as the simulator's) and a few more. Money and
      * GPU hours are counted from the samples, in this machine's wall-clock time (the local provider's
      * workers cost what their price says, usually nothing).
      */

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The start benchmark of Vast's worker library (PROTOCOL.md "Worker side facts"): rounds of
+ * The start benchmark of Vast's worker library (docs/PROTOCOL.md#what-a-compatible-worker-does): rounds of
  * concurrent requests straight to the backend; {@code max_perf} is the best round's served work
  * divided by its wall time.
  */

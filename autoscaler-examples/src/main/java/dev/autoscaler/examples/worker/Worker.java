@@ -66,7 +66,7 @@ public final class Worker implements AutoCloseable {
         this.jwksPath = jwksPath;
         this.clock = clock;
         this.startNanos = clock.nanoTime();
-        // JDK 17's server answers only after the client's delayed ACK without TCP_NODELAY (DESIGN.md)
+        // JDK 17's server answers only after the client's delayed ACK without TCP_NODELAY (docs/DESIGN.md#the-jdk-http-server)
         System.setProperty("sun.net.httpserver.nodelay", "true");
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.listenPort()),
                 128);

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * Counts DESIGN.md's {@code flaps}: a decision's direction is the sign of the change in the
+ * Counts the {@code flaps} of docs/DESIGN.md#the-simulators-world-model: a decision's direction is the sign of the change in the
  * endpoint's total active target (a change of cold targets alone has none); a flap is a directed
  * change opposite to the previous directed change, within {@link #WINDOW} of it. Shared by the
  * simulator's and the demo's figures so both count the same way. Not thread safe on its own.

@@ -6,7 +6,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Checks DESIGN.md's {@code max_workers_respected}: the engine's count of workers (every state but
+ * Checks the {@code max_workers_respected} of docs/DESIGN.md#the-simulators-world-model: the engine's count of workers (every state but
  * destroyed) is compared with the cap at each state change, and any other count a caller observes
  * (a provider's live instances, a sample) with {@link #observe(int)}. Not thread safe on its own.
  */
@@ -35,7 +35,7 @@ public final class WorkerCapWatch {
         }
     }
 
-    /** True while no count ever went above the cap. */
+    /** {@return true while no count ever went above the cap} */
     public boolean held() {
         return held;
     }

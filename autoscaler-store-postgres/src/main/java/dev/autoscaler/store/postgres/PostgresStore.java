@@ -423,7 +423,12 @@ public final class PostgresStore implements StateStore, EndpointConfigStore {
         private Builder() {
         }
 
-        /** A JDBC URL, e.g. {@code jdbc:postgresql://127.0.0.1:5432/autoscaler}. */
+        /**
+         * A JDBC URL, e.g. {@code jdbc:postgresql://127.0.0.1:5432/autoscaler}.
+         *
+         * @param url the new value
+         * @return this builder
+         */
         public Builder url(String url) {
             this.url = Objects.requireNonNull(url, "url");
             return this;
@@ -439,14 +444,24 @@ public final class PostgresStore implements StateStore, EndpointConfigStore {
             return this;
         }
 
-        /** The schema the tables live in (default {@value #DEFAULT_SCHEMA}; created when missing). */
+        /**
+         * The schema the tables live in (default {@value #DEFAULT_SCHEMA}; created when missing).
+         *
+         * @param schema the new value
+         * @return this builder
+         */
         public Builder schema(String schema) {
             SchemaMigrations.quoted(schema); // fail now on a name that is not plain
             this.schema = schema;
             return this;
         }
 
-        /** The connection pool's size (default 8). */
+        /**
+         * The connection pool's size (default 8).
+         *
+         * @param size the new value
+         * @return this builder
+         */
         public Builder maxPoolSize(int size) {
             if (size < 1) {
                 throw new IllegalArgumentException("maxPoolSize must be >= 1, got " + size);
@@ -458,6 +473,9 @@ public final class PostgresStore implements StateStore, EndpointConfigStore {
         /**
          * A data source of the host application's instead of a pool of this store's own; its
          * connections must use the schema (e.g. {@code currentSchema} in the URL).
+         *
+         * @param dataSource the new value
+         * @return this builder
          */
         public Builder dataSource(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * the engine: each posts {@code {REPORT_ADDR}/worker_status/} with the {@code MASTER_TOKEN} its
  * create carried, first with {@code max_perf} 0 while its model "loads", then, once loaded, with its
  * {@code max_perf} at every report interval while idle. A stopped or destroyed instance stops
- * reporting (no final report, as PROTOCOL.md says); a restarted one loads again and reports the same
+ * reporting (no final report, as docs/PROTOCOL.md#post-worker_status says); a restarted one loads again and reports the same
  * {@code max_perf}. Optionally each also answers HTTP on its instance URL (200 to any request), so a
  * client can call the worker {@code /route/} picked.
  *

@@ -122,7 +122,7 @@ public final class FakeVastServer implements AutoCloseable {
         return new Builder(clock);
     }
 
-    /** {@code http://127.0.0.1:PORT}: give it to the provider as {@code base_url}. */
+    /** {@return {@code http://127.0.0.1:PORT}: give it to the provider as {@code base_url}} */
     public String baseUrl() {
         return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
     }
@@ -173,7 +173,7 @@ public final class FakeVastServer implements AutoCloseable {
         return account.isRentable(offerId);
     }
 
-    /** The account's instances, brought up to the clock's time. */
+    /** {@return the account's instances, brought up to the clock's time} */
     public List<FakeInstance> instances() {
         return account.snapshots();
     }
@@ -182,7 +182,7 @@ public final class FakeVastServer implements AutoCloseable {
         return account.snapshot(id);
     }
 
-    /** An instance on the account that the engine did not make (running, with its own label). */
+    /** {@return an instance on the account that the engine did not make (running, with its own label)} */
     public long addForeignInstance(String label, String gpuName) {
         return account.addForeignInstance(label, gpuName);
     }
@@ -673,13 +673,23 @@ public final class FakeVastServer implements AutoCloseable {
             return this;
         }
 
-        /** The {@code public_ipaddr} of every instance (default 127.0.0.1). */
+        /**
+         * The {@code public_ipaddr} of every instance (default 127.0.0.1).
+         *
+         * @param publicIp the new value
+         * @return this builder
+         */
         public Builder publicIp(String publicIp) {
             this.publicIp = Objects.requireNonNull(publicIp, "publicIp");
             return this;
         }
 
-        /** From create to running: {@code actual_status} null for up to 5 s, then loading (default 90 s in all). */
+        /**
+         * From create to running: {@code actual_status} null for up to 5 s, then loading (default 90 s in all).
+         *
+         * @param boot the new value
+         * @return this builder
+         */
         public Builder bootDelay(Duration boot) {
             this.boot = boot;
             return this;
@@ -700,7 +710,13 @@ public final class FakeVastServer implements AutoCloseable {
             return this;
         }
 
-        /** The minimum interval between accepted calls on a path (defaults: create 4.5 s, others 1 s). */
+        /**
+         * The minimum interval between accepted calls on a path (defaults: create 4.5 s, others 1 s).
+         *
+         * @param api the new value
+         * @param interval the new value
+         * @return this builder
+         */
         public Builder rateLimit(Api api, Duration interval) {
             intervals.put(api, interval);
             return this;
@@ -711,13 +727,22 @@ public final class FakeVastServer implements AutoCloseable {
             return this;
         }
 
-        /** Without the default market (add offers with {@link FakeVastServer#addOffers}). */
+        /**
+         * Without the default market (add offers with {@link FakeVastServer#addOffers}).
+         *
+         * @return this builder
+         */
         public Builder noDefaultOffers() {
             this.defaultOffers = false;
             return this;
         }
 
-        /** The loopback port to listen on; 0 (the default) picks a free one. */
+        /**
+         * The loopback port to listen on; 0 (the default) picks a free one.
+         *
+         * @param port the new value
+         * @return this builder
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be in 0..65535, got " + port);
@@ -729,13 +754,20 @@ public final class FakeVastServer implements AutoCloseable {
         /**
          * Running instances get an emulated worker that reports to the engine over HTTP (see the class
          * comment). The report thread polls every 50 ms of real time and decides on this fake's clock.
+         *
+         * @return this builder
          */
         public Builder emulateWorkers() {
             this.emulateWorkers = true;
             return this;
         }
 
-        /** An emulated worker's report period once loaded (default 10 s, Vast's idle cadence). */
+        /**
+         * An emulated worker's report period once loaded (default 10 s, Vast's idle cadence).
+         *
+         * @param interval the new value
+         * @return this builder
+         */
         public Builder workerReportInterval(Duration interval) {
             if (interval.isNegative() || interval.isZero()) {
                 throw new IllegalArgumentException("workerReportInterval must be > 0, got " + interval);
@@ -747,6 +779,9 @@ public final class FakeVastServer implements AutoCloseable {
         /**
          * From an instance running to its worker's first report with {@code max_perf} > 0 (default
          * 10 s: model load and benchmark). Before that it reports {@code max_perf} 0 every second.
+         *
+         * @param loadTime the new value
+         * @return this builder
          */
         public Builder workerLoadTime(Duration loadTime) {
             if (loadTime.isNegative()) {
@@ -759,6 +794,9 @@ public final class FakeVastServer implements AutoCloseable {
         /**
          * The {@code max_perf} every emulated worker reports; 0 (the default) derives it from the
          * instance's offer as {@code dlperf x 10} (RTX 3060 100, RTX 3090 280, RTX 4090 520, A100 750).
+         *
+         * @param maxPerf the new value
+         * @return this builder
          */
         public Builder workerMaxPerf(double maxPerf) {
             if (!(maxPerf >= 0) || Double.isInfinite(maxPerf)) {
@@ -768,7 +806,12 @@ public final class FakeVastServer implements AutoCloseable {
             return this;
         }
 
-        /** Whether emulated workers answer HTTP on their instance URL (default true). */
+        /**
+         * Whether emulated workers answer HTTP on their instance URL (default true).
+         *
+         * @param serve the new value
+         * @return this builder
+         */
         public Builder workerHttp(boolean serve) {
             this.workerHttp = serve;
             return this;

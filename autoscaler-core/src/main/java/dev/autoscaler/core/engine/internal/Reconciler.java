@@ -18,7 +18,7 @@ import java.util.Set;
 
 /**
  * Turns the difference between a group's target and its workers into provider actions, in the order
- * of preference of DESIGN.md flow 3:
+ * of preference of docs/DESIGN.md#the-engine-tick:
  * <ol>
  *   <li>more active: give workers draining to stop back to service (best price-performance
  *       first), then cold-bound workers that just loaded, resume stopped workers (best

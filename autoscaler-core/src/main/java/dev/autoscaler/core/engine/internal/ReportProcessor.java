@@ -12,7 +12,7 @@ import java.util.function.Function;
 
 /**
  * Applies a {@code /worker_status/} report to its worker: authenticates it (instance id + mtoken),
- * records its load and perf, and moves its lifecycle state (PROTOCOL.md: ready when
+ * records its load and perf, and moves its lifecycle state (docs/PROTOCOL.md#post-worker_status: ready when
  * {@code max_perf > 0} with no error; a non-empty {@code error_msg} means broken).
  */
 public final class ReportProcessor {

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a {@code /delete_requests/} body in either of its forms (PROTOCOL.md): a flat
+ * Reads a {@code /delete_requests/} body in either of its forms (docs/PROTOCOL.md#post-delete_requests): a flat
  * {@code request_idxs} list with one {@code success}, or a {@code requests} list of objects each with
  * its {@code request_idx}, {@code success}, {@code status} and timestamps. Both lists may be present;
  * their indices are joined.

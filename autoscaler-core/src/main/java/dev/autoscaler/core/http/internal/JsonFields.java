@@ -10,7 +10,7 @@ import java.util.OptionalLong;
 
 /**
  * Typed reads of one JSON object's fields, each failure an {@link InvalidRequestException} naming the
- * field. Numbers may be integers or floats on the wire (PROTOCOL.md): an integer field accepts a
+ * field. Numbers may be integers or floats on the wire (docs/PROTOCOL.md#conventions): an integer field accepts a
  * float with an integral value. A field that is absent or {@code null} counts as absent.
  */
 public final class JsonFields {
