@@ -139,6 +139,16 @@ public record SimulationConfig(EndpointConfig endpoint, WorldModel world, Worklo
                 dropAfterSeconds, tailSeconds, maxDrainSeconds);
     }
 
+    public SimulationConfig withEndpoint(EndpointConfig e) {
+        return new SimulationConfig(e, world, workload, seed, tickInterval, syncInterval, repollSeconds,
+                dropAfterSeconds, tailSeconds, maxDrainSeconds);
+    }
+
+    public SimulationConfig withWorkload(Workload w) {
+        return new SimulationConfig(endpoint, world, w, seed, tickInterval, syncInterval, repollSeconds,
+                dropAfterSeconds, tailSeconds, maxDrainSeconds);
+    }
+
     public SimulationConfig withSeed(long s) {
         return new SimulationConfig(endpoint, world, workload, s, tickInterval, syncInterval, repollSeconds,
                 dropAfterSeconds, tailSeconds, maxDrainSeconds);
