@@ -23,14 +23,16 @@ import java.util.Objects;
  *
  * <p>How it is computed, once, from the workload:
  * <ol>
- *   <li>the <b>needed work rate</b> at second {@code t} is the work (perf units) of the requests
- *       arriving within {@value #WINDOW_SECONDS}/2 s either side of {@code t}, divided by
- *       {@value #WINDOW_SECONDS} s: a worker admits about {@code max_queue_time} of backlog and serves
- *       up to 16 requests at once, so a burst shorter than that is absorbed by the workers that are up;</li>
+ *   <li>the <b>needed work rate</b> at second {@code t}: for windows of 5, 10, 20, ... 640 s centred
+ *       on {@code t}, the work (perf units) of the requests arriving in the window divided by (the
+ *       window + {@code target_queue_time}), the largest of these: the capacity that starts all of the
+ *       window's work within {@code target_queue_time} of its end, as a fluid queue would (short
+ *       windows catch bursts, which the queue-time target lets spread a little; long ones the mean);</li>
  *   <li>at each control tick, per group: <b>needed workers</b> at {@code t} = ceil(needed rate x the
- *       group's weight share / the group's perf estimate), each GPU planned at its full perf
- *       ({@value #UTILISATION}); the perf estimate is the snapshot's (the workers' measured median, else
- *       {@code expected_perf}, else the world's best offer);</li>
+ *       group's weight share / (the group's perf estimate x the endpoint's {@code target_util})): the
+ *       same headroom the endpoint asks of every policy (a worker shares its GPU among at most 16
+ *       requests, so one planned at 100% queues); the perf estimate is the snapshot's (the workers'
+ *       measured median, else {@code expected_perf}, else the world's best offer);</li>
  *   <li><b>active</b> = the most workers needed at any second in {@code [now, now + tick + the
  *       world's resume p95]}: workers are resumed one resume ahead of when they are needed, and stopped
  *       as soon as they are not needed within that horizon;</li>
@@ -49,10 +51,8 @@ import java.util.Objects;
 public final class ForesightPolicy implements ScalingPolicy {
     /** The name the reference runs under, in tables and JSON. */
     public static final String NAME = "oracle";
-    /** Length of the windows over which the needed work rate is measured, s. */
-    public static final int WINDOW_SECONDS = 120;
-    /** Share of a worker's perf the schedule plans to use. */
-    public static final double UTILISATION = 1.0;
+    /** Lengths of the windows over which the needed work rate is measured, s. */
+    static final int[] WINDOWS_SECONDS = {5, 10, 20, 40, 80, 160, 320, 640};
 
     private final double[] neededRate; // perf units/s needed at each second of the run
     private final long activeLeadSeconds;
@@ -65,8 +65,9 @@ public final class ForesightPolicy implements ScalingPolicy {
      * @param world        the simulated world: its boot and resume distributions give the lead times,
      *                     its storage price the break-even, its best offer the perf when a group has none
      * @param tickInterval the engine's control tick
+     * @param targetQueueSeconds the endpoint's {@code target_queue_time}: how long work may wait
      */
-    public ForesightPolicy(Workload workload, WorldModel world, Duration tickInterval) {
+    public ForesightPolicy(Workload workload, WorldModel world, Duration tickInterval, double targetQueueSeconds) {
         Objects.requireNonNull(workload, "workload");
         Objects.requireNonNull(world, "world");
         double tick = tickInterval.toNanos() / 1e9;
@@ -77,11 +78,16 @@ public final class ForesightPolicy implements ScalingPolicy {
                 365 * 86400.0));
         this.fallbackPerf = world.offers().stream().max((a, b) -> Double.compare(a.perfPerDollar(), b.perfPerDollar()))
                 .orElseThrow().perf();
-        this.neededRate = neededRate(workload);
+        this.neededRate = neededRate(workload, targetQueueSeconds);
     }
 
-    /** Per second, the work rate to plan for: the work arriving within half a window either side, per second. */
-    static double[] neededRate(Workload w) {
+    /**
+     * Per second {@code t}, the work rate to plan for: over windows of every length W in
+     * {@link #WINDOWS_SECONDS} centred on {@code t}, the largest of (work arriving in the window) /
+     * (W + {@code targetQueueSeconds}), the capacity that starts all of that work within the queue-time
+     * target of the window's end (a fluid queue).
+     */
+    static double[] neededRate(Workload w, double targetQueueSeconds) {
         int seconds = w.size() == 0 ? 1 : (int) (w.durationNanos() / 1_000_000_000L) + 1;
         double[] work = new double[seconds];
         for (int i = 0; i < w.size(); i++) {
@@ -91,10 +97,13 @@ public final class ForesightPolicy implements ScalingPolicy {
         for (int s = 0; s < seconds; s++) {
             prefix[s + 1] = prefix[s] + work[s];
         }
-        int half = WINDOW_SECONDS / 2;
         double[] rate = new double[seconds];
-        for (int s = 0; s < seconds; s++) {
-            rate[s] = (prefix[Math.min(seconds, s + half)] - prefix[Math.max(0, s - half)]) / WINDOW_SECONDS;
+        for (int window : WINDOWS_SECONDS) {
+            int half = window / 2;
+            for (int s = 0; s < seconds; s++) {
+                double inWindow = prefix[Math.min(seconds, s + window - half)] - prefix[Math.max(0, s - half)];
+                rate[s] = Math.max(rate[s], inWindow / (window + targetQueueSeconds));
+            }
         }
         return rate;
     }
@@ -121,7 +130,7 @@ public final class ForesightPolicy implements ScalingPolicy {
         List<String> order = new ArrayList<>();
         for (GroupSnapshot g : snapshot.groups()) {
             double share = g.config().overflow() || primaryWeight <= 0 ? 0 : g.config().weight() / primaryWeight;
-            double perf = (g.perfEstimate() > 0 ? g.perfEstimate() : fallbackPerf) * UTILISATION;
+            double perf = (g.perfEstimate() > 0 ? g.perfEstimate() : fallbackPerf) * config.targetUtil();
             int active = (int) Math.ceil(soonRate * share / perf - 1e-9);
             int total = Math.max(active, (int) Math.ceil(laterRate * share / perf - 1e-9));
             total = Math.max(total, config.coldWorkersFor(g.config()));

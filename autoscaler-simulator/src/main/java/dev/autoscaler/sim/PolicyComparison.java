@@ -106,7 +106,8 @@ public final class PolicyComparison {
                 .build();
         SimulationConfig c = config.withEndpoint(endpoint);
         return Simulation.builder(c)
-                .policies((name, params) -> new ForesightPolicy(config.workload(), config.world(), config.tickInterval()))
+                .policies((name, params) -> new ForesightPolicy(config.workload(), config.world(), config.tickInterval(),
+                        endpoint.targetQueueTime()))
                 .build().run();
     }
 

@@ -1,6 +1,7 @@
 package dev.autoscaler.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.EndpointSnapshot;
@@ -39,54 +40,67 @@ class ForesightPolicyTest {
         return policy.decide(snapshot).targets().get(SimulationConfig.GROUP);
     }
 
-    private static EndpointConfig endpoint(int coldWorkers, int maxWorkers) {
-        return EndpointConfig.builder("e").policy(ForesightPolicy.NAME).coldWorkers(coldWorkers).maxWorkers(maxWorkers)
+    private static EndpointConfig endpoint(int coldWorkers, int maxWorkers) { // target_util 1: whole workers in the sums below
+        return EndpointConfig.builder("e").policy(ForesightPolicy.NAME).targetUtil(1).coldWorkers(coldWorkers).maxWorkers(maxWorkers)
                 .addGroup(WorkerGroupConfig.builder(SimulationConfig.GROUP).build()).build();
     }
 
     @Test
-    @DisplayName("the needed rate is the work within half a window either side, per second of window")
+    @DisplayName("the needed rate: the most work of any window around a second, per (window + target_queue_time)")
     void neededRate() {
-        double[] rate = ForesightPolicy.neededRate(steady(1000, 2000, 4)); // 4,000 perf/s from 1,000 s to 2,000 s
-        int half = ForesightPolicy.WINDOW_SECONDS / 2;
+        double[] rate = ForesightPolicy.neededRate(steady(1000, 2000, 4), 0); // 4,000 perf/s from 1,000 s to 2,000 s
         assertThat(rate[1500]).isEqualTo(4000);
-        assertThat(rate[1000 - half - 1]).isZero();
-        assertThat(rate[1000]).isEqualTo(2000); // half the window holds load
+        assertThat(rate[1000 - 330]).isZero(); // beyond half the longest window (640 s)
         assertThat(Arrays.stream(rate).max().orElseThrow()).isEqualTo(4000);
+
+        double[] patient = ForesightPolicy.neededRate(steady(1000, 2000, 4), 10);
+        assertThat(patient[1500]).isCloseTo(4000.0 * 640 / 650, within(1e-9)); // a long load: hardly less
+
+        double[] burst = ForesightPolicy.neededRate(steady(1000, 1010, 10), 10); // 10 s at 10,000 perf/s
+        assertThat(burst[1005]).isCloseTo(100_000.0 / (10 + 10), within(1e-9)); // a burst may spread over 10 s more
     }
 
     @Test
     @DisplayName("workers are resumed one resume ahead, created one boot ahead, kept stopped until the break-even")
     void leads() {
         // 4,000 perf/s (2 workers of 2,000) from 3,000 s to 3,600 s
-        ForesightPolicy policy = new ForesightPolicy(steady(3000, 3600, 4), WORLD, TICK);
+        ForesightPolicy policy = new ForesightPolicy(steady(3000, 3600, 4), WORLD, TICK, 0);
         EndpointConfig config = endpoint(0, 20);
-        int half = ForesightPolicy.WINDOW_SECONDS / 2;
         long activeLead = 5 + 40;
         long totalLead = 2400; // 120 s median boot / 5% storage price > 5 + 300 s boot p95
-        int full = 3000 + half; // the first second whose whole window holds load
+        int full = 3003; // the first second whose shortest window (5 s) is all load
+        int none = 3000 - 330; // the last second no window reaches the load from
         assertThat(decideAt(policy, config, 0)).isEqualTo(new GroupTarget(0, 0)); // beyond 2,400 s
-        assertThat(decideAt(policy, config, 3000 - half - totalLead - 1)).isEqualTo(new GroupTarget(0, 0));
+        assertThat(decideAt(policy, config, none - totalLead)).isEqualTo(new GroupTarget(0, 0));
         assertThat(decideAt(policy, config, full - totalLead)).isEqualTo(new GroupTarget(0, 2)); // created, then stopped
-        assertThat(decideAt(policy, config, 3000 - half - activeLead - 1)).isEqualTo(new GroupTarget(0, 2));
+        assertThat(decideAt(policy, config, none - activeLead)).isEqualTo(new GroupTarget(0, 2));
         assertThat(decideAt(policy, config, full - activeLead)).isEqualTo(new GroupTarget(2, 0)); // resumed
         assertThat(decideAt(policy, config, 3300)).isEqualTo(new GroupTarget(2, 0));
-        assertThat(decideAt(policy, config, 3600 + half + 1)).isEqualTo(new GroupTarget(0, 0)); // nothing ever again
+        assertThat(decideAt(policy, config, 3600 + 330)).isEqualTo(new GroupTarget(0, 0)); // nothing ever again
     }
 
     @Test
     @DisplayName("a stopped worker is kept through a gap shorter than the break-even, dropped after a longer one")
     void breakEven() {
-        ForesightPolicy shortGap = new ForesightPolicy(concat(steady(0, 600, 4), steady(2000, 2600, 4)), WORLD, TICK);
+        ForesightPolicy shortGap = new ForesightPolicy(concat(steady(0, 600, 4), steady(2000, 2600, 4)), WORLD, TICK, 0);
         assertThat(decideAt(shortGap, endpoint(0, 20), 1200)).isEqualTo(new GroupTarget(0, 2));
-        ForesightPolicy longGap = new ForesightPolicy(concat(steady(0, 600, 4), steady(4000, 4600, 4)), WORLD, TICK);
+        ForesightPolicy longGap = new ForesightPolicy(concat(steady(0, 600, 4), steady(4000, 4600, 4)), WORLD, TICK, 0);
         assertThat(decideAt(longGap, endpoint(0, 20), 1200)).isEqualTo(new GroupTarget(0, 0));
+    }
+
+    @Test
+    @DisplayName("workers are planned at the endpoint's target_util")
+    void targetUtil() {
+        ForesightPolicy policy = new ForesightPolicy(steady(0, 3600, 18), WORLD, TICK, 0); // 18,000 perf/s
+        EndpointConfig at90 = endpoint(0, 20).toBuilder().targetUtil(0.9).build();
+        assertThat(decideAt(policy, at90, 1000)).isEqualTo(new GroupTarget(10, 0)); // 18,000 / (2,000 x 0.9)
+        assertThat(decideAt(policy, endpoint(0, 20), 1000)).isEqualTo(new GroupTarget(9, 0));
     }
 
     @Test
     @DisplayName("cold_workers is a floor and max_workers a cap, cold given up first")
     void constraints() {
-        ForesightPolicy policy = new ForesightPolicy(steady(0, 3600, 20), WORLD, TICK); // 20,000 perf/s: 10 workers
+        ForesightPolicy policy = new ForesightPolicy(steady(0, 3600, 20), WORLD, TICK, 0); // 20,000 perf/s: 10 workers
         assertThat(decideAt(policy, endpoint(3, 20), 4000 + 2400)).isEqualTo(new GroupTarget(0, 3));
         assertThat(decideAt(policy, endpoint(0, 4), 1000)).isEqualTo(new GroupTarget(4, 0));
         assertThat(decideAt(policy, endpoint(0, 20), 1000)).isEqualTo(new GroupTarget(10, 0));
