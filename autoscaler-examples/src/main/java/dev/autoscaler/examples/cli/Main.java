@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The {@code autoscaler} command ({@code ./autoscaler} at the repository root runs it). Commands:
- * {@code demo}, {@code simulate}, {@code policies}, {@code serve}, {@code fake-vast}; {@code --help} prints the usage. A bad command line prints
+ * {@code demo}, {@code simulate}, {@code bench}, {@code policies}, {@code serve}, {@code fake-vast}; {@code --help} prints the usage. A bad command line prints
  * what is wrong and the usage, and exits 2; a failure while running exits 1.
  */
 public final class Main {
@@ -20,6 +20,7 @@ public final class Main {
 
     Main() {
         commands.put("simulate", new SimulateCommand());
+        commands.put("bench", new BenchCommand());
         commands.put("policies", new PoliciesCommand());
         commands.put("serve", new ServeCliCommand());
         commands.put("demo", new DemoCliCommand());
