@@ -31,13 +31,19 @@ import java.util.Optional;
  * @param defaultTicketFormat the {@code ticket_format} of endpoints that give none ({@code ticket_format}, default {@code vast-rsa})
  * @param dashboard        whether {@code GET /dashboard/} is served ({@code dashboard}, default true; it shows
  *                         no secret, see {@link dev.autoscaler.core.http.AutoscalerApi})
+ * @param stateDir         where serve keeps what must outlive the process ({@code state_dir}, default
+ *                         {@value #DEFAULT_STATE_DIR} in the working directory): the endpoint set as the
+ *                         admin API left it
  */
 public record ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
                            byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
                            Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
                            String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
                            List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
-                           String defaultTicketFormat) {
+                           String defaultTicketFormat, Path stateDir) {
+    /** The state directory when the config names none. */
+    public static final String DEFAULT_STATE_DIR = "autoscaler-state";
+
     /** Without an admin key (admin API off), endpoints defaulting to {@code vast-rsa}. */
     public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
                         byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
@@ -46,7 +52,7 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
                         List<EndpointConfig> endpoints, boolean dashboard) {
         this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
                 ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
-                dashboard, Optional.empty(), EndpointConfig.DEFAULT_TICKET_FORMAT);
+                dashboard, Optional.empty(), EndpointConfig.DEFAULT_TICKET_FORMAT, Path.of(DEFAULT_STATE_DIR));
     }
 
     public ServerConfig {
@@ -57,6 +63,7 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
         apiKeys = List.copyOf(apiKeys);
         engineSecret = engineSecret.clone();
         endpoints = List.copyOf(endpoints);
+        Objects.requireNonNull(stateDir, "stateDir");
     }
 
     /** A config with the dashboard on (the default). */

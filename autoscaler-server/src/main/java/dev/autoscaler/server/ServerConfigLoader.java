@@ -39,6 +39,7 @@ import java.util.function.Function;
  * admin_key_env: AUTOSCALER_ADMIN_KEY         # optional: turns the admin API on (/admin/endpoints...)
  * rsa_key_file: /var/lib/autoscaler/rsa.pem   # kept across restarts: workers fetch /pubkey/ once
  * ed25519_key_file: /var/lib/autoscaler/ed25519.json
+ * state_dir: /var/lib/autoscaler/state          # the endpoints as the admin API left them (default ./autoscaler-state)
  * provider: {name: vast, settings: {api_key_env: VAST_API_KEY}}
  * endpoints:
  *   - endpoint_name: llama
@@ -188,9 +189,11 @@ public final class ServerConfigLoader {
             endpoints.add(endpoint);
         }
         boolean dashboard = root.bool("dashboard").orElse(true);
+        Path stateDir = Path.of(root.string("state_dir").orElse(ServerConfig.DEFAULT_STATE_DIR));
         root.rejectUnknown();
         return new ServerConfig(host, port, publicUrl, apiKeys, secret, owner, tick, sync, rsaKeyFile, edKeyFile,
-                strategy, providerName, providerSettings, threads, maxBody, endpoints, dashboard, adminKey, defaultFormat);
+                strategy, providerName, providerSettings, threads, maxBody, endpoints, dashboard, adminKey, defaultFormat,
+                stateDir);
     }
 
     /** The admin API's key, when it is on; at least 16 bytes, as it can remove every endpoint. */
