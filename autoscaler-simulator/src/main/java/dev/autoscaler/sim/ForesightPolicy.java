@@ -45,8 +45,9 @@ import java.util.Objects;
  *       a group's own {@code max_workers}, then the endpoint's {@code max_workers} (cold given up
  *       first). Overflow groups get no share of the forecast (only their floor).</li>
  * </ol>
- * It reads neither load reports nor queues: what it decides depends only on the workload, the
- * world's distributions and the time, so it is the same schedule for every policy it is compared with.
+ * It reads no load figure and no queue (of the snapshot, only the time and the groups' perf
+ * estimate): what it decides depends on the workload, the world's distributions and the time, so it
+ * is the same schedule whatever policy it is compared with.
  */
 public final class ForesightPolicy implements ScalingPolicy {
     /** The name the reference runs under, in tables and JSON. */
