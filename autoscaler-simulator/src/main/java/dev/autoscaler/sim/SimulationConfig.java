@@ -149,24 +149,16 @@ public record SimulationConfig(EndpointConfig endpoint, WorldModel world, Worklo
                 dropAfterSeconds, tailSeconds, maxDrainSeconds);
     }
 
-    public SimulationConfig withSeed(long s) {
-        return new SimulationConfig(endpoint, world, workload, s, tickInterval, syncInterval, repollSeconds,
-                dropAfterSeconds, tailSeconds, maxDrainSeconds);
-    }
-
+    /** The cool-down: how long the run goes on after the last arrival. */
     public SimulationConfig withTailSeconds(double t) {
         return new SimulationConfig(endpoint, world, workload, seed, tickInterval, syncInterval, repollSeconds,
                 dropAfterSeconds, t, maxDrainSeconds);
     }
 
+    /** The control tick, e.g. a serve config's {@code tick_interval}. */
     public SimulationConfig withTickInterval(Duration d) {
         return new SimulationConfig(endpoint, world, workload, seed, d, syncInterval, repollSeconds,
                 dropAfterSeconds, tailSeconds, maxDrainSeconds);
-    }
-
-    public SimulationConfig withDropAfterSeconds(double s) {
-        return new SimulationConfig(endpoint, world, workload, seed, tickInterval, syncInterval, repollSeconds,
-                s, tailSeconds, maxDrainSeconds);
     }
 
     private static void positive(String field, Duration d) {
