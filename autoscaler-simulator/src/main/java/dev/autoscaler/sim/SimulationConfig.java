@@ -139,6 +139,28 @@ public record SimulationConfig(EndpointConfig endpoint, WorldModel world, Worklo
                 dropAfterSeconds, tailSeconds, maxDrainSeconds);
     }
 
+    public SimulationConfig withEndpoint(EndpointConfig e) {
+        return new SimulationConfig(e, world, workload, seed, tickInterval, syncInterval, repollSeconds,
+                dropAfterSeconds, tailSeconds, maxDrainSeconds);
+    }
+
+    public SimulationConfig withWorkload(Workload w) {
+        return new SimulationConfig(endpoint, world, w, seed, tickInterval, syncInterval, repollSeconds,
+                dropAfterSeconds, tailSeconds, maxDrainSeconds);
+    }
+
+    /** The cool-down: how long the run goes on after the last arrival. */
+    public SimulationConfig withTailSeconds(double t) {
+        return new SimulationConfig(endpoint, world, workload, seed, tickInterval, syncInterval, repollSeconds,
+                dropAfterSeconds, t, maxDrainSeconds);
+    }
+
+    /** The control tick, e.g. a serve config's {@code tick_interval}. */
+    public SimulationConfig withTickInterval(Duration d) {
+        return new SimulationConfig(endpoint, world, workload, seed, d, syncInterval, repollSeconds,
+                dropAfterSeconds, tailSeconds, maxDrainSeconds);
+    }
+
     private static void positive(String field, Duration d) {
         if (d == null || d.isNegative() || d.isZero()) {
             throw new InvalidConfigException(field, "must be a positive duration, got " + d);

@@ -84,6 +84,30 @@ public final class Workload {
         return new Workload(label, scaled, costs);
     }
 
+    /**
+     * The same requests moved in time so that the first arrives {@code warmUpSeconds} after the start
+     * of the simulation (gaps and costs unchanged, the name too): the endpoint then exists, and is
+     * billed, for that long before its first request, as a real endpoint created ahead of its
+     * traffic. An empty workload is returned as it is.
+     */
+    public Workload startingAt(double warmUpSeconds) {
+        if (!(warmUpSeconds >= 0) || !Double.isFinite(warmUpSeconds)) {
+            throw new InvalidConfigException("warm_up", "must be a number of seconds >= 0, got " + warmUpSeconds);
+        }
+        if (arrivalNanos.length == 0) {
+            return this;
+        }
+        long shift = Math.round(warmUpSeconds * 1e9) - arrivalNanos[0];
+        if (shift == 0) {
+            return this;
+        }
+        long[] moved = new long[arrivalNanos.length];
+        for (int i = 0; i < moved.length; i++) {
+            moved[i] = arrivalNanos[i] + shift;
+        }
+        return new Workload(name, moved, costs);
+    }
+
     /** {@return the first {@code n} requests (all of them when there are fewer)} */
     public Workload first(int n) {
         int m = Math.min(n, arrivalNanos.length);

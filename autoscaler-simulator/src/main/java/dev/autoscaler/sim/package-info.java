@@ -14,7 +14,13 @@
  *       (parsed by {@link dev.autoscaler.sim.TraceCsv}, which the demo uses too),
  *       {@link dev.autoscaler.sim.Scenario} for the {@code step}, {@code spike},
  *       {@code diurnal} and {@code sparse} generators; {@link dev.autoscaler.sim.Workload#timeScaled}
- *       compresses or stretches time.</li>
+ *       compresses or stretches time, {@link dev.autoscaler.sim.Workload#startingAt} gives the endpoint
+ *       a warm-up before the first request.</li>
+ *   <li>Comparing policies: {@link dev.autoscaler.sim.ForesightPolicy} is the perfect-foresight
+ *       reference (a schedule that knows the future arrivals, played through the real engine in the
+ *       same world); {@link dev.autoscaler.sim.PolicyComparison} plays several policies and the
+ *       reference on one world and seed; {@link dev.autoscaler.sim.BenchSuite} runs workloads x seeds x
+ *       policies and gives the means. Runs share nothing: threads give the same bytes.</li>
  *   <li>{@link dev.autoscaler.sim.SimDispatcher} is the one seam to routing: the simulation's
  *       clients call it as they would call {@code /route/}.</li>
  * </ul>

@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * The {@code autoscaler} command ({@code ./autoscaler} at the repository root runs it). Commands:
- * {@code demo}, {@code simulate}, {@code policies}, {@code serve}, {@code validate}, {@code status},
+ * {@code demo}, {@code simulate}, {@code bench}, {@code policies}, {@code serve}, {@code validate}, {@code status},
  * {@code fake-vast}; {@code --help} prints the usage, {@code --version} the version. A bad command line
  * prints the one line that says what is wrong and that command's own usage, and exits 2; a failure
  * while running exits 1. Plugin jars are loaded from {@code --plugins DIR}, {@code AUTOSCALER_PLUGINS}
@@ -37,6 +37,7 @@ public final class Main {
         this.env = Map.copyOf(env);
         this.pluginsBesideJar = pluginsBesideJar;
         commands.put("simulate", new SimulateCommand());
+        commands.put("bench", new BenchCommand());
         commands.put("policies", new PoliciesCommand());
         commands.put("serve", new ServeCliCommand());
         commands.put("validate", new ValidateCliCommand());
