@@ -14,7 +14,7 @@ import dev.autoscaler.LoadStats;
  */
 public final class LoadTracker {
     private static final int WINDOW = LoadStats.LONG_WINDOW_SECONDS;
-    private static final int BURST_WINDOW = 10;
+    private static final int BURST_WINDOW = LoadStats.BURST_WINDOW_SECONDS;
 
     private final double[] routed = new double[WINDOW];
     private final double[] reported = new double[WINDOW];

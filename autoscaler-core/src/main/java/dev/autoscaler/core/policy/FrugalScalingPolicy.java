@@ -1,0 +1,397 @@
+package dev.autoscaler.core.policy;
+
+import dev.autoscaler.EndpointConfig;
+import dev.autoscaler.EndpointSnapshot;
+import dev.autoscaler.GroupSnapshot;
+import dev.autoscaler.LoadStats;
+import dev.autoscaler.ScalingDecision;
+import dev.autoscaler.Settings;
+import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.WorkerState;
+import dev.autoscaler.spi.ScalingPolicy;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The {@code frugal} policy: the cheapest fleet that keeps the queue-time SLO ({@code
+ * target_queue_time}). It spends on what is cheap (stopped workers: 5% of the price) to save what
+ * is dear (a create: minutes of GPU at full price before it serves; a request that waits past the
+ * SLO), and it does not give capacity back the moment a load dips (each stop that is undone within
+ * minutes is a resume paid for nothing, and a wait for whoever comes during it).
+ *
+ * <h2>Each decision</h2>
+ * <ol>
+ * <li><b>Memory</b>: the engine's 10 s arrival rate ({@link LoadStats#arrivalRateBurst()}) is kept,
+ *     sample by sample, for {@value #BURST_MEMORY} (default 300 s), so the policy sees the traffic's
+ *     shape and not only its means over fixed windows.</li>
+ * <li><b>Forecast over the horizon that matters</b>: the level (the higher of the 60 s mean and the
+ *     20 s mean) plus the rising part of the trend (least-squares slope over the last
+ *     {@value #TREND_WINDOW}, 120 s) extended over the time new capacity takes to arrive: a resume
+ *     ({@value #RESUME_SECONDS}, 30 s) while stopped workers are there to resume, else a create
+ *     ({@value #BOOT_SECONDS}, 180 s). A falling trend is never extrapolated: scaling down early is
+ *     the expensive mistake.</li>
+ * <li><b>Burst envelope</b>: for windows of 10, 20, 30, 60 and 120 s, the most work that arrived in
+ *     such a window over the burst memory. The SLO lets a burst queue for {@code target_queue_time}
+ *     T: a burst of rate {@code r} lasting {@code d} seconds is served in time by capacity
+ *     {@code r x d / (d + T)}. The capacity kept is the largest such need: short bursts are absorbed by
+ *     the queue budget, long ones by workers.</li>
+ * <li><b>Active capacity</b> = max(forecast / {@value #MAX_UTIL}, burst need, backlog + forecast)
+ *     where the backlog (work waiting at the router) is to be cleared within T/2; then times the
+ *     queue-time feedback factor. Counted in the workers' own measured perf: the workers serving
+ *     now, best first, then the group's perf estimate for any added.</li>
+ * <li><b>Queue-time feedback</b>: each decision whose observed queue time is above T multiplies a
+ *     factor by 1.25 (at most {@value #MAX_QUEUE_BOOST}, 1.5); each one below lets it decay back
+ *     toward 1 (halving its excess in about a minute). A forecast that underestimates (perf lower than
+ *     benchmarked, costlier requests) is corrected by what the users see. While requests wait past T,
+ *     at least one worker more than those serving is asked for: based on the serving workers, never
+ *     on the workers loading for the pool, so it cannot ratchet.</li>
+ * <li><b>Hysteresis</b>: up at once; down only to the highest need of the last
+ *     {@value #SCALE_DOWN_DELAY} (300 s), and never on stale figures. A steady load whose need wobbles
+ *     between n and n+1 stays at n+1 instead of stopping and resuming a worker every few ticks, and a
+ *     scale-up is never undone within five minutes.</li>
+ * <li><b>Stopped pool sized by past rises</b>: the largest rise of the 30 s mean over any
+ *     {@value #BOOT_SECONDS} span (the load a create would come too late for) is remembered, decaying
+ *     with a half-life of {@value #RISE_HALF_LIFE} (3600 s). The pool holds enough stopped workers to
+ *     absorb that rise again by resuming (seconds) instead of creating (minutes). The endpoint's
+ *     {@code cold_workers} floor still applies, and the caps ({@code max_workers}, per group) win.</li>
+ * <li><b>Scale to zero</b> follows from the hysteresis: once no need has been seen for
+ *     {@value #SCALE_DOWN_DELAY} (the last request more than that plus a minute ago) the active
+ *     target reaches 0; the pool stays, so the next burst resumes.</li>
+ * </ol>
+ * Several groups share the endpoint's plan by weight (as with {@code vast}); an overflow group is
+ * sized from its spill-over alone, without a pool of its own.
+ *
+ * <h2>Parameters ({@code policy_params}, all optional)</h2>
+ * See the README's "Scaling policies" for each default's reasoning: {@value #MAX_UTIL} 0.85,
+ * {@value #RESUME_SECONDS} 30, {@value #BOOT_SECONDS} 180, {@value #BURST_MEMORY} 300,
+ * {@value #TREND_WINDOW} 120, {@value #SCALE_DOWN_DELAY} 300, {@value #RISE_HALF_LIFE} 3600,
+ * {@value #MAX_QUEUE_BOOST} 1.5. Unknown parameters are rejected.
+ *
+ * <p>Stateful: one instance per endpoint, called from one thread at a time (the engine's contract).
+ * Deterministic: the same snapshots in the same order give the same decisions.
+ */
+public final class FrugalScalingPolicy implements ScalingPolicy {
+    public static final String NAME = "frugal";
+    public static final String MAX_UTIL = "max_util";
+    public static final String RESUME_SECONDS = "resume_seconds";
+    public static final String BOOT_SECONDS = "boot_seconds";
+    public static final String BURST_MEMORY = "burst_memory";
+    public static final String TREND_WINDOW = "trend_window";
+    public static final String SCALE_DOWN_DELAY = "scale_down_delay";
+    public static final String RISE_HALF_LIFE = "rise_half_life";
+    public static final String MAX_QUEUE_BOOST = "max_queue_boost";
+    static final Set<String> PARAMS = Set.of(MAX_UTIL, RESUME_SECONDS, BOOT_SECONDS, BURST_MEMORY, TREND_WINDOW,
+            SCALE_DOWN_DELAY, RISE_HALF_LIFE, MAX_QUEUE_BOOST);
+
+    /** The burst windows, seconds: from the engine's finest (10 s) to two minutes. */
+    private static final double[] BURST_WINDOWS = {10, 20, 30, 60, 120};
+    private static final double RISE_MEAN_WINDOW = 30;
+
+    private final double maxUtil;
+    private final double resumeSeconds;
+    private final double bootSeconds;
+    private final double burstMemory;
+    private final double trendWindow;
+    private final double scaleDownDelay;
+    private final double riseHalfLife;
+    private final double maxQueueBoost;
+
+    private final TimeSeries rates;
+    /** The 30 s mean at each decision, for the rises. */
+    private final TimeSeries means;
+    /** Total active need at each decision, for the scale-down hysteresis. */
+    private final TimeSeries needs;
+    private double rememberedRise;
+    private double riseAt = Double.NaN;
+    private double queueFactor = 1;
+    private double lastSeconds = Double.NaN;
+
+    private FrugalScalingPolicy(Settings params) {
+        PolicyParams.rejectUnknown(NAME, params, PARAMS);
+        maxUtil = PolicyParams.fraction(params, MAX_UTIL, 0.85);
+        resumeSeconds = PolicyParams.between(params, RESUME_SECONDS, 30, 0, 3600);
+        bootSeconds = PolicyParams.between(params, BOOT_SECONDS, 180, 0, 7200);
+        burstMemory = PolicyParams.between(params, BURST_MEMORY, 120, 10, 86400);
+        trendWindow = PolicyParams.between(params, TREND_WINDOW, 120, 10, 3600);
+        scaleDownDelay = PolicyParams.between(params, SCALE_DOWN_DELAY, 300, 0, 86400);
+        riseHalfLife = PolicyParams.between(params, RISE_HALF_LIFE, 3600, 1, 30 * 86400.0);
+        maxQueueBoost = PolicyParams.atLeast(params, MAX_QUEUE_BOOST, 1.5, 1);
+        rates = new TimeSeries(Math.max(Math.max(burstMemory, trendWindow), 60));
+        means = new TimeSeries(bootSeconds + RISE_MEAN_WINDOW);
+        needs = new TimeSeries(scaleDownDelay);
+    }
+
+    /** The policy with every parameter at its default. */
+    public static FrugalScalingPolicy ofDefaults() {
+        return new FrugalScalingPolicy(Settings.empty());
+    }
+
+    /** @throws dev.autoscaler.InvalidConfigException naming the parameter that is unknown or wrong */
+    public static FrugalScalingPolicy fromParams(Settings params) {
+        return new FrugalScalingPolicy(Objects.requireNonNull(params, "params"));
+    }
+
+    @Override
+    public ScalingDecision decide(EndpointSnapshot snapshot) {
+        Objects.requireNonNull(snapshot, "snapshot");
+        List<GroupSnapshot> groups = snapshot.groups();
+        if (groups.isEmpty()) {
+            return ScalingDecision.of(java.util.Map.of(), "no worker groups to scale");
+        }
+        EndpointConfig config = snapshot.config();
+        LoadStats load = snapshot.load();
+        double now = GroupTargets.seconds(snapshot);
+        double dt = Double.isNaN(lastSeconds) ? 0 : Math.max(0, now - lastSeconds);
+        lastSeconds = now;
+        double T = config.targetQueueTime();
+
+        // 1. memory
+        double burstRate = Numbers.sane(load.arrivalRateBurst());
+        rates.add(now, burstRate);
+        double mean30 = rates.mean(now, RISE_MEAN_WINDOW, burstRate);
+        means.add(now, mean30);
+        updateRise(now, mean30);
+
+        double[] shares = VastScalingPolicy.trafficShares(groups);
+        boolean stoppedAvailable = false;
+        for (int i = 0; i < groups.size(); i++) {
+            if (shares[i] > 0 && groups.get(i).count(WorkerState.STOPPED) > 0) {
+                stoppedAvailable = true;
+            }
+        }
+
+        // 2. forecast over the horizon new capacity takes
+        double level = Math.max(rates.mean(now, 60, burstRate), rates.mean(now, 20, burstRate));
+        double horizon = stoppedAvailable ? resumeSeconds : bootSeconds;
+        double slope = Math.max(0, slope(now));
+        // a trend is extrapolated no further than it was observed, and to at most 1.5 x the level: a
+        // step is not a ramp, and what the forecast asks for is held through the scale-down delay
+        double forecast = level + Math.min(level / 2, slope * Math.min(horizon, trendWindow));
+
+        // 3. burst envelope
+        double burstNeed = burstNeed(now, T);
+
+        // 4-5. capacity, with the queue-time feedback
+        double queueTime = Numbers.sane(load.queueTimeSeconds());
+        boolean provisioning = false;
+        for (int i = 0; i < groups.size(); i++) {
+            for (WorkerRecord w : groups.get(i).workers()) {
+                provisioning |= PoolWorkers.isServing(w) && w.state() != WorkerState.READY;
+            }
+        }
+        // the queue says the plan is short only when the capacity planned is there: while workers are
+        // on their way, a queue is what they are coming for
+        if (queueTime > T && !provisioning) {
+            queueFactor = Math.min(maxQueueBoost, queueFactor * 1.25);
+        } else if (dt > 0) {
+            queueFactor = 1 + (queueFactor - 1) * Math.pow(0.5, dt / 60);
+        }
+        // the backlog: capacity asked for now arrives after the horizon, and should clear it by T/2 later
+        double backlog = Numbers.sane(load.waitingDemand()) / (T / 2 + horizon);
+        double capacity = Math.max(Math.max(forecast / maxUtil, burstNeed), backlog + forecast) * queueFactor;
+        StringBuilder why = new StringBuilder("frugal: level ").append(Numbers.format(level)).append("/s");
+        if (slope > 0) {
+            why.append(" + trend ").append(Numbers.format(slope)).append("/s² x ").append(Numbers.format(horizon))
+                    .append(" s (").append(stoppedAvailable ? "resume" : "create").append(")");
+        }
+        why.append(", burst need ").append(Numbers.format(burstNeed)).append("/s");
+        if (backlog > 0) {
+            why.append(", backlog ").append(Numbers.format(load.waitingDemand())).append(" over T/2 + ").append(Numbers.format(horizon)).append(" s");
+        }
+        if (queueFactor > 1.0001) {
+            why.append(", queue feedback x").append(Numbers.format(queueFactor));
+        }
+        why.append(" -> ").append(Numbers.format(capacity)).append("/s");
+
+        int n = groups.size();
+        int[] active = new int[n];
+        int[] cold = new int[n];
+        int[] current = new int[n];
+        for (int i = 0; i < n; i++) {
+            GroupSnapshot group = groups.get(i);
+            current[i] = GroupTargets.serving(group);
+            double perf = Numbers.sane(group.perfEstimate());
+            if (group.config().overflow()) {
+                double spill = Math.max(Numbers.sane(group.spillRateShort()), Numbers.sane(group.spillRateLong()));
+                active[i] = spill <= 0 ? 0 : perf > 0 ? workersFor(group, spill / maxUtil, perf) : Math.max(1, current[i]);
+            } else if (shares[i] > 0) {
+                active[i] = primaryWorkers(group, capacity * shares[i], perf, current[i], load, queueTime > T);
+            }
+        }
+
+        // 6. hysteresis: up at once, down only to the highest base need of the delay window
+        int wanted = sum(active);
+        needs.add(now, wanted);
+        int held = (int) needs.max(now, scaleDownDelay + 1e-6, wanted);
+        boolean holding = false;
+        int currentTotal = sum(current);
+        int keep = load.fresh() ? Math.min(currentTotal, held) : currentTotal;
+        for (int i = 0; i < n; i++) {
+            if (active[i] < current[i]) {
+                int floor = keep >= currentTotal ? current[i]
+                        : (int) Math.ceil(keep * (double) current[i] / currentTotal - 1e-9);
+                floor = Math.min(current[i], floor);
+                if (floor > active[i]) {
+                    active[i] = floor;
+                    holding = true;
+                }
+            }
+        }
+        if (holding) {
+            why.append("; hold ").append(sum(active)).append(" active (highest need of the last ")
+                    .append(Numbers.format(scaleDownDelay)).append(" s: ").append(held).append(load.fresh() ? ")" : ", figures stale)");
+        } else {
+            why.append(" -> ").append(sum(active)).append(" active");
+        }
+
+        // 7. stopped pool: room to absorb the remembered rise by resuming
+        double rise = decayedRise(now);
+        for (int i = 0; i < n; i++) {
+            GroupSnapshot group = groups.get(i);
+            double perf = Numbers.sane(group.perfEstimate());
+            if (shares[i] > 0 && perf > 0 && rise > 0) {
+                cold[i] = Numbers.workersFor(rise * shares[i] / maxUtil, perf);
+            }
+            if (!load.fresh()) {
+                int poolNow = (int) group.coldCount() + PoolWorkers.count(group);
+                cold[i] = Math.max(cold[i], poolNow);
+            }
+        }
+        if (rise > 0) {
+            why.append("; pool for a rise of ").append(Numbers.format(rise)).append("/s -> ").append(sum(cold)).append(" cold");
+        }
+        return GroupTargets.decide(snapshot, active, cold, why.toString());
+    }
+
+    /** A primary group's workers for {@code capacity}: at least one while requests wait, one more than serve while they wait past T. */
+    private static int primaryWorkers(GroupSnapshot group, double capacity, double perf, int current, LoadStats load,
+                                      boolean queueOverTarget) {
+        int workers;
+        if (capacity <= 0 && load.waitingRequests() == 0) {
+            workers = 0;
+        } else if (perf > 0) {
+            workers = Math.max(capacity > 0 ? 1 : 0, workersFor(group, capacity, perf));
+        } else {
+            workers = Math.max(1, current); // one worker bootstraps; its benchmark sizes the group
+        }
+        if (load.waitingRequests() > 0) {
+            workers = Math.max(workers, 1);
+            if (queueOverTarget) {
+                workers = Math.max(workers, current + 1);
+            }
+        }
+        return workers;
+    }
+
+    /**
+     * Fewest workers whose perf adds up to {@code capacity}: the group's serving workers first, best
+     * measured perf first (a loading one counts at the estimate), then new ones at the estimate.
+     */
+    private static int workersFor(GroupSnapshot group, double capacity, double estimate) {
+        if (!(capacity > 0)) {
+            return 0;
+        }
+        List<Double> perfs = new ArrayList<>();
+        for (WorkerRecord w : group.workers()) {
+            if (PoolWorkers.isServing(w)) {
+                perfs.add(w.perf() > 0 ? w.perf() : estimate);
+            }
+        }
+        perfs.sort((a, b) -> Double.compare(b, a));
+        double sum = 0;
+        int count = 0;
+        for (double p : perfs) {
+            if (sum >= capacity * (1 - 1e-9)) {
+                return count;
+            }
+            sum += p;
+            count++;
+        }
+        return count + Numbers.workersFor(capacity - sum, estimate);
+    }
+
+    /** Least-squares slope of the 10 s rate over the trend window, per second; 0 with too few samples. */
+    private double slope(double now) {
+        double n = 0;
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        for (Iterator<double[]> it = rates.iterator(); it.hasNext(); ) {
+            double[] s = it.next();
+            if (s[0] > now - trendWindow) {
+                double x = s[0] - now;
+                n++;
+                sx += x;
+                sy += s[1];
+                sxx += x * x;
+                sxy += x * s[1];
+            }
+        }
+        double denominator = n * sxx - sx * sx;
+        if (n < 4 || denominator <= 0) {
+            return 0;
+        }
+        return (n * sxy - sx * sy) / denominator;
+    }
+
+    /** max over the burst windows d of (most work in d seconds) / (d + T), over the burst memory. */
+    private double burstNeed(double now, double T) {
+        List<double[]> samples = new ArrayList<>(rates.size());
+        rates.iterator().forEachRemaining(samples::add);
+        double need = 0;
+        for (int end = 0; end < samples.size(); end++) {
+            double endTime = samples.get(end)[0];
+            if (endTime <= now - burstMemory) {
+                continue;
+            }
+            for (double d : BURST_WINDOWS) {
+                // mean 10 s rate of the samples in (end - d, end]: the rate of a d-second window
+                double sum = 0;
+                int count = 0;
+                for (int j = end; j >= 0 && samples.get(j)[0] > endTime - Math.max(d - 10, 1e-9) - 1e-9; j--) {
+                    sum += samples.get(j)[1];
+                    count++;
+                }
+                if (count > 0) {
+                    double rate = sum / count;
+                    need = Math.max(need, rate * d / (d + T));
+                }
+            }
+        }
+        return need;
+    }
+
+    /** The largest rise of the 30 s mean over a boot-time span ending now, remembered with decay. */
+    private void updateRise(double now, double mean30) {
+        double lowest = means.min(now, bootSeconds + 1e-6, mean30);
+        double rise = Math.max(0, mean30 - lowest);
+        if (rise >= decayedRise(now)) {
+            rememberedRise = rise;
+            riseAt = now;
+        }
+    }
+
+    private double decayedRise(double now) {
+        if (Double.isNaN(riseAt)) {
+            return 0;
+        }
+        return rememberedRise * Math.pow(0.5, Math.max(0, now - riseAt) / riseHalfLife);
+    }
+
+    private static int sum(int[] values) {
+        int s = 0;
+        for (int v : values) {
+            s += v;
+        }
+        return s;
+    }
+
+    @Override
+    public String toString() {
+        return NAME + "{" + MAX_UTIL + "=" + maxUtil + ", " + SCALE_DOWN_DELAY + "=" + scaleDownDelay + "}";
+    }
+}
