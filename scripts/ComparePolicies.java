@@ -21,7 +21,7 @@ import java.util.Locale;
  *
  * <p>Run by scripts/compare-policies.sh (which builds the jar); options:
  * {@code --policies a,b --workloads trace,step,... --seeds 1-5 --warm-up S --cool-down S
- * --decisions} (the last prints every decision of each run, to read a policy's reasons).
+ * --param KEY=VALUE (policy_params, repeatable) --decisions} (the last prints every decision of each run, to read a policy's reasons).
  */
 public class ComparePolicies {
     public static void main(String[] args) throws Exception {
@@ -32,6 +32,7 @@ public class ComparePolicies {
         double warmUp = 600;
         double coolDown = 600;
         boolean decisions = false;
+        java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--policies" -> policies = Arrays.asList(args[++i].split(","));
@@ -44,13 +45,17 @@ public class ComparePolicies {
                 case "--warm-up" -> warmUp = Double.parseDouble(args[++i]);
                 case "--cool-down" -> coolDown = Double.parseDouble(args[++i]);
                 case "--decisions" -> decisions = true;
+                case "--param" -> {
+                    String[] kv = args[++i].split("=", 2);
+                    params.put(kv[0], kv[1]);
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         System.out.printf(Locale.ROOT, "seeds %d-%d, warm-up %.0f s, cool-down %.0f s; means over the seeds%n",
                 firstSeed, lastSeed, warmUp, coolDown);
-        System.out.printf(Locale.ROOT, "%-8s %-8s %8s %10s %7s %7s %6s %6s%n", "workload", "policy", "cost $",
-                "violations", "flaps", "peak", "cold", "resume");
+        System.out.printf(Locale.ROOT, "%-8s %-8s %8s %10s %7s %7s %6s %6s %7s%n", "workload", "policy", "cost $",
+                "violations", "flaps", "peak", "cold", "resume", "gpu-h");
         for (String workload : workloads) {
             for (String policy : policies) {
                 double cost = 0;
@@ -59,25 +64,27 @@ public class ComparePolicies {
                 double peak = 0;
                 double cold = 0;
                 double resumes = 0;
+                double gpuHours = 0;
                 int n = 0;
                 for (long seed = firstSeed; seed <= lastSeed; seed++) {
-                    SimulationReport r = run(workload, policy, seed, warmUp, coolDown, decisions);
+                    SimulationReport r = run(workload, policy, seed, warmUp, coolDown, decisions, params);
                     cost += r.costUsd();
                     violations += r.sloViolationFraction();
                     flaps += r.flaps();
                     peak += r.peakWorkers();
                     cold += r.coldStarts();
                     resumes += r.resumes();
+                    gpuHours += r.gpuHours();
                     n++;
                 }
-                System.out.printf(Locale.ROOT, "%-8s %-8s %8.3f %9.2f%% %7.1f %7.1f %6.1f %6.1f%n", workload, policy,
-                        cost / n, 100 * violations / n, flaps / n, peak / n, cold / n, resumes / n);
+                System.out.printf(Locale.ROOT, "%-8s %-8s %8.3f %9.2f%% %7.1f %7.1f %6.1f %6.1f %7.2f%n", workload, policy,
+                        cost / n, 100 * violations / n, flaps / n, peak / n, cold / n, resumes / n, gpuHours / n);
             }
         }
     }
 
     static SimulationReport run(String workload, String policy, long seed, double warmUp, double coolDown,
-                                boolean decisions) throws Exception {
+                                boolean decisions, java.util.Map<String, String> params) throws Exception {
         Workload w;
         if (workload.equals("trace")) {
             try (InputStream in = ComparePolicies.class.getResourceAsStream("/traces/azure-llm-2023-conv.csv")) {
@@ -94,7 +101,8 @@ public class ComparePolicies {
             costs[i] = w.cost(i);
         }
         Workload shifted = new Workload(w.name(), times, costs);
-        SimulationConfig config = SimulationConfig.of(SimulationConfig.defaultEndpoint(policy), shifted, seed)
+        var endpoint = SimulationConfig.defaultEndpoint(policy).toBuilder().policyParams(params).build();
+        SimulationConfig config = SimulationConfig.of(endpoint, shifted, seed)
                 .withTailSeconds(coolDown);
         Simulation.Builder b = Simulation.builder(config);
         if (decisions) {

@@ -88,7 +88,9 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
 
     /** The burst windows, seconds: from the engine's finest (10 s) to two minutes. */
     private static final double[] BURST_WINDOWS = {10, 20, 30, 60, 120};
-    private static final double RISE_MEAN_WINDOW = 30;
+    private static final double RISE_MEAN_WINDOW = 60;
+    /** As long as the engine keeps a surplus stopped worker before destroying it (cold_destroy_delay's default). */
+    private static final double POOL_HOLD_SECONDS = 600;
 
     private final double maxUtil;
     private final double resumeSeconds;
@@ -104,6 +106,8 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
     private final TimeSeries means;
     /** Total active need at each decision, for the scale-down hysteresis. */
     private final TimeSeries needs;
+    /** Total cold target at each decision, held for {@link #POOL_HOLD_SECONDS}. */
+    private final TimeSeries pools = new TimeSeries(POOL_HOLD_SECONDS);
     private double rememberedRise;
     private double riseAt = Double.NaN;
     private double queueFactor = 1;
@@ -116,7 +120,7 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         bootSeconds = PolicyParams.between(params, BOOT_SECONDS, 180, 0, 7200);
         burstMemory = PolicyParams.between(params, BURST_MEMORY, 120, 10, 86400);
         trendWindow = PolicyParams.between(params, TREND_WINDOW, 120, 10, 3600);
-        scaleDownDelay = PolicyParams.between(params, SCALE_DOWN_DELAY, 300, 0, 86400);
+        scaleDownDelay = PolicyParams.between(params, SCALE_DOWN_DELAY, 120, 0, 86400);
         riseHalfLife = PolicyParams.between(params, RISE_HALF_LIFE, 3600, 1, 30 * 86400.0);
         maxQueueBoost = PolicyParams.atLeast(params, MAX_QUEUE_BOOST, 1.5, 1);
         rates = new TimeSeries(Math.max(Math.max(burstMemory, trendWindow), 60));
@@ -167,9 +171,9 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         double level = Math.max(rates.mean(now, 60, burstRate), rates.mean(now, 20, burstRate));
         double horizon = stoppedAvailable ? resumeSeconds : bootSeconds;
         double slope = Math.max(0, slope(now));
-        // a trend is extrapolated no further than it was observed, and to at most 1.5 x the level: a
+        // a trend is extrapolated no further than it was observed, and to at most 1.25 x the level: a
         // step is not a ramp, and what the forecast asks for is held through the scale-down delay
-        double forecast = level + Math.min(level / 2, slope * Math.min(horizon, trendWindow));
+        double forecast = level + Math.min(level / 4, slope * Math.min(horizon, trendWindow));
 
         // 3. burst envelope
         double burstNeed = burstNeed(now, T);
@@ -182,9 +186,15 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
                 provisioning |= PoolWorkers.isServing(w) && w.state() != WorkerState.READY;
             }
         }
-        // the queue says the plan is short only when the capacity planned is there: while workers are
-        // on their way, a queue is what they are coming for
-        if (queueTime > T && !provisioning) {
+        // the queue says the plan is short only when the capacity planned is there (nothing on its
+        // way, ready capacity above the level): while workers come, a queue is what they come for
+        double readyCapacity = 0;
+        for (int i = 0; i < groups.size(); i++) {
+            if (shares[i] > 0) {
+                readyCapacity += groups.get(i).readyCapacity();
+            }
+        }
+        if (queueTime > T && !provisioning && readyCapacity >= level / maxUtil) {
             queueFactor = Math.min(maxQueueBoost, queueFactor * 1.25);
         } else if (dt > 0) {
             queueFactor = 1 + (queueFactor - 1) * Math.pow(0.5, dt / 60);
@@ -192,6 +202,17 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         // the backlog: capacity asked for now arrives after the horizon, and should clear it by T/2 later
         double backlog = Numbers.sane(load.waitingDemand()) / (T / 2 + horizon);
         double capacity = Math.max(Math.max(forecast / maxUtil, burstNeed), backlog + forecast) * queueFactor;
+        // waking from idle: the burst that starts is expected to rise as the remembered ones did, and
+        // the pool is there to be resumed at once rather than one worker per decision
+        double rise = decayedRise(now);
+        int servingNow = 0;
+        for (GroupSnapshot group : groups) {
+            servingNow += GroupTargets.serving(group);
+        }
+        boolean waking = servingNow == 0 && (burstRate > 0 || load.waitingRequests() > 0);
+        if (waking && rise / maxUtil > capacity) {
+            capacity = rise / maxUtil;
+        }
         StringBuilder why = new StringBuilder("frugal: level ").append(Numbers.format(level)).append("/s");
         if (slope > 0) {
             why.append(" + trend ").append(Numbers.format(slope)).append("/s² x ").append(Numbers.format(horizon))
@@ -203,6 +224,9 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         }
         if (queueFactor > 1.0001) {
             why.append(", queue feedback x").append(Numbers.format(queueFactor));
+        }
+        if (waking) {
+            why.append(", waking for a rise of ").append(Numbers.format(rise)).append("/s");
         }
         why.append(" -> ").append(Numbers.format(capacity)).append("/s");
 
@@ -218,7 +242,7 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
                 double spill = Math.max(Numbers.sane(group.spillRateShort()), Numbers.sane(group.spillRateLong()));
                 active[i] = spill <= 0 ? 0 : perf > 0 ? workersFor(group, spill / maxUtil, perf) : Math.max(1, current[i]);
             } else if (shares[i] > 0) {
-                active[i] = primaryWorkers(group, capacity * shares[i], perf, current[i], load, queueTime > T);
+                active[i] = primaryWorkers(group, capacity * shares[i], perf, current[i], load, queueTime > T && !provisioning);
             }
         }
 
@@ -247,17 +271,27 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
             why.append(" -> ").append(sum(active)).append(" active");
         }
 
-        // 7. stopped pool: room to absorb the remembered rise by resuming
-        double rise = decayedRise(now);
+        // 7. stopped pool: with the active fleet, room for the remembered rise above the level
         for (int i = 0; i < n; i++) {
             GroupSnapshot group = groups.get(i);
             double perf = Numbers.sane(group.perfEstimate());
             if (shares[i] > 0 && perf > 0 && rise > 0) {
-                cold[i] = Numbers.workersFor(rise * shares[i] / maxUtil, perf);
+                int total = Numbers.workersFor((level + rise) * shares[i] / maxUtil, perf);
+                cold[i] = Math.max(0, total - active[i]);
             }
             if (!load.fresh()) {
                 int poolNow = (int) group.coldCount() + PoolWorkers.count(group);
                 cold[i] = Math.max(cold[i], poolNow);
+            }
+        }
+        // the pool target does not dip: a dip and a rise again would rent a new worker for the pool
+        int poolWanted = sum(cold);
+        pools.add(now, poolWanted);
+        int poolHeld = (int) pools.max(now, POOL_HOLD_SECONDS, poolWanted);
+        for (int i = 0; i < n && poolWanted < poolHeld; i++) {
+            if (shares[i] > 0 || n == 1) {
+                cold[i] += poolHeld - poolWanted;
+                poolWanted = poolHeld;
             }
         }
         if (rise > 0) {
@@ -266,7 +300,11 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         return GroupTargets.decide(snapshot, active, cold, why.toString());
     }
 
-    /** A primary group's workers for {@code capacity}: at least one while requests wait, one more than serve while they wait past T. */
+    /**
+     * A primary group's workers for {@code capacity}: at least one while requests wait, and one more
+     * than serve while they wait past T with nothing on its way (with workers on their way, one more
+     * per decision would be a ratchet: the queue lasts until they are ready).
+     */
     private static int primaryWorkers(GroupSnapshot group, double capacity, double perf, int current, LoadStats load,
                                       boolean queueOverTarget) {
         int workers;
