@@ -89,8 +89,8 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
     /** The burst windows, seconds: from the engine's finest (10 s) to two minutes. */
     private static final double[] BURST_WINDOWS = {10, 20, 30, 60, 120};
     private static final double RISE_MEAN_WINDOW = 60;
-    /** As long as the engine keeps a surplus stopped worker before destroying it (cold_destroy_delay's default). */
-    private static final double POOL_HOLD_SECONDS = 600;
+    /** The share of its price a stopped worker costs (disk only): about 5% on Vast. */
+    private static final double STORAGE_SHARE = 0.05;
 
     private final double maxUtil;
     private final double resumeSeconds;
@@ -106,8 +106,9 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
     private final TimeSeries means;
     /** Total active need at each decision, for the scale-down hysteresis. */
     private final TimeSeries needs;
-    /** Total cold target at each decision, held for {@link #POOL_HOLD_SECONDS}. */
-    private final TimeSeries pools = new TimeSeries(POOL_HOLD_SECONDS);
+    /** Total active target at each decision, for the workers worth keeping stopped. */
+    private final TimeSeries peaks;
+    private final double keepSeconds;
     private double rememberedRise;
     private double riseAt = Double.NaN;
     private double queueFactor = 1;
@@ -118,7 +119,7 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         maxUtil = PolicyParams.fraction(params, MAX_UTIL, 0.85);
         resumeSeconds = PolicyParams.between(params, RESUME_SECONDS, 30, 0, 3600);
         bootSeconds = PolicyParams.between(params, BOOT_SECONDS, 180, 0, 7200);
-        burstMemory = PolicyParams.between(params, BURST_MEMORY, 120, 10, 86400);
+        burstMemory = PolicyParams.between(params, BURST_MEMORY, 10, 5, 86400);
         trendWindow = PolicyParams.between(params, TREND_WINDOW, 120, 10, 3600);
         scaleDownDelay = PolicyParams.between(params, SCALE_DOWN_DELAY, 120, 0, 86400);
         riseHalfLife = PolicyParams.between(params, RISE_HALF_LIFE, 3600, 1, 30 * 86400.0);
@@ -126,6 +127,10 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         rates = new TimeSeries(Math.max(Math.max(burstMemory, trendWindow), 60));
         means = new TimeSeries(bootSeconds + RISE_MEAN_WINDOW);
         needs = new TimeSeries(scaleDownDelay);
+        // a stopped worker costs STORAGE_SHARE of its price per second kept; renting it again costs a
+        // boot at full price: keeping it is cheaper for boot / STORAGE_SHARE seconds (an hour at 180 s)
+        keepSeconds = bootSeconds / STORAGE_SHARE;
+        peaks = new TimeSeries(keepSeconds);
     }
 
     /** The policy with every parameter at its default. */
@@ -271,31 +276,31 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
             why.append(" -> ").append(sum(active)).append(" active");
         }
 
+        peaks.add(now, sum(active));
+
         // 7. stopped pool: with the active fleet, room for the remembered rise above the level
         for (int i = 0; i < n; i++) {
             GroupSnapshot group = groups.get(i);
             double perf = Numbers.sane(group.perfEstimate());
-            if (shares[i] > 0 && perf > 0 && rise > 0) {
-                int total = Numbers.workersFor((level + rise) * shares[i] / maxUtil, perf);
-                cold[i] = Math.max(0, total - active[i]);
+            if (shares[i] > 0 && perf > 0) {
+                // room for the remembered rise above the level, and every worker the group needed
+                // within the keep time (renting one again costs more than keeping it that long) ...
+                int total = Math.max(rise > 0 ? Numbers.workersFor((level + rise) * shares[i] / maxUtil, perf) : 0,
+                        (int) Math.ceil(peaks.max(now, keepSeconds, 0) * shares[i] - 1e-9));
+                // ... kept, not rented: a worker rented for the pool costs a boot at full price, one
+                // kept costs 5% of its price. The pool keeps the workers it has and those this
+                // decision stops (the endpoint's cold_workers floor is applied after, as for all).
+                int available = (int) group.coldCount() + PoolWorkers.count(group) + Math.max(0, current[i] - active[i]);
+                cold[i] = Math.min(Math.max(0, total - active[i]), available);
             }
             if (!load.fresh()) {
                 int poolNow = (int) group.coldCount() + PoolWorkers.count(group);
                 cold[i] = Math.max(cold[i], poolNow);
             }
         }
-        // the pool target does not dip: a dip and a rise again would rent a new worker for the pool
-        int poolWanted = sum(cold);
-        pools.add(now, poolWanted);
-        int poolHeld = (int) pools.max(now, POOL_HOLD_SECONDS, poolWanted);
-        for (int i = 0; i < n && poolWanted < poolHeld; i++) {
-            if (shares[i] > 0 || n == 1) {
-                cold[i] += poolHeld - poolWanted;
-                poolWanted = poolHeld;
-            }
-        }
+        why.append("; pool (kept, not rented) -> ").append(sum(cold)).append(" cold");
         if (rise > 0) {
-            why.append("; pool for a rise of ").append(Numbers.format(rise)).append("/s -> ").append(sum(cold)).append(" cold");
+            why.append(" (largest rise remembered ").append(Numbers.format(rise)).append("/s)");
         }
         return GroupTargets.decide(snapshot, active, cold, why.toString());
     }
