@@ -89,6 +89,12 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
     /** The burst windows, seconds: from the engine's finest (10 s) to two minutes. */
     private static final double[] BURST_WINDOWS = {10, 20, 30, 60, 120};
     private static final double RISE_MEAN_WINDOW = 60;
+    /**
+     * A scale-down must also fit 15% more load: about 1.6 standard deviations of a 60 s mean of
+     * Poisson arrivals at 2 requests/s, so that a steady load's wobble does not stop a worker the
+     * next minute needs.
+     */
+    private static final double DOWN_BAND = 0.15;
     /** The share of its price a stopped worker costs (disk only): about 5% on Vast. */
     private static final double STORAGE_SHARE = 0.05;
 
@@ -173,7 +179,11 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         }
 
         // 2. forecast over the horizon new capacity takes
-        double level = Math.max(rates.mean(now, 60, burstRate), rates.mean(now, 20, burstRate));
+        // the level: the 60 s mean, or the 20 s mean when it stands out of the noise (by two standard
+        // errors of a 20 s mean, the noise measured on the 10 s rates before those 20 s): a rise is
+        // followed within seconds, a steady load's wobble is not
+        double noise = rates.stddev(now - trendWindow, now - 20) / Math.sqrt(2);
+        double level = Math.max(rates.mean(now, 60, burstRate), rates.mean(now, 20, burstRate) - 2 * noise);
         double horizon = stoppedAvailable ? resumeSeconds : bootSeconds;
         double slope = Math.max(0, slope(now));
         // a trend is extrapolated no further than it was observed, and to at most 1.25 x the level: a
@@ -262,6 +272,12 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
             if (active[i] < current[i]) {
                 int floor = keep >= currentTotal ? current[i]
                         : (int) Math.ceil(keep * (double) current[i] / currentTotal - 1e-9);
+                // and a band: down only once the need with DOWN_BAND more load fits too
+                GroupSnapshot group = groups.get(i);
+                if (shares[i] > 0 && !group.config().overflow()) {
+                    floor = Math.max(floor, primaryWorkers(group, capacity * (1 + DOWN_BAND) * shares[i],
+                            Numbers.sane(group.perfEstimate()), current[i], load, false));
+                }
                 floor = Math.min(current[i], floor);
                 if (floor > active[i]) {
                     active[i] = floor;
@@ -356,29 +372,49 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         return count + Numbers.workersFor(capacity - sum, estimate);
     }
 
-    /** Least-squares slope of the 10 s rate over the trend window, per second; 0 with too few samples. */
+    /**
+     * Least-squares slope of the 10 s rate over the trend window, per second; 0 with too few samples
+     * or when the slope is not three standard errors away from 0 (a steady load's wobble is no trend).
+     */
     private double slope(double now) {
-        double n = 0;
-        double sx = 0;
-        double sy = 0;
-        double sxx = 0;
-        double sxy = 0;
+        List<double[]> points = new ArrayList<>();
         for (Iterator<double[]> it = rates.iterator(); it.hasNext(); ) {
             double[] s = it.next();
             if (s[0] > now - trendWindow) {
-                double x = s[0] - now;
-                n++;
-                sx += x;
-                sy += s[1];
-                sxx += x * x;
-                sxy += x * s[1];
+                points.add(s);
             }
         }
-        double denominator = n * sxx - sx * sx;
-        if (n < 4 || denominator <= 0) {
+        int n = points.size();
+        if (n < 4) {
             return 0;
         }
-        return (n * sxy - sx * sy) / denominator;
+        double mx = 0;
+        double my = 0;
+        for (double[] p : points) {
+            mx += p[0];
+            my += p[1];
+        }
+        mx /= n;
+        my /= n;
+        double sxx = 0;
+        double sxy = 0;
+        for (double[] p : points) {
+            sxx += (p[0] - mx) * (p[0] - mx);
+            sxy += (p[0] - mx) * (p[1] - my);
+        }
+        if (sxx <= 0) {
+            return 0;
+        }
+        double slope = sxy / sxx;
+        double residuals = 0;
+        for (double[] p : points) {
+            double r = p[1] - my - slope * (p[0] - mx);
+            residuals += r * r;
+        }
+        // the samples are 10 s rates taken every tick, so neighbours overlap: about half as many
+        // independent ones, hence the sqrt(2)
+        double standardError = Math.sqrt(residuals / (n - 2) / sxx) * Math.sqrt(2);
+        return Math.abs(slope) > 3 * standardError ? slope : 0;
     }
 
     /** max over the burst windows d of (most work in d seconds) / (d + T), over the burst memory. */

@@ -50,6 +50,25 @@ final class TimeSeries {
         return n == 0 ? otherwise : sum / n;
     }
 
+    /** Standard deviation of the samples in {@code (from, to]}; 0 with fewer than two. */
+    double stddev(double from, double to) {
+        double sum = 0;
+        double squares = 0;
+        int n = 0;
+        for (double[] s : samples) {
+            if (s[0] > from && s[0] <= to) {
+                sum += s[1];
+                squares += s[1] * s[1];
+                n++;
+            }
+        }
+        if (n < 2) {
+            return 0;
+        }
+        double mean = sum / n;
+        return Math.sqrt(Math.max(0, (squares - n * mean * mean) / (n - 1)));
+    }
+
     /** Largest sample in {@code (now - window, now]}; {@code otherwise} when none was. */
     double max(double now, double window, double otherwise) {
         double max = Double.NEGATIVE_INFINITY;
