@@ -1,10 +1,10 @@
 import dev.autoscaler.AutoscalerEvent;
-import dev.autoscaler.core.sim.Scenario;
-import dev.autoscaler.core.sim.Simulation;
-import dev.autoscaler.core.sim.SimulationConfig;
-import dev.autoscaler.core.sim.SimulationReport;
-import dev.autoscaler.core.sim.TraceReader;
-import dev.autoscaler.core.sim.Workload;
+import dev.autoscaler.sim.Scenario;
+import dev.autoscaler.sim.Simulation;
+import dev.autoscaler.sim.SimulationConfig;
+import dev.autoscaler.sim.SimulationReport;
+import dev.autoscaler.sim.TraceReader;
+import dev.autoscaler.sim.Workload;
 import dev.autoscaler.spi.AutoscalerListener;
 import java.io.InputStream;
 import java.util.ArrayList;

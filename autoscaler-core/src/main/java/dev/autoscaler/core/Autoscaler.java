@@ -1,5 +1,6 @@
 package dev.autoscaler.core;
 
+import dev.autoscaler.AlreadyExistsException;
 import dev.autoscaler.Clock;
 import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.EndpointSnapshot;
@@ -10,16 +11,16 @@ import dev.autoscaler.PluginNotFoundException;
 import dev.autoscaler.Settings;
 import dev.autoscaler.TaskScheduler;
 import dev.autoscaler.WorkerRecord;
-import dev.autoscaler.core.internal.engine.EndpointController;
+import dev.autoscaler.core.engine.internal.EndpointController;
 import dev.autoscaler.core.policy.ScalingPolicies;
-import dev.autoscaler.core.internal.engine.EngineContext;
-import dev.autoscaler.core.internal.engine.EventPublisher;
-import dev.autoscaler.core.internal.engine.LoadTracker;
-import dev.autoscaler.core.internal.engine.MtokenMinter;
-import dev.autoscaler.core.internal.engine.ProviderActions;
-import dev.autoscaler.core.internal.engine.ProviderSync;
-import dev.autoscaler.core.internal.engine.ReportProcessor;
-import dev.autoscaler.core.internal.engine.RequestLedger;
+import dev.autoscaler.core.engine.internal.EngineContext;
+import dev.autoscaler.core.engine.internal.EventPublisher;
+import dev.autoscaler.core.engine.internal.LoadTracker;
+import dev.autoscaler.core.engine.internal.MtokenMinter;
+import dev.autoscaler.core.engine.internal.ProviderActions;
+import dev.autoscaler.core.engine.internal.ProviderSync;
+import dev.autoscaler.core.engine.internal.ReportProcessor;
+import dev.autoscaler.core.engine.internal.RequestLedger;
 import dev.autoscaler.core.store.InMemoryStateStore;
 import dev.autoscaler.spi.AutoscalerListener;
 import dev.autoscaler.spi.InstanceProvider;
@@ -287,20 +288,29 @@ public final class Autoscaler implements AutoCloseable {
                         + provider + "'; known: " + providers.keySet().stream().sorted().toList());
             }
         }
-        ScalingPolicy policy = policies.apply(config.policy(), config.policyParams());
+        EndpointController existing = controllers.get(config.name());
+        // A policy keeps its instance (and so its history: windows, stabilisation) across changes that
+        // leave its own parameters alone; a new policy or new policy_params make a new instance.
+        ScalingPolicy policy = existing != null && samePolicy(existing.config(), config) ? existing.policy()
+                : policies.apply(config.policy(), config.policyParams());
         // a new endpoint of a removed one's name takes its workers over: its reconciler retires the groups it lacks
-        EndpointController previous = retiring.remove(config.name());
-        controllers.compute(config.name(), (name, existing) -> {
-            if (existing == null) {
+        EndpointController previous = existing == null ? retiring.remove(config.name()) : null;
+        controllers.compute(config.name(), (name, current) -> {
+            if (current == null) {
                 if (previous != null) {
                     previous.reconfigure(config, policy);
                     return previous;
                 }
                 return new EndpointController(ctx, config, policy);
             }
-            existing.reconfigure(config, policy);
-            return existing;
+            current.reconfigure(config, policy);
+            return current;
         });
+    }
+
+    /** True when a change from {@code before} to {@code after} leaves the policy as it is. */
+    private static boolean samePolicy(EndpointConfig before, EndpointConfig after) {
+        return before.policy().equals(after.policy()) && before.policyParams().equals(after.policyParams());
     }
 
     /** The configuration of an endpoint. */

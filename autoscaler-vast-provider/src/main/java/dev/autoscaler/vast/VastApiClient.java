@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoscaler.Clock;
 import dev.autoscaler.ProviderException.Kind;
+import dev.autoscaler.Sleeper;
 import dev.autoscaler.vast.internal.Backoff;
 import dev.autoscaler.vast.internal.CallSpacer;
 import dev.autoscaler.vast.internal.ErrorBody;

@@ -1,6 +1,7 @@
 package dev.autoscaler.vast;
 
 import dev.autoscaler.Settings;
+import dev.autoscaler.Sleeper;
 import dev.autoscaler.spi.InstanceProvider;
 import dev.autoscaler.spi.InstanceProviderFactory;
 import dev.autoscaler.spi.ProviderContext;

@@ -1,6 +1,7 @@
 package dev.autoscaler.vast;
 
 import dev.autoscaler.ManualClock;
+import dev.autoscaler.Sleeper;
 import java.util.ArrayList;
 import java.util.List;
 

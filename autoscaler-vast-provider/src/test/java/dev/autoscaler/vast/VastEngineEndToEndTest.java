@@ -9,6 +9,7 @@ import dev.autoscaler.LoadReport;
 import dev.autoscaler.ManualClock;
 import dev.autoscaler.ManualScheduler;
 import dev.autoscaler.ScalingDecision;
+import dev.autoscaler.Sleeper;
 import dev.autoscaler.WorkerGroupConfig;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.WorkerState;

@@ -1,6 +1,7 @@
 package dev.autoscaler.vast;
 
 import dev.autoscaler.ManualClock;
+import dev.autoscaler.Sleeper;
 import dev.autoscaler.WorkerGroupConfig;
 import dev.autoscaler.WorkerTemplate;
 import dev.autoscaler.spi.InstanceProvider;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.autoscaler.InvalidConfigException;
 import dev.autoscaler.ManualClock;
 import dev.autoscaler.Settings;
+import dev.autoscaler.Sleeper;
 import dev.autoscaler.spi.InstanceProvider;
 import dev.autoscaler.spi.InstanceProviderFactory;
 import dev.autoscaler.spi.ProviderContext;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.autoscaler.ManualClock;
 import dev.autoscaler.ProviderException;
 import dev.autoscaler.ProviderException.Kind;
+import dev.autoscaler.Sleeper;
 import dev.autoscaler.WorkerGroupConfig;
 import dev.autoscaler.WorkerTemplate;
 import dev.autoscaler.spi.CreateInstanceRequest;

@@ -9,11 +9,11 @@ import dev.autoscaler.NotFoundException;
 import dev.autoscaler.PluginNotFoundException;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.InvalidConfigException;
-import dev.autoscaler.core.AlreadyExistsException;
+import dev.autoscaler.AlreadyExistsException;
 import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.compare.HardwareComparison;
 import dev.autoscaler.core.AutoscalerAdmin;
-import dev.autoscaler.core.config.ServerConfigLoader;
+import dev.autoscaler.core.json.EndpointConfigJson;
 import dev.autoscaler.core.http.internal.AdminRoutes;
 import dev.autoscaler.core.http.internal.ApiKeys;
 import dev.autoscaler.core.http.internal.DashboardState;
@@ -25,6 +25,7 @@ import dev.autoscaler.core.http.internal.WorkerStatusParser;
 import dev.autoscaler.core.router.RouteAnswer;
 import dev.autoscaler.core.router.Router;
 import dev.autoscaler.core.ticket.TicketFormats;
+import dev.autoscaler.spi.EndpointConfigStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -114,7 +115,7 @@ public final class AutoscalerApi {
         this.maxBodyBytes = b.maxBodyBytes;
         this.adminKey = b.adminKey == null ? null : b.adminKey.getBytes(StandardCharsets.UTF_8);
         TicketFormats tickets = b.ticketFormats;
-        this.admin = adminKey == null ? null : new AdminRoutes(new AutoscalerAdmin(engine), b.configLoader,
+        this.admin = adminKey == null ? null : new AdminRoutes(new AutoscalerAdmin(engine, b.endpointStore), b.endpointJson,
                 b.defaultTicketFormat, format -> {
                     if (tickets != null) {
                         tickets.signer(format);
@@ -233,6 +234,10 @@ public final class AutoscalerApi {
             return error(409, e.getMessage());
         } catch (AdminRoutes.MethodNotAllowed e) {
             return methodNotAllowed(e.allow());
+        } catch (UncheckedIOException e) {
+            // the endpoint store could not save: the change is in force but would not survive a restart
+            return error(503, "The change is applied but could not be saved, so a restart would lose it: "
+                    + e.getMessage() + ". Fix the state directory and repeat the change.");
         }
     }
 
@@ -462,7 +467,8 @@ public final class AutoscalerApi {
         private String adminKey;
         private TicketFormats ticketFormats;
         private String defaultTicketFormat = EndpointConfig.DEFAULT_TICKET_FORMAT;
-        private ServerConfigLoader configLoader = new ServerConfigLoader();
+        private EndpointConfigJson endpointJson = new EndpointConfigJson();
+        private EndpointConfigStore endpointStore;
         private boolean dashboard = true;
         private HardwareComparison comparison;
 
@@ -544,9 +550,18 @@ public final class AutoscalerApi {
             return this;
         }
 
+        /**
+         * Where the admin API saves the endpoint set after every change it accepts, before answering
+         * (default: nowhere, changes live as long as the engine).
+         */
+        public Builder endpointStore(EndpointConfigStore store) {
+            this.endpointStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
         /** Reads the admin API's endpoint and group bodies; its environment serves {@code api_key_env}. */
-        public Builder configLoader(ServerConfigLoader loader) {
-            this.configLoader = Objects.requireNonNull(loader, "loader");
+        public Builder endpointJson(EndpointConfigJson reader) {
+            this.endpointJson = Objects.requireNonNull(reader, "reader");
             return this;
         }
 

@@ -4,16 +4,15 @@ import dev.autoscaler.EndpointSnapshot;
 import dev.autoscaler.GroupSnapshot;
 import dev.autoscaler.GroupTarget;
 import dev.autoscaler.ScalingDecision;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The last steps every built-in policy shares once it knows each group's wish: the endpoint's
+ * The last step every built-in policy shares once it knows each group's wish: the endpoint's
  * {@code cold_workers} floor (cold raised until active + cold reaches it: the engine's loaded-worker
- * floor, whatever the policy), each group's own {@code max_workers}, then the endpoint's
- * ({@link MaxWorkersCap}: cold first, overflow groups first). The caps win over the floor.
+ * floor, whatever the policy). The caps ({@code max_workers}, the endpoint's and each group's) are
+ * the engine's to apply ({@link dev.autoscaler.WorkerCaps}), after the policy returns.
  */
 final class GroupTargets {
     private GroupTargets() {
@@ -25,30 +24,16 @@ final class GroupTargets {
      */
     static ScalingDecision decide(EndpointSnapshot snapshot, int[] active, int[] cold, String reason) {
         List<GroupSnapshot> groups = snapshot.groups();
-        List<Boolean> overflow = new ArrayList<>(groups.size());
+        Map<String, GroupTarget> targets = new LinkedHashMap<>();
         for (int i = 0; i < groups.size(); i++) {
             GroupSnapshot group = groups.get(i);
-            overflow.add(group.config().overflow());
             int floor = snapshot.config().coldWorkersFor(group.config());
             if (active[i] + cold[i] < floor) {
                 cold[i] = floor - active[i];
             }
+            targets.put(group.name(), new GroupTarget(active[i], cold[i]));
         }
-        StringBuilder text = new StringBuilder(reason);
-        String groupCapped = MaxWorkersCap.applyGroupCaps(groups.stream().map(GroupSnapshot::config).toList(),
-                active, cold);
-        if (!groupCapped.isEmpty()) {
-            text.append("; ").append(groupCapped);
-        }
-        String capped = MaxWorkersCap.apply(snapshot.config().maxWorkers(), overflow, active, cold);
-        if (!capped.isEmpty()) {
-            text.append("; ").append(capped);
-        }
-        Map<String, GroupTarget> targets = new LinkedHashMap<>();
-        for (int i = 0; i < groups.size(); i++) {
-            targets.put(groups.get(i).name(), new GroupTarget(active[i], cold[i]));
-        }
-        return ScalingDecision.of(targets, text.toString());
+        return ScalingDecision.of(targets, reason);
     }
 
     /** Workers a group has asked to serve: active states, intent active, not draining to stop. */

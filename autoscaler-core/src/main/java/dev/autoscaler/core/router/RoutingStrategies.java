@@ -2,15 +2,11 @@ package dev.autoscaler.core.router;
 
 import dev.autoscaler.PluginNotFoundException;
 import dev.autoscaler.Settings;
+import dev.autoscaler.core.plugin.PluginRegistry;
 import dev.autoscaler.spi.RoutingStrategy;
 import dev.autoscaler.spi.RoutingStrategyProvider;
-import java.util.Iterator;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@link RoutingStrategyProvider}s on the class path, by name ({@code least-wait},
@@ -18,30 +14,15 @@ import org.slf4j.LoggerFactory;
  * of two with the same name the first found wins.
  */
 public final class RoutingStrategies {
-    private static final Logger log = LoggerFactory.getLogger(RoutingStrategies.class);
-
     private RoutingStrategies() {
     }
 
-    /** Every strategy provider found, by name, sorted. */
+    /** Every strategy provider found, by name, sorted (discovery as in {@link PluginRegistry#loadVisible}). */
     public static Map<String, RoutingStrategyProvider> available() {
+        PluginRegistry<RoutingStrategyProvider> registry = PluginRegistry.loadVisible("routing strategy",
+                RoutingStrategyProvider.class, RoutingStrategies.class, RoutingStrategyProvider::name);
         Map<String, RoutingStrategyProvider> found = new TreeMap<>();
-        Iterator<RoutingStrategyProvider> it = ServiceLoader.load(RoutingStrategyProvider.class).iterator();
-        for (int failures = 0; failures < 100; ) {
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                RoutingStrategyProvider provider = it.next();
-                if (found.putIfAbsent(provider.name(), provider) != null) {
-                    log.warn("two routing strategies are named '{}'; keeping the first, ignoring {}", provider.name(),
-                            provider.getClass().getName());
-                }
-            } catch (ServiceConfigurationError e) {
-                failures++;
-                log.warn("skipped a routing strategy provider that failed to load: {}", e.getMessage());
-            }
-        }
+        registry.plugins().forEach(p -> found.put(p.name(), p));
         return found;
     }
 

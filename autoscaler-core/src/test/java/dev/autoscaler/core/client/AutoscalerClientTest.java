@@ -71,7 +71,8 @@ class AutoscalerClientTest {
 
     AutoscalerClient client() {
         return AutoscalerClient.builder(engine.baseUrl() + "/", "key-1")
-                .sleeper(d -> {
+                .sleeper(nanos -> {
+                    Duration d = Duration.ofNanos(nanos);
                     sleeps.add(d);
                     onSleep.run();
                 })
@@ -133,7 +134,7 @@ class AutoscalerClientTest {
 
     @Test
     void a_bad_key_fails_at_once_without_retrying() {
-        AutoscalerClient client = AutoscalerClient.builder(engine.baseUrl(), "wrong").sleeper(sleeps::add).build();
+        AutoscalerClient client = AutoscalerClient.builder(engine.baseUrl(), "wrong").sleeper(nanos -> sleeps.add(Duration.ofNanos(nanos))).build();
 
         assertThatThrownBy(() -> client.route("llm", 1)).isInstanceOf(AutoscalerClientException.class)
                 .extracting(e -> ((AutoscalerClientException) e).status()).isEqualTo(401);
@@ -154,7 +155,7 @@ class AutoscalerClientTest {
         failing.start();
         try {
             AutoscalerClient client = AutoscalerClient.builder("http://127.0.0.1:" + failing.getAddress().getPort(), "k")
-                    .retries(3).sleeper(sleeps::add).build();
+                    .retries(3).sleeper(nanos -> sleeps.add(Duration.ofNanos(nanos))).build();
 
             assertThatThrownBy(() -> client.route("llm", 1)).isInstanceOf(AutoscalerClientException.class)
                     .extracting(e -> ((AutoscalerClientException) e).status()).isEqualTo(503);
@@ -167,7 +168,7 @@ class AutoscalerClientTest {
 
     @Test
     void gives_up_when_no_worker_becomes_ready_in_time() {
-        AutoscalerClient client = AutoscalerClient.builder(engine.baseUrl(), "key-1").sleeper(sleeps::add)
+        AutoscalerClient client = AutoscalerClient.builder(engine.baseUrl(), "key-1").sleeper(nanos -> sleeps.add(Duration.ofNanos(nanos)))
                 .maxWaitForWorker(Duration.ofSeconds(20)).build();
 
         assertThatThrownBy(() -> client.route("llm", 1)).isInstanceOf(AutoscalerClientException.class)

@@ -7,6 +7,7 @@ import dev.autoscaler.GroupTarget;
 import dev.autoscaler.InvalidConfigException;
 import dev.autoscaler.ScalingDecision;
 import dev.autoscaler.Settings;
+import dev.autoscaler.WorkerCaps;
 import dev.autoscaler.WorkerGroupConfig;
 import dev.autoscaler.WorkerState;
 import java.util.ArrayList;
@@ -31,7 +32,6 @@ class FrugalScalingPolicyTest {
                     .group("main", 1000).workers(WorkerState.READY, active).workers(WorkerState.STOPPED, cold)
                     .rates(burstRate, burstRate).burst(burstRate).at(t);
             ScalingDecision d = policy.decide(more.apply(f).build());
-            if (System.getenv("FRUGAL_DEBUG") != null) System.out.println(t + " " + d.reason());
             GroupTarget target = d.targets().get("main");
             active = target.active();
             cold = target.cold();
@@ -82,16 +82,17 @@ class FrugalScalingPolicyTest {
     }
 
     @Test
-    @DisplayName("never above max_workers nor a group's own cap; never below cold_workers")
+    @DisplayName("never below cold_workers; what the engine works toward (after its caps) never above max_workers")
     void capsAndFloor() {
-        FrugalScalingPolicy policy = FrugalScalingPolicy.ofDefaults();
-        ScalingDecision huge = policy.decide(SnapshotFixture.endpoint().config(c -> c.maxWorkers(7).coldWorkers(3))
-                .group("main", 1000).rate(1e6).burst(1e6).waiting(1e6, 500).queueTime(60).build());
-        assertThat(huge.targets().get("main").total()).isEqualTo(7);
+        var config = SnapshotFixture.endpoint().config(c -> c.maxWorkers(7).coldWorkers(3))
+                .group("main", 1000).rate(1e6).burst(1e6).waiting(1e6, 500).queueTime(60).build();
+        ScalingDecision huge = FrugalScalingPolicy.ofDefaults().decide(config);
+        assertThat(WorkerCaps.apply(config.config(), huge.targets()).targets().get("main").total()).isEqualTo(7);
 
-        ScalingDecision capped = FrugalScalingPolicy.ofDefaults().decide(SnapshotFixture.endpoint()
-                .group(WorkerGroupConfig.builder("main").maxWorkers(2).build(), 1000).rate(1e5).burst(1e5).build());
-        assertThat(capped.targets().get("main").total()).isEqualTo(2);
+        var grouped = SnapshotFixture.endpoint()
+                .group(WorkerGroupConfig.builder("main").maxWorkers(2).build(), 1000).rate(1e5).burst(1e5).build();
+        ScalingDecision capped = FrugalScalingPolicy.ofDefaults().decide(grouped);
+        assertThat(WorkerCaps.apply(grouped.config(), capped.targets()).targets().get("main").total()).isEqualTo(2);
 
         ScalingDecision idle = FrugalScalingPolicy.ofDefaults().decide(SnapshotFixture.endpoint()
                 .config(c -> c.coldWorkers(4)).group("main", 1000).build());

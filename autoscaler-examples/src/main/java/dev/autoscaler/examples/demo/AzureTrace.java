@@ -1,7 +1,7 @@
 package dev.autoscaler.examples.demo;
 
 import dev.autoscaler.InvalidConfigException;
-import dev.autoscaler.core.sim.TraceCsv;
+import dev.autoscaler.sim.TraceCsv;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;

@@ -4,7 +4,7 @@ import dev.autoscaler.Clock;
 import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.Settings;
 import dev.autoscaler.core.Autoscaler;
-import dev.autoscaler.core.config.ExecutorTaskScheduler;
+import dev.autoscaler.core.ExecutorTaskScheduler;
 import dev.autoscaler.core.http.AutoscalerApi;
 import dev.autoscaler.core.http.AutoscalerHttpServer;
 import dev.autoscaler.core.router.Router;

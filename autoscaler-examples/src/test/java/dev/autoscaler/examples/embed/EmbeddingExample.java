@@ -6,7 +6,7 @@ import dev.autoscaler.Settings;
 import dev.autoscaler.WorkerGroupConfig;
 import dev.autoscaler.WorkerTemplate;
 import dev.autoscaler.core.Autoscaler;
-import dev.autoscaler.core.config.ExecutorTaskScheduler;
+import dev.autoscaler.core.ExecutorTaskScheduler;
 import dev.autoscaler.core.http.AutoscalerApi;
 import dev.autoscaler.core.http.AutoscalerHttpServer;
 import dev.autoscaler.core.router.Router;

@@ -1,7 +1,7 @@
 package dev.autoscaler.vast.internal;
 
 import dev.autoscaler.Clock;
-import dev.autoscaler.vast.Sleeper;
+import dev.autoscaler.Sleeper;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;

@@ -12,8 +12,7 @@ import dev.autoscaler.PluginNotFoundException;
 import dev.autoscaler.RolloutStatus;
 import dev.autoscaler.WorkerGroupConfig;
 import dev.autoscaler.core.AutoscalerAdmin;
-import dev.autoscaler.core.config.EndpointConfigJson;
-import dev.autoscaler.core.config.ServerConfigLoader;
+import dev.autoscaler.core.json.EndpointConfigJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -23,10 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin routes under {@code /admin/endpoints}, once authenticated. Bodies are the endpoint and
- * group objects of the serve config, read by {@link ServerConfigLoader} (same wire names, same
+ * group objects of the serve config, read by {@link EndpointConfigJson} (same wire names, same
  * checks). Failures are thrown: {@link InvalidConfigException} / {@link InvalidRequestException}
  * (400, naming the field), {@link NotFoundException} (404),
- * {@link dev.autoscaler.core.AlreadyExistsException} (409), {@link MethodNotAllowed} (405).
+ * {@link dev.autoscaler.AlreadyExistsException} (409), {@link MethodNotAllowed} (405).
  *
  * <table>
  *   <caption>Admin routes</caption>
@@ -68,17 +67,17 @@ public final class AdminRoutes {
     }
 
     private final AutoscalerAdmin admin;
-    private final ServerConfigLoader loader;
+    private final EndpointConfigJson reader;
     private final String defaultTicketFormat;
     private final Consumer<String> ticketFormatCheck;
 
     /**
      * @param ticketFormatCheck throws {@link PluginNotFoundException} for a ticket format the router cannot sign
      */
-    public AdminRoutes(AutoscalerAdmin admin, ServerConfigLoader loader, String defaultTicketFormat,
+    public AdminRoutes(AutoscalerAdmin admin, EndpointConfigJson reader, String defaultTicketFormat,
                        Consumer<String> ticketFormatCheck) {
         this.admin = Objects.requireNonNull(admin, "admin");
-        this.loader = Objects.requireNonNull(loader, "loader");
+        this.reader = Objects.requireNonNull(reader, "reader");
         this.defaultTicketFormat = Objects.requireNonNull(defaultTicketFormat, "defaultTicketFormat");
         this.ticketFormatCheck = Objects.requireNonNull(ticketFormatCheck, "ticketFormatCheck");
     }
@@ -107,7 +106,7 @@ public final class AdminRoutes {
                 ArrayNode list = out.putArray("endpoints");
                 for (String name : admin.engine().endpointNames()) {
                     try {
-                        list.add(EndpointConfigJson.endpoint(admin.engine().endpoint(name)));
+                        list.add(EndpointConfigJson.toJson(admin.engine().endpoint(name)));
                     } catch (NotFoundException removedMeanwhile) {
                         // listed, then removed: not there any more
                     }
@@ -118,7 +117,7 @@ public final class AdminRoutes {
                 EndpointConfig config = readEndpoint(JsonBodies.object(body), null);
                 admin.createEndpoint(config);
                 log.info("admin: created endpoint {} with groups {}", config.name(), groupNames(config));
-                return new Result(201, EndpointConfigJson.endpoint(config));
+                return new Result(201, EndpointConfigJson.toJson(config));
             }
             default -> throw new MethodNotAllowed("GET, HEAD, POST");
         }
@@ -127,13 +126,13 @@ public final class AdminRoutes {
     private Result endpoint(String method, String name, byte[] body) {
         switch (method) {
             case "GET", "HEAD" -> {
-                return new Result(200, EndpointConfigJson.endpoint(admin.engine().endpoint(name)));
+                return new Result(200, EndpointConfigJson.toJson(admin.engine().endpoint(name)));
             }
             case "PUT" -> {
                 EndpointConfig config = readEndpoint(JsonBodies.object(body), name);
                 admin.replaceEndpoint(config);
                 log.info("admin: replaced endpoint {}, now with groups {}", name, groupNames(config));
-                return new Result(200, EndpointConfigJson.endpoint(config));
+                return new Result(200, EndpointConfigJson.toJson(config));
             }
             case "DELETE" -> {
                 admin.removeEndpoint(name);
@@ -152,15 +151,15 @@ public final class AdminRoutes {
             case "GET", "HEAD" -> {
                 ObjectNode out = NODES.objectNode();
                 ArrayNode list = out.putArray("groups");
-                admin.engine().endpoint(endpoint).groups().forEach(g -> list.add(EndpointConfigJson.group(g)));
+                admin.engine().endpoint(endpoint).groups().forEach(g -> list.add(EndpointConfigJson.toJson(g)));
                 return new Result(200, out);
             }
             case "POST" -> {
                 admin.engine().endpoint(endpoint); // 404 for an unknown endpoint before any 400 for the body
-                WorkerGroupConfig group = loader.readGroup(JsonBodies.object(body));
+                WorkerGroupConfig group = reader.readGroup(JsonBodies.object(body));
                 EndpointConfig after = admin.createGroup(endpoint, group);
                 log.info("admin: added group {} to endpoint {}", group.name(), endpoint);
-                return new Result(201, EndpointConfigJson.group(after.group(group.name()).orElseThrow()));
+                return new Result(201, EndpointConfigJson.toJson(after.group(group.name()).orElseThrow()));
             }
             default -> throw new MethodNotAllowed("GET, HEAD, POST");
         }
@@ -169,19 +168,19 @@ public final class AdminRoutes {
     private Result group(String method, String endpoint, String name, byte[] body) {
         switch (method) {
             case "GET", "HEAD" -> {
-                return new Result(200, withRollout(endpoint, EndpointConfigJson.group(requireGroup(endpoint, name))));
+                return new Result(200, withRollout(endpoint, EndpointConfigJson.toJson(requireGroup(endpoint, name))));
             }
             case "PUT" -> {
                 WorkerGroupConfig before = requireGroup(endpoint, name);
                 ObjectNode node = JsonBodies.object(body);
                 node.remove(ROLLOUT); // read-only: a group read with GET can be sent back as is
                 nameFromPath(node, "group_name", name);
-                WorkerGroupConfig group = loader.readGroup(node);
+                WorkerGroupConfig group = reader.readGroup(node);
                 EndpointConfig after = admin.replaceGroup(endpoint, group);
                 boolean rolls = !before.templateRevision().equals(group.templateRevision());
                 log.info("admin: replaced group {} of endpoint {}{}", name, endpoint,
                         rolls ? "; template revision " + group.templateRevision() + " rolls out" : "");
-                return new Result(200, withRollout(endpoint, EndpointConfigJson.group(after.group(name).orElseThrow())));
+                return new Result(200, withRollout(endpoint, EndpointConfigJson.toJson(after.group(name).orElseThrow())));
             }
             case "DELETE" -> {
                 admin.removeGroup(endpoint, name);
@@ -208,7 +207,7 @@ public final class AdminRoutes {
         double weight = f.optionalNumber("weight").orElseThrow();
         EndpointConfig after = admin.setWeight(endpoint, name, weight);
         log.info("admin: weight of group {} of endpoint {} set to {}", name, endpoint, weight);
-        return new Result(200, EndpointConfigJson.group(after.group(name).orElseThrow()));
+        return new Result(200, EndpointConfigJson.toJson(after.group(name).orElseThrow()));
     }
 
     /** Adds the group's read-only rolling-update progress to its JSON. */
@@ -229,7 +228,7 @@ public final class AdminRoutes {
         if (pathName != null) {
             nameFromPath(copy, "endpoint_name", pathName);
         }
-        EndpointConfig config = loader.readEndpoint(copy, defaultTicketFormat);
+        EndpointConfig config = reader.readEndpoint(copy, defaultTicketFormat);
         try {
             ticketFormatCheck.accept(config.ticketFormat());
         } catch (PluginNotFoundException e) {

@@ -1,0 +1,306 @@
+package dev.autoscaler.core.engine.internal;
+
+import dev.autoscaler.AutoscalerEvent;
+import dev.autoscaler.Clock;
+import dev.autoscaler.InstanceAction;
+import dev.autoscaler.ProviderException;
+import dev.autoscaler.WorkerIntent;
+import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.WorkerState;
+import dev.autoscaler.spi.CreateInstanceRequest;
+import dev.autoscaler.spi.Instance;
+import dev.autoscaler.spi.InstanceProvider;
+import dev.autoscaler.spi.StateStore;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the reconciler's choices into provider calls. Each call first moves the worker into an
+ * in-between state (creating, starting, stopping, destroying) in the store, then runs on the
+ * provider executor, and its outcome moves the worker on or back. A worker never has two calls in
+ * flight. Provider failures are published as events and never escape: the loop goes on.
+ */
+public final class ProviderActions {
+    private static final Logger log = LoggerFactory.getLogger(ProviderActions.class);
+
+    private final StateStore store;
+    private final Function<String, InstanceProvider> providers;
+    private final Executor executor;
+    private final Clock clock;
+    private final EventPublisher events;
+    private final RandomGenerator random;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<String, CreateBackoff> backoffs = new ConcurrentHashMap<>();
+
+    public ProviderActions(StateStore store, Function<String, InstanceProvider> providers, Executor executor,
+                           Clock clock, EventPublisher events, RandomGenerator random) {
+        this.store = store;
+        this.providers = providers;
+        this.executor = executor;
+        this.clock = clock;
+        this.events = events;
+        this.random = random;
+    }
+
+    /** Feeds a worker's measured perf to its provider, for offer ranking. Never throws. */
+    public void recordMeasuredPerf(WorkerRecord worker, String providerName) {
+        try {
+            providers.apply(providerName).recordMeasuredPerf(worker.group(), worker.gpuName(), worker.perf());
+        } catch (RuntimeException e) {
+            log.warn("provider {} failed to take a perf measurement", providerName, e);
+        }
+    }
+
+    /** True while a provider call for this worker has not returned. */
+    public boolean isInFlight(String workerId) {
+        return inFlight.contains(workerId);
+    }
+
+    /** True when the group may ask for a new instance now (no failure backoff pending). */
+    public boolean createAllowed(String endpoint, String group) {
+        CreateBackoff backoff = backoffs.get(endpoint + "/" + group);
+        return backoff == null || backoff.allows(clock.nanoTime());
+    }
+
+    /**
+     * Inserts a worker in {@link WorkerState#CREATING} and asks its provider for an instance.
+     *
+     * @param providerName the group's provider
+     */
+    public void create(WorkerRecord worker, CreateInstanceRequest request, String providerName, String reason) {
+        WorkerRecord stored = store.insertWorker(worker);
+        inFlight.add(stored.workerId());
+        publishState(stored, null, WorkerState.CREATING, reason);
+        run(stored.workerId(), () -> {
+            Instance instance;
+            try {
+                instance = providers.apply(providerName).create(request);
+            } catch (ProviderException e) {
+                backoff(stored).failed(clock.nanoTime(), random);
+                failed(stored, InstanceAction.CREATE, e);
+                // The provider either made nothing or lost track of what it made; a labelled orphan
+                // is adopted by the next provider sync, so dropping the record leaks nothing.
+                remove(stored.workerId(), "create failed: " + e.getMessage());
+                return;
+            }
+            backoff(stored).succeeded();
+            Instance created = instance;
+            boolean[] boundHere = new boolean[1];
+            var bound = store.updateWorker(stored.workerId(), w -> {
+                if (w.state() != WorkerState.CREATING) {
+                    return w; // a provider sync bound it first
+                }
+                boundHere[0] = true;
+                return w.toBuilder().instanceId(created.id()).url(created.url()).gpuName(created.gpuName())
+                        .mtoken(created.hasOwnMtoken() ? created.mtoken() : w.mtoken())
+                        .pricePerHour(created.pricePerHour()).reliability(created.reliability())
+                        .state(WorkerState.LOADING).stateSinceNanos(clock.nanoTime()).build();
+            });
+            if (bound.isEmpty()) {
+                // The worker was dropped while its create was in flight (its endpoint was removed):
+                // the instance must not live on, billing, with nobody managing it.
+                log.info("instance {} was created for a worker that is gone; destroying it", created.id());
+                destroyQuietly(providerName, created.id());
+                return;
+            }
+            published(bound.get(), InstanceAction.CREATE, reason);
+            if (boundHere[0]) {
+                publishState(bound.get(), WorkerState.CREATING, WorkerState.LOADING, "instance " + created.id() + " created");
+            }
+        });
+    }
+
+    /** Resumes a stopped worker. */
+    public void start(WorkerRecord worker, String providerName, String reason) {
+        WorkerRecord moving = transition(worker, WorkerState.STARTING, WorkerIntent.ACTIVE, reason);
+        if (moving == null) {
+            return;
+        }
+        run(worker.workerId(), () -> {
+            try {
+                providers.apply(providerName).start(moving.instanceId());
+                published(moving, InstanceAction.START, reason);
+            } catch (ProviderException e) {
+                failed(moving, InstanceAction.START, e);
+                if (e.kind() == ProviderException.Kind.NOT_FOUND) {
+                    remove(moving.workerId(), "instance is gone");
+                } else {
+                    moveBack(moving, WorkerState.STARTING, WorkerState.STOPPED, "start failed: " + e.getMessage());
+                }
+            }
+        });
+    }
+
+    /** Stops a worker: it joins the cold pool. */
+    public void stop(WorkerRecord worker, String providerName, String reason) {
+        WorkerState before = worker.state();
+        WorkerRecord moving = transition(worker, WorkerState.STOPPING, WorkerIntent.COLD, reason);
+        if (moving == null) {
+            return;
+        }
+        run(worker.workerId(), () -> {
+            try {
+                providers.apply(providerName).stop(moving.instanceId());
+            } catch (ProviderException e) {
+                failed(moving, InstanceAction.STOP, e);
+                if (e.kind() == ProviderException.Kind.NOT_FOUND) {
+                    remove(moving.workerId(), "instance is gone");
+                } else {
+                    moveBack(moving, WorkerState.STOPPING, before, "stop failed: " + e.getMessage());
+                }
+                return;
+            }
+            published(moving, InstanceAction.STOP, reason);
+            moveBack(moving, WorkerState.STOPPING, WorkerState.STOPPED, "stopped");
+        });
+    }
+
+    /** Reboots a worker that reported an error. */
+    public void reboot(WorkerRecord worker, String providerName, String reason) {
+        WorkerRecord moving = transition(worker, WorkerState.REBOOTING, worker.intent(), reason);
+        if (moving == null) {
+            return;
+        }
+        run(worker.workerId(), () -> {
+            try {
+                providers.apply(providerName).reboot(moving.instanceId());
+                published(moving, InstanceAction.REBOOT, reason);
+            } catch (ProviderException e) {
+                failed(moving, InstanceAction.REBOOT, e);
+                // A worker that cannot even be rebooted is replaced: counting this as its second
+                // error makes the next tick destroy it.
+                store.updateWorker(moving.workerId(), w -> w.state() != WorkerState.REBOOTING ? w
+                        : w.toBuilder().state(WorkerState.ERROR).stateSinceNanos(clock.nanoTime())
+                                .errorCount(Math.max(2, w.errorCount() + 1)).build());
+            }
+        });
+    }
+
+    /** Destroys a worker's instance for good. Retried by the next tick when it fails. */
+    public void destroy(WorkerRecord worker, String providerName, String reason) {
+        if (worker.instanceId().isEmpty()) {
+            return; // still creating: the reconciler waits for the instance before it destroys it
+        }
+        WorkerRecord moving = worker.state() == WorkerState.DESTROYING
+                ? claim(worker)
+                : transition(worker, WorkerState.DESTROYING, worker.intent(), reason);
+        if (moving == null) {
+            return;
+        }
+        run(worker.workerId(), () -> {
+            try {
+                providers.apply(providerName).destroy(moving.instanceId());
+            } catch (ProviderException e) {
+                if (e.kind() != ProviderException.Kind.NOT_FOUND) {
+                    failed(moving, InstanceAction.DESTROY, e);
+                    return; // stays DESTROYING; the next tick tries again
+                }
+            }
+            published(moving, InstanceAction.DESTROY, reason);
+            remove(moving.workerId(), reason);
+        });
+    }
+
+    // ---- plumbing ----
+
+    private WorkerRecord claim(WorkerRecord worker) {
+        return inFlight.add(worker.workerId()) ? worker : null;
+    }
+
+    /** Moves a worker into an in-between state and marks it in flight; null when that lost a race. */
+    private WorkerRecord transition(WorkerRecord worker, WorkerState next, WorkerIntent intent, String reason) {
+        if (!inFlight.add(worker.workerId())) {
+            return null;
+        }
+        long now = clock.nanoTime();
+        var moved = store.updateWorker(worker.workerId(), w -> {
+            if (w.state() != worker.state() || !w.state().canMoveTo(next)) {
+                return w;
+            }
+            return w.toBuilder().state(next).intent(intent).stateSinceNanos(now).build();
+        });
+        if (moved.isEmpty() || moved.get().state() != next) {
+            inFlight.remove(worker.workerId());
+            return null;
+        }
+        publishState(moved.get(), worker.state(), next, reason);
+        return moved.get();
+    }
+
+    private void moveBack(WorkerRecord worker, WorkerState expected, WorkerState next, String reason) {
+        long now = clock.nanoTime();
+        var moved = store.updateWorker(worker.workerId(), w -> {
+            if (w.state() != expected) {
+                return w;
+            }
+            WorkerRecord.Builder b = w.toBuilder().state(next).stateSinceNanos(now);
+            if (next == WorkerState.STOPPED) {
+                b.curLoad(0).reservedLoad(0).numRequestsWorking(0);
+            }
+            return b.build();
+        });
+        moved.filter(w -> w.state() == next)
+                .ifPresent(w -> publishState(w, expected, next, reason));
+    }
+
+    private void remove(String workerId, String reason) {
+        WorkerRecord gone = store.worker(workerId).orElse(null);
+        store.removeWorker(workerId);
+        if (gone != null) {
+            publishState(gone, gone.state(), WorkerState.DESTROYED, reason);
+        }
+    }
+
+    private void run(String workerId, Runnable call) {
+        Runnable guarded = () -> {
+            try {
+                call.run();
+            } catch (RuntimeException e) {
+                log.error("provider action for worker {} failed unexpectedly", workerId, e);
+            } finally {
+                inFlight.remove(workerId);
+            }
+        };
+        try {
+            executor.execute(guarded);
+        } catch (RuntimeException rejected) {
+            inFlight.remove(workerId);
+            log.warn("provider executor refused an action for worker {}", workerId, rejected);
+        }
+    }
+
+    private void destroyQuietly(String providerName, String instanceId) {
+        try {
+            providers.apply(providerName).destroy(instanceId);
+        } catch (ProviderException e) {
+            log.warn("could not destroy orphan instance {}: {}; the next provider sync retries", instanceId, e.getMessage());
+        }
+    }
+
+    private CreateBackoff backoff(WorkerRecord worker) {
+        return backoffs.computeIfAbsent(worker.endpoint() + "/" + worker.group(), k -> new CreateBackoff());
+    }
+
+    private void failed(WorkerRecord worker, InstanceAction action, ProviderException e) {
+        log.warn("{} of worker {} (endpoint {}, group {}) failed: {}", action, worker.workerId(), worker.endpoint(),
+                worker.group(), e.getMessage());
+        events.publish(new AutoscalerEvent.ProviderFailed(clock.now(), worker.endpoint(), worker.group(),
+                worker.workerId(), action, e));
+    }
+
+    private void published(WorkerRecord worker, InstanceAction action, String reason) {
+        events.publish(new AutoscalerEvent.InstanceActionTaken(clock.now(), worker.endpoint(), worker.group(),
+                worker.workerId(), worker.instanceId(), action, reason));
+    }
+
+    void publishState(WorkerRecord worker, WorkerState from, WorkerState to, String reason) {
+        events.publish(new AutoscalerEvent.WorkerStateChanged(clock.now(), worker.endpoint(), worker.group(),
+                worker.workerId(), worker.instanceId(), from, to, reason));
+    }
+}

@@ -1,0 +1,193 @@
+package dev.autoscaler.core.engine.internal;
+
+import dev.autoscaler.AutoscalerEvent;
+import dev.autoscaler.EndpointConfig;
+import dev.autoscaler.InstanceAction;
+import dev.autoscaler.ProviderException;
+import dev.autoscaler.StaleStateException;
+import dev.autoscaler.WorkerGroupConfig;
+import dev.autoscaler.WorkerIntent;
+import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.WorkerState;
+import dev.autoscaler.spi.Instance;
+import dev.autoscaler.spi.InstanceProvider;
+import dev.autoscaler.spi.InstanceStatus;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compares what a provider lists with what the engine knows, at start (adoption) and then
+ * periodically:
+ * <ul>
+ *   <li>an instance with our owner's label and no worker is adopted (after a restart, or after a
+ *       create whose answer was lost), its mtoken derived again from its label;</li>
+ *   <li>an instance whose label names a worker still creating binds that worker;</li>
+ *   <li>a second instance with the label of a worker that already has one is a duplicate: destroyed;</li>
+ *   <li>an instance the provider reports failed is destroyed; a worker whose instance is no longer
+ *       listed is dropped; both are then replaced by the reconciler;</li>
+ *   <li>an unlabelled or foreign instance, or one of ours for an endpoint or group that is not
+ *       configured here, is never touched.</li>
+ * </ul>
+ */
+public final class ProviderSync {
+    private static final Logger log = LoggerFactory.getLogger(ProviderSync.class);
+
+    private final EngineContext ctx;
+    private final Function<String, InstanceProvider> providers;
+    private final Set<String> warnedUnknown = new HashSet<>();
+
+    public ProviderSync(EngineContext ctx, Function<String, InstanceProvider> providers) {
+        this.ctx = ctx;
+        this.providers = providers;
+    }
+
+    /** Syncs every provider that the configured endpoints use. Never throws. */
+    public void sync(Map<String, EndpointConfig> endpoints) {
+        Set<String> providerNames = new HashSet<>();
+        providerNames.add(ctx.defaultProviderName());
+        for (EndpointConfig e : endpoints.values()) {
+            for (WorkerGroupConfig g : e.groups()) {
+                providerNames.add(ctx.providerFor(g));
+            }
+        }
+        for (String name : providerNames) {
+            try {
+                syncProvider(name, endpoints);
+            } catch (ProviderException e) {
+                log.warn("listing instances of provider {} failed: {}; the next sync retries", name, e.getMessage());
+                ctx.events().publish(new AutoscalerEvent.ProviderFailed(ctx.clock().now(), "", "", "", null, e));
+            } catch (RuntimeException e) {
+                log.error("sync with provider {} failed unexpectedly", name, e);
+            }
+        }
+    }
+
+    private void syncProvider(String providerName, Map<String, EndpointConfig> endpoints) {
+        long listedAt = ctx.clock().nanoTime();
+        List<Instance> instances = providers.apply(providerName).list();
+        Set<String> listed = new HashSet<>();
+        for (Instance instance : instances) {
+            listed.add(instance.id());
+            Optional<WorkerLabel> label = WorkerLabel.parse(instance.label()).filter(l -> l.owner().equals(ctx.owner()));
+            if (label.isEmpty()) {
+                continue; // unlabelled or foreign: not ours to touch
+            }
+            EndpointConfig endpoint = endpoints.get(label.get().endpoint());
+            Optional<WorkerGroupConfig> group = endpoint == null ? Optional.empty() : endpoint.group(label.get().group());
+            if (group.isEmpty() || !ctx.providerFor(group.get()).equals(providerName)) {
+                if (warnedUnknown.add(instance.id())) {
+                    log.warn("instance {} is labelled {} but that endpoint/group is not configured here; left alone",
+                            instance.id(), instance.label());
+                }
+                continue;
+            }
+            reconcileInstance(providerName, instance, label.get(), group.get());
+        }
+        dropVanished(providerName, endpoints, listed, listedAt);
+    }
+
+    private void reconcileInstance(String providerName, Instance instance, WorkerLabel label, WorkerGroupConfig group) {
+        Optional<WorkerRecord> byInstance = ctx.store().workerByInstanceId(instance.id());
+        if (byInstance.isPresent()) {
+            if (instance.status() == InstanceStatus.FAILED && byInstance.get().state() != WorkerState.DESTROYING
+                    && !ctx.actions().isInFlight(byInstance.get().workerId())) {
+                ctx.actions().destroy(byInstance.get(), providerName, "provider reports the instance failed");
+            }
+            return;
+        }
+        Optional<WorkerRecord> byLabel = ctx.store().worker(label.uid());
+        if (byLabel.isPresent()) {
+            WorkerRecord w = byLabel.get();
+            if (w.state() == WorkerState.CREATING && w.instanceId().isEmpty()) {
+                bind(w, instance);
+            } else {
+                log.warn("instance {} duplicates worker {} (instance {}); destroying the duplicate", instance.id(),
+                        w.workerId(), w.instanceId());
+                destroyUnrecorded(providerName, instance, label, "duplicate of worker " + w.workerId());
+            }
+            return;
+        }
+        adopt(providerName, instance, label, group);
+    }
+
+    private void bind(WorkerRecord w, Instance instance) {
+        long now = ctx.clock().nanoTime();
+        ctx.store().updateWorker(w.workerId(), current -> current.state() != WorkerState.CREATING ? current
+                : fromInstance(current.toBuilder(), instance).state(WorkerState.LOADING).stateSinceNanos(now).build())
+                .filter(bound -> bound.state() == WorkerState.LOADING)
+                .ifPresent(bound -> ctx.actions().publishState(bound, WorkerState.CREATING, WorkerState.LOADING,
+                        "found instance " + instance.id() + " by its label"));
+    }
+
+    /**
+     * Adopts an instance with the template revision its label carries; one labelled before revisions
+     * existed is taken to run its group's current template, so that an upgrade alone replaces nothing.
+     */
+    private void adopt(String providerName, Instance instance, WorkerLabel label, WorkerGroupConfig group) {
+        long now = ctx.clock().nanoTime();
+        WorkerState state = switch (instance.status()) {
+            case STOPPED -> WorkerState.STOPPED;
+            case FAILED -> WorkerState.DESTROYING;
+            default -> WorkerState.LOADING; // ready again once it reports max_perf
+        };
+        WorkerRecord record = fromInstance(WorkerRecord.builder(label.uid(), label.endpoint(), label.group(),
+                        label.toString(), ctx.minter().mint(label.toString())), instance)
+                .state(state).intent(state == WorkerState.STOPPED ? WorkerIntent.COLD : WorkerIntent.ACTIVE)
+                .templateRevision(label.templateRevision().orElse(group.templateRevision()))
+                .createdAtNanos(now).stateSinceNanos(now).build();
+        WorkerRecord stored;
+        try {
+            stored = ctx.store().insertWorker(record);
+        } catch (StaleStateException raced) {
+            return;
+        }
+        log.info("adopted instance {} ({}) as worker {} in state {}", instance.id(), instance.label(), stored.workerId(),
+                state.wireName());
+        ctx.events().publish(new AutoscalerEvent.InstanceActionTaken(ctx.clock().now(), stored.endpoint(),
+                stored.group(), stored.workerId(), stored.instanceId(), InstanceAction.ADOPT,
+                "found in the provider's list with our label"));
+        ctx.actions().publishState(stored, null, state, "adopted");
+        if (state == WorkerState.DESTROYING) {
+            ctx.actions().destroy(stored, providerName, "adopted instance had failed");
+        }
+    }
+
+    private void destroyUnrecorded(String providerName, Instance instance, WorkerLabel label, String reason) {
+        try {
+            providers.apply(providerName).destroy(instance.id());
+            ctx.events().publish(new AutoscalerEvent.InstanceActionTaken(ctx.clock().now(), label.endpoint(),
+                    label.group(), label.uid(), instance.id(), InstanceAction.DESTROY, reason));
+        } catch (ProviderException e) {
+            log.warn("destroying duplicate instance {} failed: {}; the next sync retries", instance.id(), e.getMessage());
+        }
+    }
+
+    private void dropVanished(String providerName, Map<String, EndpointConfig> endpoints, Set<String> listed, long listedAt) {
+        for (WorkerRecord w : ctx.store().allWorkers()) {
+            EndpointConfig endpoint = endpoints.get(w.endpoint());
+            String owner = endpoint == null ? ctx.defaultProviderName()
+                    : endpoint.group(w.group()).map(ctx::providerFor).orElse(ctx.defaultProviderName());
+            if (!owner.equals(providerName) || w.instanceId().isEmpty() || listed.contains(w.instanceId())
+                    || w.stateSinceNanos() > listedAt || w.createdAtNanos() > listedAt
+                    || ctx.actions().isInFlight(w.workerId())) {
+                continue;
+            }
+            ctx.store().removeWorker(w.workerId());
+            ctx.actions().publishState(w, w.state(), WorkerState.DESTROYED, "the provider lists its instance no more");
+        }
+    }
+
+    private static WorkerRecord.Builder fromInstance(WorkerRecord.Builder b, Instance instance) {
+        if (instance.hasOwnMtoken()) {
+            b.mtoken(instance.mtoken()); // a static fleet's worker holds a configured token, not our derived one
+        }
+        return b.instanceId(instance.id()).url(instance.url()).gpuName(instance.gpuName())
+                .pricePerHour(instance.pricePerHour()).reliability(instance.reliability());
+    }
+}

@@ -1,0 +1,156 @@
+package dev.autoscaler.core.engine.internal;
+
+import dev.autoscaler.AuthenticationException;
+import dev.autoscaler.Clock;
+import dev.autoscaler.LoadReport;
+import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.WorkerState;
+import dev.autoscaler.spi.StateStore;
+import java.util.function.Function;
+
+/**
+ * Applies a {@code /worker_status/} report to its worker: authenticates it (instance id + mtoken),
+ * records its load and perf, and moves its lifecycle state (PROTOCOL.md: ready when
+ * {@code max_perf > 0} with no error; a non-empty {@code error_msg} means broken).
+ */
+public final class ReportProcessor {
+    private final StateStore store;
+    private final Clock clock;
+    private final ProviderActions actions;
+    private final Function<String, LoadTracker> trackers;
+    private final RequestLedger ledger;
+    private final Function<WorkerRecord, String> providerOf;
+
+    public ReportProcessor(StateStore store, Clock clock, ProviderActions actions, Function<String, LoadTracker> trackers,
+                           Function<WorkerRecord, String> providerOf) {
+        this.store = store;
+        this.clock = clock;
+        this.actions = actions;
+        this.trackers = trackers;
+        this.ledger = new RequestLedger(store);
+        this.providerOf = providerOf;
+    }
+
+    /**
+     * The worker with this instance id, if {@code mtoken} is its token.
+     *
+     * @throws AuthenticationException for an unknown id or a wrong mtoken (the same error for both,
+     *                                 so that a caller cannot probe which ids exist)
+     */
+    public WorkerRecord authenticate(long instanceId, String mtoken) {
+        return store.workerByInstanceId(Long.toString(instanceId))
+                .filter(w -> MtokenMinter.matches(w.mtoken(), mtoken))
+                .orElseThrow(() -> new AuthenticationException("unknown worker id or wrong mtoken"));
+    }
+
+    /**
+     * A worker's {@code /delete_requests/}: ends the reservations of the named requests that were
+     * reserved on it.
+     *
+     * @return how many reservations ended
+     */
+    public int deleteRequests(long instanceId, String mtoken, java.util.Collection<Long> requestIdxs) {
+        WorkerRecord worker = authenticate(instanceId, mtoken);
+        return ledger.releaseOwn(worker.workerId(), requestIdxs);
+    }
+
+    /**
+     * @return the worker as stored after the report
+     * @throws AuthenticationException for an unknown id or a wrong mtoken (the same error for both,
+     *                                 so that a caller cannot probe which ids exist)
+     */
+    public WorkerRecord apply(LoadReport report) {
+        WorkerRecord known = authenticate(report.id(), report.mtoken());
+        long now = clock.nanoTime();
+        // Requests the worker now lists as in flight are in its cur_load: their reservations end in
+        // the same versioned update that records that cur_load, so nothing is counted twice.
+        double nowReported = ledger.takeListed(known.workerId(), report.workingRequestIdxs());
+        WorkerState[] before = new WorkerState[1];
+        WorkerRecord stored = store.updateWorker(known.workerId(), w -> {
+            before[0] = w.state();
+            WorkerRecord applied = applyTo(w, report, now);
+            return nowReported == 0 ? applied
+                    : applied.toBuilder().reservedLoad(RequestLedger.lessReserved(w, nowReported)).build();
+        }).orElseThrow(() -> new AuthenticationException("unknown worker id or wrong mtoken"));
+        if (stored.state() != before[0]) {
+            actions.publishState(stored, before[0], stored.state(), reasonFor(report, stored.state()));
+            if (stored.state() == WorkerState.READY) {
+                actions.recordMeasuredPerf(stored, providerOf.apply(stored));
+            }
+        }
+        if (countsLoad(before[0])) {
+            trackers.apply(stored.endpoint()).recordReport(report.newLoad(), report.curPerf(),
+                    report.curLoad() > 0 || report.numRequestsWorking() > 0, now);
+        }
+        return stored;
+    }
+
+    private static boolean countsLoad(WorkerState state) {
+        // A late report from a worker we stopped or destroyed says nothing about current traffic.
+        return !state.isCold() && state != WorkerState.DESTROYING && state != WorkerState.DESTROYED;
+    }
+
+    static WorkerRecord applyTo(WorkerRecord w, LoadReport report, long now) {
+        WorkerRecord.Builder b = w.toBuilder().lastReportNanos(now);
+        if (!report.url().isEmpty()) {
+            b.url(stripTrailingSlash(report.url()));
+        }
+        if (!countsLoad(w.state())) {
+            return b.build();
+        }
+        b.curLoad(report.curLoad()).numRequestsWorking(report.numRequestsWorking())
+                .numRequestsReceived(report.numRequestsReceived());
+        if (report.maxPerf() > 0) {
+            b.maxPerf(report.maxPerf());
+        }
+        WorkerState next = nextState(w.state(), report);
+        if (report.hasError()) {
+            b.errorMsg(report.errorMsg());
+            if (next == WorkerState.ERROR && w.state() != WorkerState.ERROR) {
+                b.errorCount(w.errorCount() + 1);
+            }
+        }
+        if (next != w.state()) {
+            b.state(next).stateSinceNanos(now);
+        }
+        return b.build();
+    }
+
+    private static WorkerState nextState(WorkerState current, LoadReport report) {
+        return switch (current) {
+            case LOADING, STARTING, REBOOTING, READY -> {
+                if (report.hasError()) {
+                    yield WorkerState.ERROR;
+                }
+                if (report.isReady()) {
+                    yield WorkerState.READY;
+                }
+                // A ready worker that reports max_perf 0 restarted on its own and is loading again.
+                yield current == WorkerState.READY ? WorkerState.LOADING : current;
+            }
+            // A draining worker never goes back to ready (no new request may reach it); an error
+            // still marks it broken, so that it is replaced rather than waited for.
+            case DRAINING -> report.hasError() ? WorkerState.ERROR : current;
+            // An errored worker stays errored until the engine has rebooted it; creating ones wait
+            // for their instance to be bound.
+            default -> current;
+        };
+    }
+
+    private static String reasonFor(LoadReport report, WorkerState state) {
+        return switch (state) {
+            case READY -> "reported max_perf " + report.maxPerf();
+            case ERROR -> "reported error: " + report.errorMsg();
+            case LOADING -> "reported max_perf 0: loading";
+            default -> "report";
+        };
+    }
+
+    static String stripTrailingSlash(String url) {
+        String u = url;
+        while (u.endsWith("/")) {
+            u = u.substring(0, u.length() - 1);
+        }
+        return u;
+    }
+}

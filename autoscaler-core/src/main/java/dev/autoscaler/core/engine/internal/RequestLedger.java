@@ -1,0 +1,96 @@
+package dev.autoscaler.core.engine.internal;
+
+import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.spi.RequestRecord;
+import dev.autoscaler.spi.StateStore;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * Ends the router's reservations. A request routed to a worker is held twice in the store: as a
+ * {@link RequestRecord} with its worker id, and as part of that worker's
+ * {@link WorkerRecord#reservedLoad()}. The rule that keeps the two consistent without transactions:
+ * <em>whoever removes the request record gives back its reservation</em>. {@link StateStore#removeRequest}
+ * returns the record to exactly one caller, so a reservation is given back once whichever of the
+ * three ways ends it first (the worker's report lists the request in {@code working_request_idxs}, the
+ * worker's {@code /delete_requests/} names it, or the router's timeout) and never leaks.
+ */
+public final class RequestLedger {
+    private final StateStore store;
+
+    public RequestLedger(StateStore store) {
+        this.store = store;
+    }
+
+    /**
+     * Removes a request, and gives back its reservation when it had one.
+     *
+     * @return the removed record; empty when it was already gone
+     */
+    public Optional<RequestRecord> release(long requestIdx) {
+        Optional<RequestRecord> removed = store.removeRequest(requestIdx);
+        removed.filter(r -> !r.isWaiting()).ifPresent(r -> unreserve(r.workerId(), r.cost()));
+        return removed;
+    }
+
+    /**
+     * Removes the requests of {@code requestIdxs} that are reserved on {@code workerId}, giving their
+     * reservations back. Requests reserved on another worker, or still waiting, are left alone: a
+     * worker can end only its own reservations.
+     *
+     * @return how many were released
+     */
+    public int releaseOwn(String workerId, Collection<Long> requestIdxs) {
+        int released = 0;
+        for (Long idx : requestIdxs) {
+            if (idx == null || !isReservedOn(idx, workerId)) {
+                continue;
+            }
+            Optional<RequestRecord> removed = store.removeRequest(idx);
+            if (removed.isPresent() && !removed.get().isWaiting()) {
+                unreserve(removed.get().workerId(), removed.get().cost());
+                released++;
+            }
+        }
+        return released;
+    }
+
+    /**
+     * For a worker's report: removes the requests it lists as in flight that were reserved on it, and
+     * returns their summed cost, which the caller subtracts from the worker's reservation in the same
+     * versioned update that records the report's {@code cur_load}. That way no reader ever sees the
+     * work both in {@code cur_load} and in the reservation.
+     */
+    double takeListed(String workerId, Collection<Long> workingRequestIdxs) {
+        double taken = 0;
+        for (Long idx : workingRequestIdxs) {
+            if (idx == null || !isReservedOn(idx, workerId)) {
+                continue;
+            }
+            Optional<RequestRecord> removed = store.removeRequest(idx);
+            if (removed.isEmpty() || removed.get().isWaiting()) {
+                continue;
+            }
+            if (removed.get().workerId().equals(workerId)) {
+                taken += removed.get().cost();
+            } else {
+                unreserve(removed.get().workerId(), removed.get().cost()); // cannot happen: routed records keep their worker
+            }
+        }
+        return taken;
+    }
+
+    private boolean isReservedOn(long idx, String workerId) {
+        return store.request(idx).filter(r -> r.workerId().equals(workerId)).isPresent();
+    }
+
+    private void unreserve(String workerId, double cost) {
+        store.updateWorker(workerId, w -> w.toBuilder().reservedLoad(lessReserved(w, cost)).build());
+    }
+
+    /** Clamped at zero: a stopped worker's reservation was zeroed while its requests were still recorded. */
+    static double lessReserved(WorkerRecord w, double cost) {
+        double left = w.reservedLoad() - cost;
+        return left < 1e-9 ? 0 : left;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.autoscaler.core.engine.internal;
+
+import dev.autoscaler.EndpointConfig;
+import dev.autoscaler.WorkerGroupConfig;
+import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.WorkerState;
+import java.util.List;
+
+/**
+ * Deals with broken workers before any scaling, so that the policy sees the endpoint as it will be:
+ * an errored worker is rebooted, and destroyed if it errors again; a worker stuck loading or resuming
+ * past its timeout (on monotonic time) is destroyed; a destroy that failed is retried. Destroyed
+ * workers are replaced by the reconciler, since they no longer count toward the targets.
+ */
+final class WorkerRepair {
+    private final EngineContext ctx;
+
+    WorkerRepair(EngineContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void repair(EndpointConfig config, List<WorkerRecord> workers) {
+        long now = ctx.clock().nanoTime();
+        for (WorkerRecord w : workers) {
+            if (ctx.actions().isInFlight(w.workerId())) {
+                continue;
+            }
+            String provider = providerOf(config, w);
+            switch (w.state()) {
+                case ERROR -> {
+                    if (RollingUpdate.isOutdated(config, w)) {
+                        // a reboot would bring back a worker the rolling update replaces anyway
+                        ctx.actions().destroy(w, provider, "errored while outdated: replaced by the current template");
+                    } else if (w.errorCount() <= 1) {
+                        ctx.actions().reboot(w, provider, "reported an error: " + w.errorMsg());
+                    } else {
+                        ctx.actions().destroy(w, provider, "errored again after a reboot: " + w.errorMsg());
+                    }
+                }
+                case LOADING, REBOOTING -> {
+                    double seconds = w.secondsInState(now);
+                    if (seconds > config.loadingTimeout().toSeconds()) {
+                        ctx.actions().destroy(w, provider, String.format("stuck %s for %.0f s (loading_timeout %d s)",
+                                w.state().wireName(), seconds, config.loadingTimeout().toSeconds()));
+                    }
+                }
+                case STARTING -> {
+                    double seconds = w.secondsInState(now);
+                    if (seconds > config.resumeTimeout().toSeconds()) {
+                        ctx.actions().destroy(w, provider, String.format("resume stalled for %.0f s (resume_timeout %d s)",
+                                seconds, config.resumeTimeout().toSeconds()));
+                    }
+                }
+                case DESTROYING -> ctx.actions().destroy(w, provider, "retrying destroy");
+                default -> {
+                }
+            }
+        }
+    }
+
+    private String providerOf(EndpointConfig config, WorkerRecord w) {
+        return config.group(w.group()).map(ctx::providerFor).orElse(ctx.defaultProviderName());
+    }
+
+}

@@ -1,0 +1,132 @@
+package dev.autoscaler.server;
+
+import dev.autoscaler.Clock;
+import dev.autoscaler.EndpointConfig;
+import dev.autoscaler.InvalidConfigException;
+import dev.autoscaler.core.Autoscaler;
+import dev.autoscaler.core.ExecutorTaskScheduler;
+import dev.autoscaler.core.compare.HardwareComparison;
+import dev.autoscaler.core.http.AutoscalerApi;
+import dev.autoscaler.core.http.AutoscalerHttpServer;
+import dev.autoscaler.core.json.EndpointConfigJson;
+import dev.autoscaler.core.plugin.PluginRegistry;
+import dev.autoscaler.core.router.Router;
+import dev.autoscaler.core.store.FileEndpointConfigStore;
+import dev.autoscaler.core.ticket.TicketFormats;
+import dev.autoscaler.spi.InstanceProvider;
+import dev.autoscaler.spi.InstanceProviderFactory;
+import dev.autoscaler.spi.ProviderContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine, the router and the HTTP surface, built from a {@link ServerConfig}: what
+ * {@code ./autoscaler serve} runs. The HTTP surface starts before the engine, because a worker gives
+ * up fetching {@code /pubkey/} after about 15 s (PROTOCOL.md); provider calls and wake-up ticks run
+ * on their own threads so that a slow provider never holds a request.
+ */
+public final class ConfiguredServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConfiguredServer.class);
+
+    private final ExecutorTaskScheduler scheduler;
+    private final ExecutorService providerCalls;
+    private final ExecutorService wakes;
+    private final InstanceProvider provider;
+    private final Autoscaler engine;
+    private final Router router;
+    private final AutoscalerHttpServer http;
+
+    private ConfiguredServer(ServerConfig config) {
+        AutoscalerHttpServer.configureJdkServer();
+        Clock clock = Clock.system();
+        InstanceProviderFactory factory = PluginRegistry.loadVisible("instance provider",
+                InstanceProviderFactory.class, ConfiguredServer.class, InstanceProviderFactory::name).require(config.providerName());
+        TicketFormats.Builder ticketKeys = TicketFormats.builder();
+        config.rsaKeyFile().ifPresent(ticketKeys::rsaKeyFile);
+        config.ed25519KeyFile().ifPresent(ticketKeys::ed25519KeyFile);
+        TicketFormats tickets = ticketKeys.build();
+        // The admin API's changes outlive the process: once it has saved the endpoint set, that set is
+        // the truth and the config file's endpoints only seeded it (a corrupt state file stops the start).
+        try {
+            Files.createDirectories(config.stateDir()); // now rather than at the first admin change
+        } catch (IOException e) {
+            throw new InvalidConfigException("state_dir", "cannot create " + config.stateDir() + ": " + e);
+        }
+        FileEndpointConfigStore endpointStore = new FileEndpointConfigStore(config.stateDir(), new EndpointConfigJson());
+        List<EndpointConfig> endpoints = endpointStore.load().map(saved -> {
+            log.warn("endpoints from {} ({}), as the admin API left them; the config file's endpoints are not used "
+                    + "(delete that file to start from them again)", endpointStore.file(), saved.size());
+            return saved;
+        }).orElse(config.endpoints());
+        for (EndpointConfig e : endpoints) {
+            tickets.signer(e.ticketFormat()); // an unknown ticket_format fails here, before anything runs
+        }
+        this.provider = factory.create(config.providerSettings(), new ProviderContext(clock, config.publicUrl()));
+        this.scheduler = new ExecutorTaskScheduler("autoscaler-control");
+        this.providerCalls = Executors.newFixedThreadPool(4, daemon("autoscaler-provider"));
+        this.wakes = Executors.newSingleThreadExecutor(daemon("autoscaler-wake"));
+        Autoscaler.Builder b = Autoscaler.builder().clock(clock).scheduler(scheduler).provider(provider)
+                .secret(config.engineSecret()).owner(config.owner()).publicUrl(config.publicUrl())
+                .tickInterval(config.tickInterval()).syncInterval(config.syncInterval()).providerExecutor(providerCalls);
+        endpoints.forEach(b::endpoint);
+        this.engine = b.build();
+        this.router = Router.builder(engine).tickets(tickets).strategy(config.routingStrategy()).wakeExecutor(wakes).build();
+        router.scheduleSweeps(scheduler, Duration.ofSeconds(1));
+        // attached before start, so that adopted workers are counted from their adoption
+        HardwareComparison comparison = HardwareComparison.attach(engine);
+        AutoscalerApi api = AutoscalerApi.builder(router).apiKeys(config.apiKeys()).tickets(tickets)
+                .maxBodyBytes(config.maxBodyBytes()).dashboard(config.dashboard()).comparison(comparison)
+                .adminKey(config.adminKey().orElse(null)).defaultTicketFormat(config.defaultTicketFormat())
+                .endpointStore(endpointStore).build();
+        this.http = AutoscalerHttpServer.start(api, new InetSocketAddress(config.listenHost(), config.listenPort()),
+                config.httpThreads());
+        engine.start();
+        log.info("serving {} endpoint(s) with provider {} at {} (public {})", endpoints.size(),
+                config.providerName(), http.baseUrl(), config.publicUrl());
+    }
+
+    /** Builds everything and starts serving. */
+    public static ConfiguredServer start(ServerConfig config) {
+        return new ConfiguredServer(config);
+    }
+
+    public Autoscaler engine() {
+        return engine;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    /** {@code http://host:port} of the HTTP surface. */
+    public String baseUrl() {
+        return http.baseUrl();
+    }
+
+    /** Stops serving and the loops; instances are left as they are, for the next start to adopt. */
+    @Override
+    public void close() {
+        http.close();
+        engine.close();
+        scheduler.close();
+        wakes.shutdownNow();
+        providerCalls.shutdownNow();
+        provider.close();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,92 @@
+package dev.autoscaler.server;
+
+import dev.autoscaler.InvalidConfigException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code autoscaler serve --config FILE}: the engine and its HTTP surface, with the provider the
+ * config names (e.g. {@code vast} with {@code VAST_API_KEY}), until the process is stopped (SIGINT or
+ * SIGTERM close it cleanly; instances are left for the next start to adopt).
+ */
+public final class ServeCommand {
+
+    /** A bad command line; the message names the bad option. */
+    public static final class UsageError extends RuntimeException {
+        UsageError(String message) {
+            super(message);
+        }
+    }
+
+    /** {@code java -cp ... dev.autoscaler.server.ServeCommand --config FILE}: serve alone, without the examples' program. */
+    public static void main(String[] args) {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        int status;
+        try {
+            status = new ServeCommand().run(args, System.out, System.err);
+        } catch (UsageError e) {
+            System.err.println("serve: " + e.getMessage());
+            System.err.print(new ServeCommand().usage());
+            status = 2;
+        }
+        System.exit(status);
+    }
+
+    /**
+     * Runs until the process is stopped; returns 0 then, or 2 when the config is invalid.
+     *
+     * @throws UsageError for a bad command line
+     */
+    public int run(String[] args, PrintStream out, PrintStream err) {
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                file = Path.of(args[++i]);
+            } else if (args[i].startsWith("--config=")) {
+                file = Path.of(args[i].substring("--config=".length()));
+            } else {
+                throw new UsageError("unknown option '" + args[i] + "'");
+            }
+        }
+        if (file == null) {
+            throw new UsageError("--config FILE is required");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new UsageError("--config: no such file " + file);
+        }
+        ServerConfig config;
+        try {
+            config = new ServerConfigLoader().load(file);
+        } catch (InvalidConfigException e) {
+            err.println("autoscaler serve: " + file + ": " + e.getMessage());
+            return 2;
+        }
+        ConfiguredServer server = ConfiguredServer.start(config);
+        out.println("autoscaler: serving " + server.engine().endpointNames().size() + " endpoint(s) on " + server.baseUrl()
+                + " (public " + config.publicUrl() + ", provider " + config.providerName() + ")");
+        if (config.dashboard()) {
+            out.println("autoscaler: dashboard at " + server.baseUrl() + "/dashboard/");
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "autoscaler-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.close();
+        }
+        return 0;
+    }
+
+    /** The usage lines, indented by two spaces. */
+    public String usage() {
+        return "  serve --config FILE\n      run the engine and its HTTP API from a JSON or YAML config (see ServerConfigLoader)\n";
+    }
+}

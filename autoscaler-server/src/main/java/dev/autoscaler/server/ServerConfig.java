@@ -1,0 +1,92 @@
+package dev.autoscaler.server;
+
+import dev.autoscaler.EndpointConfig;
+import dev.autoscaler.Settings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything {@code ./autoscaler serve} needs, as read by {@link ServerConfigLoader}.
+ *
+ * @param listenHost       the address the HTTP surface binds ({@code listen}, default {@code 0.0.0.0:8080})
+ * @param listenPort       its port
+ * @param publicUrl        the engine's base URL as workers reach it ({@code public_url}), their {@code REPORT_ADDR}
+ * @param apiKeys          keys accepted on endpoints that have no {@code api_key} of their own ({@code api_keys})
+ * @param engineSecret     the secret workers' mtokens derive from ({@code engine_secret} or {@code engine_secret_env})
+ * @param owner            the first part of every instance label ({@code owner}, default {@code autoscaler})
+ * @param tickInterval     the control loop's period ({@code tick_interval}, seconds, default 5)
+ * @param syncInterval     the provider sync's period ({@code sync_interval}, seconds, default 60)
+ * @param rsaKeyFile       where the vast-rsa private key lives (created when missing); empty: a new key per start
+ * @param ed25519KeyFile   where the Ed25519 key ring lives (created when missing); empty: new keys per start
+ * @param routingStrategy  the routing strategy's name ({@code routing_strategy}, default {@code least-wait})
+ * @param providerName     the instance provider's factory name ({@code provider.name})
+ * @param providerSettings its settings ({@code provider.settings}, nested keys flattened with dots)
+ * @param httpThreads      handler threads ({@code http_threads}, default: two per core, at least 4)
+ * @param maxBodyBytes     the request body limit ({@code max_body_bytes}, default 256 KiB)
+ * @param endpoints        the endpoints with their groups
+ * @param adminKey         the admin API's bearer key ({@code admin_key} or {@code admin_key_env}); empty: admin API off
+ * @param defaultTicketFormat the {@code ticket_format} of endpoints that give none ({@code ticket_format}, default {@code vast-rsa})
+ * @param dashboard        whether {@code GET /dashboard/} is served ({@code dashboard}, default true; it shows
+ *                         no secret, see {@link dev.autoscaler.core.http.AutoscalerApi})
+ * @param stateDir         where serve keeps what must outlive the process ({@code state_dir}, default
+ *                         {@value #DEFAULT_STATE_DIR} in the working directory): the endpoint set as the
+ *                         admin API left it
+ */
+public record ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
+                           byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
+                           Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
+                           String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
+                           List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
+                           String defaultTicketFormat, Path stateDir) {
+    /** The state directory when the config names none. */
+    public static final String DEFAULT_STATE_DIR = "autoscaler-state";
+
+    /** Without an admin key (admin API off), endpoints defaulting to {@code vast-rsa}. */
+    public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
+                        byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
+                        Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
+                        String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
+                        List<EndpointConfig> endpoints, boolean dashboard) {
+        this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
+                ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
+                dashboard, Optional.empty(), EndpointConfig.DEFAULT_TICKET_FORMAT, Path.of(DEFAULT_STATE_DIR));
+    }
+
+    public ServerConfig {
+        adminKey = Objects.requireNonNull(adminKey, "adminKey");
+        Objects.requireNonNull(defaultTicketFormat, "defaultTicketFormat");
+        Objects.requireNonNull(listenHost, "listenHost");
+        Objects.requireNonNull(publicUrl, "publicUrl");
+        apiKeys = List.copyOf(apiKeys);
+        engineSecret = engineSecret.clone();
+        endpoints = List.copyOf(endpoints);
+        Objects.requireNonNull(stateDir, "stateDir");
+    }
+
+    /** A config with the dashboard on (the default). */
+    public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
+                        byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
+                        Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
+                        String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
+                        List<EndpointConfig> endpoints) {
+        this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
+                ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
+                true);
+    }
+
+    @Override
+    public byte[] engineSecret() {
+        return engineSecret.clone();
+    }
+
+    @Override
+    public String toString() {
+        // never the secret or the keys
+        return "ServerConfig[listen=" + listenHost + ":" + listenPort + ", public_url=" + publicUrl + ", api_keys="
+                + apiKeys.size() + ", admin_api=" + (adminKey.isPresent() ? "on" : "off") + ", provider=" + providerName + ", endpoints="
+                + endpoints.stream().map(EndpointConfig::name).toList() + "]";
+    }
+}

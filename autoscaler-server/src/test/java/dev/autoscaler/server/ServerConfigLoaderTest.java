@@ -1,0 +1,183 @@
+package dev.autoscaler.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.autoscaler.EndpointConfig;
+import dev.autoscaler.EndpointState;
+import dev.autoscaler.InvalidConfigException;
+import dev.autoscaler.WorkerGroupConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigLoaderTest {
+    static final String FULL = """
+            {
+              "listen": "127.0.0.1:9090",
+              "public_url": "https://scaler.example.com/",
+              "api_keys": ["k1"],
+              "engine_secret": "0123456789abcdef-secret",
+              "tick_interval": 2.5,
+              "rsa_key_file": "/tmp/rsa.pem",
+              "routing_strategy": "power-of-two",
+              "provider": {"name": "static", "settings": {"workers": [{"id": 7, "mtoken": "t", "url": "http://h:1"}]}},
+              "endpoints": [{
+                "endpoint_name": "llama", "min_load": 100, "min_cold_load": 50, "target_util": 0.8, "cold_mult": 3,
+                "cold_workers": 2, "max_workers": 9, "max_queue_time": 20, "target_queue_time": 5,
+                "inactivity_timeout": 600, "endpoint_state": "suspended", "policy": "vast",
+                "policy_params": {"window": 30}, "ticket_format": "ed25519", "api_key": "ep-key",
+                "loading_timeout": 900, "resume_timeout": 60, "cold_destroy_delay": 300, "drain_timeout": 120,
+                "groups": [
+                  {"group_name": "main", "template_hash": "abc", "search_params": "gpu_ram>=24", "gpu_ram": 48,
+                   "cold_workers": 1, "weight": 2, "max_price_per_hour": 1.5, "expected_perf": 2000, "worker_port": 3001},
+                  {"group_name": "spill", "overflow": true, "max_workers": 3,
+                   "template": {"image": "vllm:latest", "env": {"MODEL": "x"}, "onstart": "run.sh", "disk": 64, "ports": [8000]}}
+                ]
+              }]
+            }
+            """;
+
+    final ServerConfigLoader loader = new ServerConfigLoader(Map.of("SECRET", "env-secret-0123456789", "KEY", "env-key")::get);
+
+    @Test
+    void reads_every_parameter_by_its_wire_name() {
+        ServerConfig c = loader.parseJson(FULL);
+
+        assertThat(c.listenHost()).isEqualTo("127.0.0.1");
+        assertThat(c.listenPort()).isEqualTo(9090);
+        assertThat(c.publicUrl()).isEqualTo("https://scaler.example.com");
+        assertThat(c.apiKeys()).containsExactly("k1");
+        assertThat(new String(c.engineSecret(), StandardCharsets.UTF_8)).isEqualTo("0123456789abcdef-secret");
+        assertThat(c.tickInterval()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(c.rsaKeyFile()).hasValue(Path.of("/tmp/rsa.pem"));
+        assertThat(c.routingStrategy()).isEqualTo("power-of-two");
+        assertThat(c.providerName()).isEqualTo("static");
+        assertThat(c.providerSettings().asMap()).containsEntry("workers.0.id", "7").containsEntry("workers.0.url", "http://h:1");
+        EndpointConfig e = c.endpoints().get(0);
+        assertThat(e.name()).isEqualTo("llama");
+        assertThat(e.minLoad()).isEqualTo(100);
+        assertThat(e.minColdLoad()).isEqualTo(50);
+        assertThat(e.targetUtil()).isEqualTo(0.8);
+        assertThat(e.coldMult()).isEqualTo(3);
+        assertThat(e.coldWorkers()).isEqualTo(2);
+        assertThat(e.maxWorkers()).isEqualTo(9);
+        assertThat(e.maxQueueTime()).isEqualTo(20);
+        assertThat(e.targetQueueTime()).isEqualTo(5);
+        assertThat(e.inactivityTimeout()).hasValue(600);
+        assertThat(e.state()).isEqualTo(EndpointState.SUSPENDED);
+        assertThat(e.policyParams().asMap()).containsEntry("window", "30");
+        assertThat(e.ticketFormat()).isEqualTo("ed25519");
+        assertThat(e.apiKey()).hasValue("ep-key");
+        assertThat(e.coldDestroyDelay()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(e.drainTimeout()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(e.loadingTimeout()).isEqualTo(Duration.ofSeconds(900));
+        assertThat(e.resumeTimeout()).isEqualTo(Duration.ofSeconds(60));
+        WorkerGroupConfig main = e.groups().get(0);
+        assertThat(main.template().templateHash()).isEqualTo("abc");
+        assertThat(main.searchParams()).isEqualTo("gpu_ram>=24");
+        assertThat(main.gpuRamGb()).isEqualTo(48);
+        assertThat(main.coldWorkers()).hasValue(1);
+        assertThat(main.weight()).isEqualTo(2);
+        assertThat(main.maxPricePerHour()).hasValue(1.5);
+        assertThat(main.expectedPerf()).hasValue(2000);
+        assertThat(main.workerPort()).isEqualTo(3001);
+        assertThat(main.maxWorkers()).as("absent: no cap of the group's own").isEmpty();
+        WorkerGroupConfig spill = e.groups().get(1);
+        assertThat(spill.overflow()).isTrue();
+        assertThat(spill.maxWorkers()).hasValue(3);
+        assertThat(spill.template().image()).isEqualTo("vllm:latest");
+        assertThat(spill.template().env()).containsEntry("MODEL", "x");
+        assertThat(spill.template().diskGb()).isEqualTo(64);
+        assertThat(spill.template().ports()).containsExactly(8000);
+    }
+
+    @Test
+    void reads_yaml_like_json(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("serve.yaml");
+        Files.writeString(file, """
+                public_url: http://10.0.0.2:8080
+                engine_secret_env: SECRET
+                provider: {name: vast}
+                endpoints:
+                  - endpoint_name: llm
+                    api_key_env: KEY
+                    groups:
+                      - group_name: main
+                """);
+
+        ServerConfig c = loader.load(file);
+
+        assertThat(c.listenPort()).isEqualTo(8080);
+        assertThat(new String(c.engineSecret(), StandardCharsets.UTF_8)).isEqualTo("env-secret-0123456789");
+        assertThat(c.endpoints().get(0).apiKey()).hasValue("env-key");
+        assertThat(c.endpoints().get(0).ticketFormat()).isEqualTo("vast-rsa");
+    }
+
+    @Test
+    void reads_a_group_max_workers_from_yaml(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("serve.yml");
+        Files.writeString(file, """
+                public_url: http://10.0.0.2:8080
+                engine_secret_env: SECRET
+                provider: {name: vast}
+                endpoints:
+                  - endpoint_name: llm
+                    max_workers: 10
+                    groups:
+                      - group_name: h100
+                        max_workers: 2
+                      - group_name: spill
+                        overflow: true
+                """);
+
+        EndpointConfig e = loader.load(file).endpoints().get(0);
+
+        assertThat(e.maxWorkers()).isEqualTo(10);
+        assertThat(e.groups().get(0).maxWorkers()).hasValue(2);
+        assertThat(e.groups().get(1).maxWorkers()).isEmpty();
+    }
+
+    @Test
+    void a_bad_group_max_workers_is_named_by_its_full_path() {
+        assertField(FULL.replace("\"max_workers\": 3", "\"max_workers\": -1"), "endpoints[0].groups[1].max_workers");
+        assertField(FULL.replace("\"max_workers\": 3", "\"max_workers\": \"three\""), "endpoints[0].groups[1].max_workers");
+    }
+
+    @Test
+    void errors_name_the_field_by_its_full_path() {
+        assertField(FULL.replace("\"gpu_ram\": 48", "\"gpu_ram\": -1"), "endpoints[0].groups[0].gpu_ram");
+        assertField(FULL.replace("\"target_util\": 0.8", "\"target_util\": 1.5"), "endpoints[0].target_util");
+        assertField(FULL.replace("\"max_workers\": 9", "\"max_workers\": \"nine\""), "endpoints[0].max_workers");
+        assertField(FULL.replace("\"endpoint_state\": \"suspended\"", "\"endpoint_state\": \"paused\""),
+                "endpoints[0].endpoint_state");
+        assertField(FULL.replace("\"min_load\"", "\"min_lod\""), "endpoints[0].min_lod");
+        assertField(FULL.replace("\"disk\": 64", "\"disk\": 0"), "endpoints[0].groups[1].template.disk");
+        assertField(FULL.replace("\"group_name\": \"spill\"", "\"group_name\": \"main\""), "endpoints[0].groups[1].group_name");
+        assertField(FULL.replace("\"listen\": \"127.0.0.1:9090\"", "\"listen\": \"nope\""), "listen");
+        assertField(FULL.replace("\"engine_secret\": \"0123456789abcdef-secret\"", "\"engine_secret\": \"short\""),
+                "engine_secret");
+        assertField(FULL.replace("\"provider\": {\"name\": \"static\"", "\"provider\": {\"nam\": \"static\""), "provider.name");
+        assertField("{\"public_url\": \"http://x\", \"engine_secret\": \"0123456789abcdef\", \"provider\": {\"name\": \"v\"}}",
+                "endpoints");
+        assertField("{ not json", "config");
+    }
+
+    void assertField(String json, String field) {
+        assertThatThrownBy(() -> loader.parseJson(json)).isInstanceOf(InvalidConfigException.class)
+                .extracting(e -> ((InvalidConfigException) e).field()).isEqualTo(field);
+    }
+
+    @Test
+    void the_dashboard_is_on_unless_the_config_says_dashboard_false() {
+        assertThat(loader.parseJson(FULL).dashboard()).isTrue();
+
+        ServerConfig off = loader.parseJson(FULL.replaceFirst("\\{", "{\"dashboard\": false,"));
+
+        assertThat(off.dashboard()).isFalse();
+    }
+}

@@ -1,0 +1,340 @@
+package dev.autoscaler.sim;
+
+import dev.autoscaler.EndpointConfig;
+import dev.autoscaler.ManualClock;
+import dev.autoscaler.ManualScheduler;
+import dev.autoscaler.Settings;
+import dev.autoscaler.core.Autoscaler;
+import dev.autoscaler.core.compare.ComparisonReport;
+import dev.autoscaler.core.compare.HardwareComparison;
+import dev.autoscaler.spi.AutoscalerListener;
+import dev.autoscaler.spi.ScalingPolicy;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * Plays a workload against the real engine ({@link Autoscaler}) with a {@link SimulatedProvider}, on
+ * one thread and a {@link ManualClock}: the simulator's events (arrivals, re-polls, completions,
+ * reports, boots) and the engine's scheduled ticks and syncs run in time order, so a seed gives
+ * the same run, to the byte.
+ *
+ * <pre>{@code
+ * SimulationReport report = Simulation.builder(SimulationConfig.of(
+ *         SimulationConfig.defaultEndpoint("vast"), Scenario.SPIKE.generate(1), 1)).build().run();
+ * System.out.println(report.toJson());
+ * }</pre>
+ *
+ * Clients behave like Vast's SDK: a request calls {@code /route/} (the {@link SimDispatcher}); when
+ * no worker can take it, it re-polls every second and gives up after 120 s. A request whose worker
+ * goes away (stopped, rebooted, errored, destroyed) while holding it starts over. The run ends when
+ * every request is served or dropped (and the tail, if any, has passed).
+ */
+public final class Simulation {
+    private static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
+    /**
+     * How often stale waits and reservations are swept, as {@code serve} and the demo schedule the
+     * router's sweeps. Without it a reservation no report accounted for (a request shorter than the
+     * worker's report interval) lasted until the next request came by, which on a sparse workload is
+     * minutes: a busy-looking worker that a scale-down drains instead of stopping.
+     */
+    static final java.time.Duration SWEEP_PERIOD = java.time.Duration.ofSeconds(1);
+
+    private final SimulationConfig config;
+    private final BiFunction<String, Settings, ScalingPolicy> policies;
+    private final Function<Autoscaler, SimDispatcher> dispatchers;
+    private final List<AutoscalerListener> listeners;
+    private final List<TimedAction> actions;
+    private final List<SimWorldListener> worldListeners;
+
+    private final ManualClock clock = new ManualClock(EPOCH);
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final EventQueue events = new EventQueue();
+    private SimulatedProvider provider;
+    private Autoscaler engine;
+    private SimDispatcher dispatcher;
+    private FigureRecorder figures;
+    private HardwareComparison hardware;
+    private GroupService groupService;
+    private int unresolved;
+    private int nextArrival;
+    private boolean ran;
+
+    private Simulation(Builder b) {
+        this.config = b.config;
+        this.policies = b.policies;
+        this.dispatchers = b.dispatchers;
+        this.listeners = List.copyOf(b.listeners);
+        this.actions = List.copyOf(b.actions);
+        this.worldListeners = List.copyOf(b.worldListeners);
+    }
+
+    /** Something done to the engine at a simulated time, e.g. an admin change mid-trace. */
+    private record TimedAction(long atNanos, java.util.function.Consumer<Autoscaler> action) {
+    }
+
+    public static Builder builder(SimulationConfig config) {
+        return new Builder(config);
+    }
+
+    /** Runs the whole simulation; once per instance. */
+    public SimulationReport run() {
+        if (ran) {
+            throw new IllegalStateException("a Simulation runs once; build another");
+        }
+        ran = true;
+        EndpointConfig endpoint = config.endpoint();
+        long seed = config.seed();
+        figures = new FigureRecorder(endpoint.maxWorkers(), endpoint.targetQueueTime());
+        groupService = new GroupService(endpoint.groups().stream().map(g -> g.name()).toList());
+        provider = new SimulatedProvider(config.world(), clock, events, mix(seed, 1));
+        provider.listener(new WorldEvents());
+        Autoscaler.Builder b = Autoscaler.builder().clock(clock).scheduler(scheduler).provider(provider)
+                .providerExecutor(Runnable::run).random(new SplittableRandom(mix(seed, 2)))
+                .secret(secret(seed)).owner("sim").tickInterval(config.tickInterval())
+                .syncInterval(config.syncInterval()).listener(figures).endpoint(endpoint);
+        listeners.forEach(b::listener);
+        if (policies != null) {
+            b.policies(policies);
+        }
+        engine = b.build();
+        hardware = HardwareComparison.attach(engine);
+        // The real router unless a test asked for another dispatcher.
+        dispatcher = dispatchers != null ? Objects.requireNonNull(dispatchers.apply(engine), "dispatcher")
+                : new RouterDispatcher(engine, new SplittableRandom(mix(seed, 3)));
+        scheduler.scheduleAtFixedRate(dispatcher::sweep, SWEEP_PERIOD, SWEEP_PERIOD);
+        provider.reportTo(report -> {
+            engine.report(report);
+            dispatcher.workerReported(report);
+        });
+        try {
+            engine.start();
+            for (TimedAction a : actions) {
+                events.at(a.atNanos(), () -> a.action().accept(engine));
+            }
+            loop();
+        } finally {
+            engine.close();
+        }
+        Workload w = config.workload();
+        return figures.report(w.size(), provider, clock.nanoTime() / 1e9, w.name(), endpoint.policy(), seed);
+    }
+
+    /** The engine of the run, for inspection after {@link #run()} (its workers, targets, store). */
+    public Autoscaler engine() {
+        return engine;
+    }
+
+    /**
+     * The hardware comparison of the run's endpoint (per group and GPU type, ranked by served work
+     * per dollar), as of the end of the run; call it after {@link #run()}.
+     */
+    public ComparisonReport comparison() {
+        if (hardware == null) {
+            throw new IllegalStateException("run() first");
+        }
+        return hardware.comparison(config.endpoint().name());
+    }
+
+    /** Which group served what (requests, work, share, when), as of the end of the run; call it after {@link #run()}. */
+    public GroupService groupService() {
+        if (groupService == null) {
+            throw new IllegalStateException("run() first");
+        }
+        return groupService;
+    }
+
+    /** The provider of the run, for inspection after {@link #run()}. */
+    public SimulatedProvider provider() {
+        return provider;
+    }
+
+    private void loop() {
+        Workload w = config.workload();
+        unresolved = w.size();
+        if (w.size() > 0) {
+            events.at(w.arrivalNanos(0), this::arrive);
+        }
+        long last = w.durationNanos();
+        long tailEnd = last + nanos(config.tailSeconds());
+        long giveUp = last + nanos(config.maxDrainSeconds());
+        while (unresolved > 0 || nextArrival < w.size()) {
+            if (clock.nanoTime() > giveUp || !step(Long.MAX_VALUE)) {
+                return;
+            }
+        }
+        while (step(tailEnd)) {
+            // the tail: the engine and the workers go on with no traffic
+        }
+        clock.advanceTo(tailEnd);
+    }
+
+    /** Runs the next event (the simulator's or the engine's) due at or before {@code limit}; false when none. */
+    private boolean step(long limit) {
+        long nextEvent = events.nextNanos();
+        long nextTask = scheduler.nextDueNanos();
+        long next = Math.min(nextEvent, nextTask);
+        if (next == Long.MAX_VALUE || next > limit) {
+            return false;
+        }
+        if (nextEvent <= nextTask) {
+            clock.advanceTo(nextEvent);
+            events.runNext();
+        } else {
+            scheduler.advanceTo(nextTask);
+        }
+        return true;
+    }
+
+    private void arrive() {
+        Workload w = config.workload();
+        int i = nextArrival++;
+        SimRequest request = new SimRequest(i, w.arrivalNanos(i), w.cost(i));
+        if (nextArrival < w.size()) {
+            events.at(w.arrivalNanos(nextArrival), this::arrive);
+        }
+        attempt(request);
+    }
+
+    /** One /route/ call for a waiting request, then the call to the worker it names. */
+    private void attempt(SimRequest r) {
+        long now = clock.nanoTime();
+        String endpoint = config.endpoint().name();
+        SimDispatcher.Route route = dispatcher.route(endpoint, r.cost, r.requestIdx);
+        r.requestIdx = route.requestIdx();
+        if (route.url().isPresent()) {
+            SimulatedInstance worker = provider.instanceAt(route.url().get());
+            r.group = worker == null ? null : groupOf(worker.label); // before accept: a request may end inside it
+            r.label = worker == null ? null : worker.label;
+            if (worker != null && worker.accept(r, now)) {
+                return;
+            }
+            r.requestIdx = 0; // the worker refused it: the client starts over with a new /route/ call
+        }
+        long deadline = r.waitingSinceNanos + nanos(config.dropAfterSeconds());
+        if (now >= deadline) {
+            r.status = SimRequest.Status.DROPPED;
+            unresolved--;
+            figures.dropped();
+            worldListeners.forEach(l -> l.requestDropped(r, now));
+            if (r.requestIdx != 0) {
+                dispatcher.abandoned(endpoint, r.requestIdx);
+            }
+            return;
+        }
+        events.at(Math.min(now + nanos(config.repollSeconds()), deadline), () -> attempt(r));
+    }
+
+    /** The world's news about requests and instances. */
+    private final class WorldEvents implements SimWorldListener {
+        @Override
+        public void requestStarted(SimRequest request, long nowNanos) {
+            request.startNanos = nowNanos;
+        }
+
+        @Override
+        public void requestCompleted(SimRequest request, long nowNanos) {
+            request.status = SimRequest.Status.DONE;
+            unresolved--;
+            figures.served((request.startNanos - request.arrivalNanos) / 1e9);
+            groupService.served(request.group, request.cost, request.startNanos);
+        }
+
+        @Override
+        public void requestBounced(SimRequest request, long nowNanos) {
+            request.status = SimRequest.Status.WAITING;
+            request.bounces++;
+            request.requestIdx = 0;
+            request.startNanos = -1;
+            request.waitingSinceNanos = nowNanos;
+            figures.retried();
+            worldListeners.forEach(l -> l.requestBounced(request, nowNanos));
+            // Not inline: this comes from inside a provider call, in the middle of an engine tick.
+            events.at(nowNanos, () -> attempt(request));
+        }
+
+        @Override
+        public void instancesChanged(String endpoint, int live, long nowNanos) {
+            figures.instances(live);
+        }
+    }
+
+    /** The group part of the engine's instance label {@code owner:endpoint:group:uid}. */
+    private static String groupOf(String label) {
+        String[] parts = label.split(":", -1);
+        return parts.length == 4 ? parts[2] : "unknown";
+    }
+
+    private static long nanos(double seconds) {
+        return Math.round(seconds * 1e9);
+    }
+
+    /** Independent streams from one seed: the world's draws do not shift when the engine draws more. */
+    private static long mix(long seed, long stream) {
+        return new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * stream)).nextLong();
+    }
+
+    private static byte[] secret(long seed) {
+        return ByteBuffer.allocate(32).putLong(seed).putLong(mix(seed, 3)).putLong(mix(seed, 4)).putLong(mix(seed, 5))
+                .array();
+    }
+
+    /** Configures a {@link Simulation}. */
+    public static final class Builder {
+        private final SimulationConfig config;
+        private BiFunction<String, Settings, ScalingPolicy> policies;
+        private Function<Autoscaler, SimDispatcher> dispatchers;
+        private final List<AutoscalerListener> listeners = new ArrayList<>();
+        private final List<TimedAction> actions = new ArrayList<>();
+        private final List<SimWorldListener> worldListeners = new ArrayList<>();
+
+        private Builder(SimulationConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /** How policy names resolve (default: the engine's, {@link java.util.ServiceLoader}). */
+        public Builder policies(BiFunction<String, Settings, ScalingPolicy> policies) {
+            this.policies = policies;
+            return this;
+        }
+
+        /** How clients get a worker, made once the engine exists (default: {@link RouterDispatcher}, the real router). */
+        public Builder dispatcher(Function<Autoscaler, SimDispatcher> dispatchers) {
+            this.dispatchers = Objects.requireNonNull(dispatchers, "dispatchers");
+            return this;
+        }
+
+        /** An extra listener on the engine's events (e.g. to chart a run). */
+        public Builder listener(AutoscalerListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Runs {@code action} on the engine at simulated time {@code at} after the start, in time order
+         * with the run's other events (e.g. a template change through {@code updateEndpoint}).
+         */
+        public Builder at(java.time.Duration at, java.util.function.Consumer<Autoscaler> action) {
+            if (at.isNegative()) {
+                throw new IllegalArgumentException("at must be >= 0, got " + at);
+            }
+            actions.add(new TimedAction(at.toNanos(), Objects.requireNonNull(action, "action")));
+            return this;
+        }
+
+        /** Also told of bounced and dropped requests (package-private: the world's types are). */
+        Builder worldListener(SimWorldListener listener) {
+            worldListeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        public Simulation build() {
+            return new Simulation(this);
+        }
+    }
+}
