@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=autoscaler-examples/target/autoscaler.jar
-if [[ ! -f $jar || -n "$(find autoscaler-api autoscaler-core autoscaler-examples -name '*.java' -newer "$jar" -print -quit)" ]]; then
+if [[ ! -f $jar || -n "$(find autoscaler-api autoscaler-core autoscaler-simulator autoscaler-examples -name '*.java' -newer "$jar" -print -quit)" ]]; then
   mvn -B -q -o -pl autoscaler-examples -am package -DskipTests
 fi
 exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$jar" scripts/ComparePolicies.java "$@"

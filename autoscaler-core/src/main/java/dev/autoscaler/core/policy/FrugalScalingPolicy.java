@@ -17,58 +17,59 @@ import java.util.Set;
 
 /**
  * The {@code frugal} policy: the cheapest fleet that keeps the queue-time SLO ({@code
- * target_queue_time}). It spends on what is cheap (stopped workers: 5% of the price) to save what
- * is dear (a create: minutes of GPU at full price before it serves; a request that waits past the
- * SLO), and it does not give capacity back the moment a load dips (each stop that is undone within
+ * target_queue_time}, T). It spends on what is cheap (a stopped worker: about 5% of its price) to
+ * save what is dear (a create: minutes of GPU at full price before it serves; a request that waits
+ * past the SLO), and it does not give capacity back the moment a load dips (a stop undone within
  * minutes is a resume paid for nothing, and a wait for whoever comes during it).
  *
  * <h2>Each decision</h2>
  * <ol>
  * <li><b>Memory</b>: the engine's 10 s arrival rate ({@link LoadStats#arrivalRateBurst()}) is kept,
- *     sample by sample, for {@value #BURST_MEMORY} (default 300 s), so the policy sees the traffic's
- *     shape and not only its means over fixed windows.</li>
- * <li><b>Forecast over the horizon that matters</b>: the level (the higher of the 60 s mean and the
- *     20 s mean) plus the rising part of the trend (least-squares slope over the last
- *     {@value #TREND_WINDOW}, 120 s) extended over the time new capacity takes to arrive: a resume
- *     ({@value #RESUME_SECONDS}, 30 s) while stopped workers are there to resume, else a create
- *     ({@value #BOOT_SECONDS}, 180 s). A falling trend is never extrapolated: scaling down early is
- *     the expensive mistake.</li>
- * <li><b>Burst envelope</b>: for windows of 10, 20, 30, 60 and 120 s, the most work that arrived in
- *     such a window over the burst memory. The SLO lets a burst queue for {@code target_queue_time}
- *     T: a burst of rate {@code r} lasting {@code d} seconds is served in time by capacity
- *     {@code r x d / (d + T)}. The capacity kept is the largest such need: short bursts are absorbed by
- *     the queue budget, long ones by workers.</li>
- * <li><b>Active capacity</b> = max(forecast / {@value #MAX_UTIL}, burst need, backlog + forecast)
- *     where the backlog (work waiting at the router) is to be cleared within T/2; then times the
- *     queue-time feedback factor. Counted in the workers' own measured perf: the workers serving
- *     now, best first, then the group's perf estimate for any added.</li>
- * <li><b>Queue-time feedback</b>: each decision whose observed queue time is above T multiplies a
- *     factor by 1.25 (at most {@value #MAX_QUEUE_BOOST}, 1.5); each one below lets it decay back
- *     toward 1 (halving its excess in about a minute). A forecast that underestimates (perf lower than
- *     benchmarked, costlier requests) is corrected by what the users see. While requests wait past T,
- *     at least one worker more than those serving is asked for: based on the serving workers, never
- *     on the workers loading for the pool, so it cannot ratchet.</li>
+ *     sample by sample, so the policy sees the traffic's shape and not only means over fixed
+ *     windows.</li>
+ * <li><b>Level</b>: the 60 s mean of those samples, or the 20 s mean when it stands out of the noise
+ *     (by two standard errors, the noise measured on the samples before those 20 s): a rise is
+ *     followed within seconds, a steady load's wobble is not.</li>
+ * <li><b>Forecast over the horizon that matters</b>: the level plus the trend (least-squares slope
+ *     over {@value #TREND_WINDOW}, used only when it is three standard errors from 0 and rising)
+ *     extended over the time new capacity takes to arrive: a resume ({@value #RESUME_SECONDS})
+ *     while stopped workers are there, else a create ({@value #BOOT_SECONDS}); no further than the
+ *     trend was observed and to at most 1.25 x the level (a step is not a ramp). A fall is never
+ *     extrapolated: scaling down early is the expensive mistake.</li>
+ * <li><b>Burst envelope</b>: for windows d of 10, 20, 30, 60 and 120 s, the work that arrived in the
+ *     last d seconds (over the last {@value #BURST_MEMORY} of samples). The SLO lets a burst queue
+ *     for T: a burst of rate r lasting d seconds is served in time by capacity {@code r x d / (d + T)},
+ *     so short bursts are absorbed by the queue budget and long ones by workers.</li>
+ * <li><b>Capacity</b> = max(forecast / {@value #MAX_UTIL}, burst need, backlog + forecast), where the
+ *     backlog (work waiting at the router) is to be cleared T/2 after the capacity asked for now
+ *     arrives; times the queue-time feedback factor. Counted in the workers' own measured perf: the
+ *     workers serving now, best first, then the group's perf estimate for any added.</li>
+ * <li><b>Queue-time feedback</b>: a decision whose observed queue time is above T while nothing is
+ *     on its way and the ready capacity covers the plan multiplies a factor by 1.25 (at most
+ *     {@value #MAX_QUEUE_BOOST}); it decays back toward 1, halving its excess each minute. A plan
+ *     that underestimates (perf lower than benchmarked, costlier requests) is corrected by what users
+ *     see. While requests wait past T with nothing on its way, one worker more than serve is asked
+ *     for; never one per decision while workers load (that was {@code vast}'s ratchet).</li>
  * <li><b>Hysteresis</b>: up at once; down only to the highest need of the last
- *     {@value #SCALE_DOWN_DELAY} (300 s), and never on stale figures. A steady load whose need wobbles
- *     between n and n+1 stays at n+1 instead of stopping and resuming a worker every few ticks, and a
- *     scale-up is never undone within five minutes.</li>
- * <li><b>Stopped pool sized by past rises</b>: the largest rise of the 30 s mean over any
- *     {@value #BOOT_SECONDS} span (the load a create would come too late for) is remembered, decaying
- *     with a half-life of {@value #RISE_HALF_LIFE} (3600 s). The pool holds enough stopped workers to
- *     absorb that rise again by resuming (seconds) instead of creating (minutes). The endpoint's
- *     {@code cold_workers} floor still applies, and the caps ({@code max_workers}, per group) win.</li>
- * <li><b>Scale to zero</b> follows from the hysteresis: once no need has been seen for
- *     {@value #SCALE_DOWN_DELAY} (the last request more than that plus a minute ago) the active
- *     target reaches 0; the pool stays, so the next burst resumes.</li>
+ *     {@value #SCALE_DOWN_DELAY}, only if 15% more load would fit too, and never on stale figures.</li>
+ * <li><b>Stopped pool, kept rather than rented</b>: room for the largest rise of the 60 s mean over
+ *     any {@value #BOOT_SECONDS} span (the load a create would come too late for), remembered with a
+ *     half-life of {@value #RISE_HALF_LIFE}, and every worker the group needed within boot / 5% seconds
+ *     (an hour at 180 s: keeping a stopped worker that long costs what one boot at full price does).
+ *     The pool only keeps workers it has or that this decision stops: renting a worker just to stop
+ *     it costs a boot. The endpoint's {@code cold_workers} floor applies as for every policy, the
+ *     engine's caps after.</li>
+ * <li><b>Waking from idle</b>: the first demand after the fleet reached zero asks for the remembered
+ *     rise at once, so the pool is resumed together rather than one worker per decision.</li>
  * </ol>
- * Several groups share the endpoint's plan by weight (as with {@code vast}); an overflow group is
- * sized from its spill-over alone, without a pool of its own.
+ * Several groups share the plan by weight (as with {@code vast}); an overflow group is sized from its
+ * spill-over alone, without a pool of its own.
  *
  * <h2>Parameters ({@code policy_params}, all optional)</h2>
- * See the README's "Scaling policies" for each default's reasoning: {@value #MAX_UTIL} 0.85,
- * {@value #RESUME_SECONDS} 30, {@value #BOOT_SECONDS} 180, {@value #BURST_MEMORY} 300,
- * {@value #TREND_WINDOW} 120, {@value #SCALE_DOWN_DELAY} 300, {@value #RISE_HALF_LIFE} 3600,
- * {@value #MAX_QUEUE_BOOST} 1.5. Unknown parameters are rejected.
+ * {@value #MAX_UTIL} 0.85, {@value #RESUME_SECONDS} 30, {@value #BOOT_SECONDS} 180,
+ * {@value #BURST_MEMORY} 10, {@value #TREND_WINDOW} 120, {@value #SCALE_DOWN_DELAY} 120,
+ * {@value #RISE_HALF_LIFE} 3600, {@value #MAX_QUEUE_BOOST} 1.5 (seconds where a duration); the
+ * README's "Scaling policies" gives each default's reasoning. Unknown parameters are rejected.
  *
  * <p>Stateful: one instance per endpoint, called from one thread at a time (the engine's contract).
  * Deterministic: the same snapshots in the same order give the same decisions.
