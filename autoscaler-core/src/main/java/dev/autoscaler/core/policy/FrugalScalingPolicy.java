@@ -262,6 +262,11 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
             }
         }
 
+        // no group can have more than the endpoint's max_workers: counting beyond it would overflow sums
+        for (int i = 0; i < n; i++) {
+            active[i] = Math.min(active[i], config.maxWorkers());
+        }
+
         // 6. hysteresis: up at once, down only to the highest base need of the delay window
         int wanted = sum(active);
         needs.add(now, wanted);
@@ -308,7 +313,7 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
                 // kept costs 5% of its price. The pool keeps the workers it has and those this
                 // decision stops (the endpoint's cold_workers floor is applied after, as for all).
                 int available = (int) group.coldCount() + PoolWorkers.count(group) + Math.max(0, current[i] - active[i]);
-                cold[i] = Math.min(Math.max(0, total - active[i]), available);
+                cold[i] = Math.min(Math.min(Math.max(0, total - active[i]), available), config.maxWorkers());
             }
             if (!load.fresh()) {
                 int poolNow = (int) group.coldCount() + PoolWorkers.count(group);
@@ -370,7 +375,7 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
             sum += p;
             count++;
         }
-        return count + Numbers.workersFor(capacity - sum, estimate);
+        return (int) Math.min(Integer.MAX_VALUE, (long) count + Numbers.workersFor(capacity - sum, estimate));
     }
 
     /**

@@ -16,7 +16,9 @@ import java.util.Set;
  * scaling behavior") and {@code pkg/controller/podautoscaler} (kubernetes/kubernetes):
  * <ul>
  * <li>it acts every {@value #SYNC_PERIOD} (15 s, {@code --horizontal-pod-autoscaler-sync-period});
- *     between syncs it keeps the current targets;</li>
+ *     between syncs the last sync's decision stands;</li>
+ * <li>missing metrics: pods without one count at 100% of the target on a scale-down, so stale
+ *     figures never take pods away;</li>
  * <li>{@code desired = ceil(current x metric / target)}, skipped while {@code |metric / target - 1| <=
  *     tolerance} ({@value #TOLERANCE}, 0.1). The ratio is taken over ready pods; on a scale-up, pods
  *     not yet ready count as using nothing, and if that brings the ratio back within tolerance or
@@ -73,6 +75,7 @@ public final class HpaScalingPolicy implements ScalingPolicy {
     /** {@code {seconds, change}} of each scale event, for the rate limits. */
     private final ArrayDeque<double[]> events = new ArrayDeque<>();
     private double lastSync = Double.NaN;
+    private ScalingDecision lastDecision;
 
     private HpaScalingPolicy(Settings params) {
         PolicyParams.rejectUnknown(NAME, params, PARAMS);
@@ -104,8 +107,10 @@ public final class HpaScalingPolicy implements ScalingPolicy {
             return ScalingDecision.of(java.util.Map.of(), "no worker groups to scale");
         }
         double now = GroupTargets.seconds(snapshot);
-        if (!Double.isNaN(lastSync) && now - lastSync < syncPeriod - 1e-6) {
-            return ScalingDecision.keep("hpa: between syncs (every " + Numbers.format(syncPeriod) + " s)");
+        if (!Double.isNaN(lastSync) && now - lastSync < syncPeriod - 1e-6 && lastDecision != null) {
+            // between syncs the last sync's decision stands
+            return ScalingDecision.of(lastDecision.targets(), lastDecision.reason() + " (decided "
+                    + Numbers.format(now - lastSync) + " s ago; syncs every " + Numbers.format(syncPeriod) + " s)");
         }
         lastSync = now;
         double[] shares = VastScalingPolicy.trafficShares(groups);
@@ -181,11 +186,18 @@ public final class HpaScalingPolicy implements ScalingPolicy {
                 desired = Math.min(current, limit);
             }
         }
-        desired = Math.max(desired, minReplicas);
+        desired = Math.min(Math.max(desired, minReplicas), snapshot.config().maxWorkers());
+        // missing metrics: on a scale-down the HPA takes pods it has no metric for at 100% of the
+        // target, so stale figures (which read low) never take pods away
+        if (!snapshot.load().fresh() && desired < current) {
+            desired = current;
+            why.append(", figures stale -> keep ").append(current);
+        }
         if (desired != current) {
             events.addLast(new double[] {now, desired - current});
         }
-        return GroupTargets.decideTotal(snapshot, shares, desired, why.toString());
+        lastDecision = GroupTargets.decideTotal(snapshot, shares, desired, why.toString());
+        return lastDecision;
     }
 
     /** Pods added (up) or removed (down) by this policy's scale events after {@code since}. */

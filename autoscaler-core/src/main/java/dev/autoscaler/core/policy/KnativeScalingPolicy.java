@@ -27,6 +27,7 @@ import java.util.Set;
  *     ({@value #PANIC_THRESHOLD_PERCENTAGE} 200%); while panicking the desired count is the highest
  *     panic count seen (it never goes down), and panicking ends once the threshold has not been
  *     crossed for a whole stable window;</li>
+ * <li>no decision on missing data: on stale figures the count does not go down;</li>
  * <li><b>scale to zero</b> only after the desired count has been 0 for
  *     {@value #SCALE_TO_ZERO_GRACE_PERIOD} (30 s); {@value #MIN_SCALE} (default 0) is the floor.</li>
  * </ul>
@@ -146,7 +147,13 @@ public final class KnativeScalingPolicy implements ScalingPolicy {
                 desired = 1;
             }
         }
-        desired = Math.max(desired, minScale);
+        desired = Math.min(Math.max(desired, minScale), snapshot.config().maxWorkers());
+        // no metrics, no scaling: the KPA makes no decision on missing data, so stale figures
+        // (which read low) never take pods away
+        if (!snapshot.load().fresh() && desired < current) {
+            desired = current;
+            why.append(", figures stale -> keep ").append(current);
+        }
         if (desired == 0 && lastDesired > 0) {
             if (Double.isNaN(zeroSince)) {
                 zeroSince = now;

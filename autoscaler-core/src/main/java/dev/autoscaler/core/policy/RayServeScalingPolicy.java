@@ -115,7 +115,7 @@ public final class RayServeScalingPolicy implements ScalingPolicy {
             // no running replica to divide by: the first request asks for one at once (Ray's cold start)
             desired = total > 0 ? Math.max(target, (int) Math.ceil(upscalingFactor)) : target;
             why.append(", no running replica -> ").append(desired);
-            target = Math.max(Math.max(desired, minReplicas), 0);
+            target = Math.min(Math.max(desired, minReplicas), snapshot.config().maxWorkers());
             pointing = 0;
             pointingSince = Double.NaN;
             return GroupTargets.decideTotal(snapshot, shares, target, why.toString());
@@ -123,7 +123,7 @@ public final class RayServeScalingPolicy implements ScalingPolicy {
         double error = total / (targetOngoing * running);
         double factor = error >= 1 ? upscalingFactor : downscalingFactor;
         desired = (int) Math.ceil(running * (1 + (error - 1) * factor) - 1e-9);
-        desired = Math.max(desired, minReplicas);
+        desired = Math.min(Math.max(desired, minReplicas), snapshot.config().maxWorkers());
         why.append(" / (").append(Numbers.format(targetOngoing)).append(" x ").append(running)
                 .append(" running) -> ").append(desired);
 

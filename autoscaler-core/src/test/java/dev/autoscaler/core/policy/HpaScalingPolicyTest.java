@@ -34,11 +34,11 @@ class HpaScalingPolicyTest {
     }
 
     @Test
-    @DisplayName("acts every 15 s: between syncs it keeps the current size")
+    @DisplayName("acts every 15 s: between syncs the last sync's decision stands")
     void syncPeriod() {
         assertThat(decide(4, 3000, 0)).isEqualTo(6);
-        assertThat(decide(4, 3000, 5)).isEqualTo(-1);
-        assertThat(decide(4, 3000, 15)).isEqualTo(6);
+        assertThat(decide(4, 10_000, 5)).isEqualTo(6);
+        assertThat(decide(4, 10_000, 15)).isEqualTo(8); // 4 + 4 pods per 15 s
     }
 
     @Test
