@@ -15,7 +15,7 @@ public final class FrugalScalingPolicyProvider implements ScalingPolicyProvider 
     @Override
     public String description() {
         return "the cheapest fleet that keeps target_queue_time: forecast over a resume or boot, burst envelope, "
-                + "queue-time feedback, 5 min scale-down hysteresis, stopped pool sized by past rises";
+                + "queue-time feedback, 2 min scale-down hysteresis, stopped pool kept for past rises";
     }
 
     @Override
