@@ -2,7 +2,6 @@ package dev.autoscaler;
 
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * A policy's answer for one endpoint and tick: a target per worker group, with a human-readable
@@ -39,10 +38,5 @@ public record ScalingDecision(Map<String, GroupTarget> targets, String reason, b
         }
         WorkerCaps.Capped capped = WorkerCaps.apply(config, targets);
         return capped.changed() ? new ScalingDecision(capped.targets(), reason + "; " + capped.note(), false) : this;
-    }
-
-    /** Targets in group-name order, for stable printing. */
-    public Map<String, GroupTarget> sortedTargets() {
-        return new TreeMap<>(targets);
     }
 }

@@ -33,7 +33,31 @@ import java.util.Objects;
  * @param templateRevision the {@link WorkerTemplate#revision()} of its group's template when it was
  *                         created; empty when unknown (taken as current: never rolled for that alone)
  */
-public record WorkerRecord(String workerId, String endpoint, String group, String label, String instanceId, String mtoken, WorkerState state, WorkerIntent intent, String url, double maxPerf, double reliability, String gpuName, double pricePerHour, double curLoad, double reservedLoad, long numRequestsWorking, long numRequestsReceived, String errorMsg, int errorCount, long createdAtNanos, long stateSinceNanos, long lastReportNanos, long version, String templateRevision) {
+public record WorkerRecord(
+        String workerId,
+        String endpoint,
+        String group,
+        String label,
+        String instanceId,
+        String mtoken,
+        WorkerState state,
+        WorkerIntent intent,
+        String url,
+        double maxPerf,
+        double reliability,
+        String gpuName,
+        double pricePerHour,
+        double curLoad,
+        double reservedLoad,
+        long numRequestsWorking,
+        long numRequestsReceived,
+        String errorMsg,
+        int errorCount,
+        long createdAtNanos,
+        long stateSinceNanos,
+        long lastReportNanos,
+        long version,
+        String templateRevision) {
 
     /** The value of {@link #lastReportNanos()} for a worker that never reported. */
     public static final long NEVER = Long.MIN_VALUE;
@@ -51,17 +75,6 @@ public record WorkerRecord(String workerId, String endpoint, String group, Strin
         gpuName = Objects.requireNonNullElse(gpuName, "");
         errorMsg = Objects.requireNonNullElse(errorMsg, "");
         templateRevision = Objects.requireNonNullElse(templateRevision, "");
-    }
-
-    /** The record without a template revision, as before revisions existed. */
-    public WorkerRecord(String workerId, String endpoint, String group, String label, String instanceId, String mtoken,
-                        WorkerState state, WorkerIntent intent, String url, double maxPerf, double reliability,
-                        String gpuName, double pricePerHour, double curLoad, double reservedLoad,
-                        long numRequestsWorking, long numRequestsReceived, String errorMsg, int errorCount,
-                        long createdAtNanos, long stateSinceNanos, long lastReportNanos, long version) {
-        this(workerId, endpoint, group, label, instanceId, mtoken, state, intent, url, maxPerf, reliability, gpuName,
-                pricePerHour, curLoad, reservedLoad, numRequestsWorking, numRequestsReceived, errorMsg, errorCount,
-                createdAtNanos, stateSinceNanos, lastReportNanos, version, "");
     }
 
     /** Capacity in perf units/s: measured max_perf x reliability (PROTOCOL.md). */
@@ -82,10 +95,6 @@ public record WorkerRecord(String workerId, String endpoint, String group, Strin
     public double expectedQueueSeconds() {
         double perf = perf();
         return perf <= 0 ? Double.POSITIVE_INFINITY : (curLoad + reservedLoad) / perf;
-    }
-
-    public boolean hasReported() {
-        return lastReportNanos != NEVER;
     }
 
     /** Seconds in the current state at monotonic time {@code nowNanos}. */
@@ -300,7 +309,10 @@ public record WorkerRecord(String workerId, String endpoint, String group, Strin
         }
 
         public WorkerRecord build() {
-            return new WorkerRecord(workerId, endpoint, group, label, instanceId, mtoken, state, intent, url, maxPerf, reliability, gpuName, pricePerHour, curLoad, reservedLoad, numRequestsWorking, numRequestsReceived, errorMsg, errorCount, createdAtNanos, stateSinceNanos, lastReportNanos, version, templateRevision);
+            return new WorkerRecord(workerId, endpoint, group, label, instanceId, mtoken, state, intent, url,
+                    maxPerf, reliability, gpuName, pricePerHour, curLoad, reservedLoad, numRequestsWorking,
+                    numRequestsReceived, errorMsg, errorCount, createdAtNanos, stateSinceNanos, lastReportNanos,
+                    version, templateRevision);
         }
     }
 }

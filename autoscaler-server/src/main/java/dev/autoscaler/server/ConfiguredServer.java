@@ -9,7 +9,7 @@ import dev.autoscaler.core.compare.HardwareComparison;
 import dev.autoscaler.core.http.AutoscalerApi;
 import dev.autoscaler.core.http.AutoscalerHttpServer;
 import dev.autoscaler.core.json.EndpointConfigJson;
-import dev.autoscaler.core.plugin.PluginRegistry;
+import dev.autoscaler.core.provider.InstanceProviderFactories;
 import dev.autoscaler.core.router.Router;
 import dev.autoscaler.core.store.FileEndpointConfigStore;
 import dev.autoscaler.core.ticket.TicketFormats;
@@ -46,8 +46,7 @@ public final class ConfiguredServer implements AutoCloseable {
     private ConfiguredServer(ServerConfig config) {
         AutoscalerHttpServer.configureJdkServer();
         Clock clock = Clock.system();
-        InstanceProviderFactory factory = PluginRegistry.loadVisible("instance provider",
-                InstanceProviderFactory.class, ConfiguredServer.class, InstanceProviderFactory::name).require(config.providerName());
+        InstanceProviderFactory factory = InstanceProviderFactories.load().require(config.providerName());
         TicketFormats.Builder ticketKeys = TicketFormats.builder();
         config.rsaKeyFile().ifPresent(ticketKeys::rsaKeyFile);
         config.ed25519KeyFile().ifPresent(ticketKeys::ed25519KeyFile);

@@ -131,6 +131,9 @@ public final class PluginRegistry<T> {
     }
 
     private static <T> void collect(Class<T> service, ClassLoader loader, Collector<T> collector, java.util.Set<Class<?>> seen) {
+        // A generic loader: in a named module, ServiceLoader answers only for services the caller
+        // declares it uses, so declare this one (a no-op on the class path).
+        PluginRegistry.class.getModule().addUses(service);
         Iterator<ServiceLoader.Provider<T>> iterator = ServiceLoader.load(service, loader).stream().iterator();
         int consecutiveFailures = 0;
         while (consecutiveFailures < MAX_CONSECUTIVE_FAILURES) {

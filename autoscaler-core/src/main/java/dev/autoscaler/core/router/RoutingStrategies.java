@@ -5,25 +5,23 @@ import dev.autoscaler.Settings;
 import dev.autoscaler.core.plugin.PluginRegistry;
 import dev.autoscaler.spi.RoutingStrategy;
 import dev.autoscaler.spi.RoutingStrategyProvider;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The {@link RoutingStrategyProvider}s on the class path, by name ({@code least-wait},
- * {@code power-of-two}, and any plugin's). A provider that fails to load is skipped with a warning;
- * of two with the same name the first found wins.
+ * {@code power-of-two}, and any plugin's). Discovery rules (broken providers skipped, first of a
+ * duplicate name wins) are those of {@link PluginRegistry}.
  */
 public final class RoutingStrategies {
+    /** The kind named in messages. */
+    public static final String KIND = "routing strategy";
+
     private RoutingStrategies() {
     }
 
-    /** Every strategy provider found, by name, sorted (discovery as in {@link PluginRegistry#loadVisible}). */
-    public static Map<String, RoutingStrategyProvider> available() {
-        PluginRegistry<RoutingStrategyProvider> registry = PluginRegistry.loadVisible("routing strategy",
-                RoutingStrategyProvider.class, RoutingStrategies.class, RoutingStrategyProvider::name);
-        Map<String, RoutingStrategyProvider> found = new TreeMap<>();
-        registry.plugins().forEach(p -> found.put(p.name(), p));
-        return found;
+    /** The providers found as {@link PluginRegistry#loadVisible} finds plugins (as {@code ScalingPolicies.load()}). */
+    public static PluginRegistry<RoutingStrategyProvider> load() {
+        return PluginRegistry.loadVisible(KIND, RoutingStrategyProvider.class, RoutingStrategies.class,
+                RoutingStrategyProvider::name);
     }
 
     /**
@@ -32,11 +30,6 @@ public final class RoutingStrategies {
      * @throws PluginNotFoundException listing the names found when none has that name
      */
     public static RoutingStrategy create(String name, Settings settings) {
-        Map<String, RoutingStrategyProvider> found = available();
-        RoutingStrategyProvider provider = found.get(name);
-        if (provider == null) {
-            throw new PluginNotFoundException("routing strategy", name, found.keySet().stream().toList());
-        }
-        return provider.create(settings == null ? Settings.empty() : settings);
+        return load().require(name).create(settings == null ? Settings.empty() : settings);
     }
 }

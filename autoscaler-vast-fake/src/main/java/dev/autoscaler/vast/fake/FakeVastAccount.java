@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoscaler.Clock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,7 +42,6 @@ final class FakeVastAccount {
     private final Map<Long, Instance> instances = new TreeMap<>();
     private long nextOfferId = 5_000_001;
     private long nextInstanceId = 20_000_001;
-    private int nextHostPort = 40_000;
     private int stuckNext;
     private int exitAfterBootNext;
     private int stallStartsNext;
@@ -411,12 +414,25 @@ final class FakeVastAccount {
         }
     }
 
+    /**
+     * A host port for an instance's container port: one the OS says is free on loopback now, so
+     * that emulated workers can serve on it even while other programs (other tests, another fake)
+     * run on this machine; a fixed range collided with them.
+     */
+    private static int freeHostPort() {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on loopback", e);
+        }
+    }
+
     private void enterRunning(Instance i) {
         i.phase = Phase.RUNNING;
         i.phaseEnds = Long.MAX_VALUE;
         if (i.hostPorts.isEmpty()) {
             for (Integer port : i.containerPorts) {
-                i.hostPorts.put(port, i.reservedHostPorts.computeIfAbsent(port, p -> nextHostPort++));
+                i.hostPorts.put(port, i.reservedHostPorts.computeIfAbsent(port, p -> freeHostPort()));
             }
         }
     }

@@ -46,8 +46,4 @@ public final class CallSpacer {
         }
     }
 
-    /** The configured interval of a bucket, in nanoseconds (0 when not spaced). */
-    public long intervalNanos(String bucket) {
-        return intervals.getOrDefault(bucket, 0L);
-    }
 }
