@@ -23,10 +23,12 @@ module dev.autoscaler.core {
     exports dev.autoscaler.core.store;
     exports dev.autoscaler.core.ticket;
 
+    uses dev.autoscaler.core.http.ApiServerFactory;
     uses dev.autoscaler.spi.InstanceProviderFactory;
     uses dev.autoscaler.spi.RoutingStrategyProvider;
     uses dev.autoscaler.spi.ScalingPolicyProvider;
 
+    provides dev.autoscaler.core.http.ApiServerFactory with dev.autoscaler.core.http.JdkApiServerFactory;
     provides dev.autoscaler.spi.InstanceProviderFactory with dev.autoscaler.core.provider.StaticInstanceProviderFactory;
     provides dev.autoscaler.spi.RoutingStrategyProvider with dev.autoscaler.core.router.LeastExpectedWaitStrategyProvider,
             dev.autoscaler.core.router.PowerOfTwoChoicesStrategyProvider;

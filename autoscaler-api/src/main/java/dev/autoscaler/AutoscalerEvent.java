@@ -37,6 +37,15 @@ public sealed interface AutoscalerEvent {
                           ProviderException error) implements AutoscalerEvent {
     }
 
+    /**
+     * A worker's {@code /worker_status/} report was refused although its mtoken was right: a field
+     * the engine cannot vouch for (the {@code url} is not where its provider says the instance is).
+     * The worker answered 400 naming the field, and is not routed to until a report is accepted.
+     */
+    record WorkerReportRejected(Instant at, String endpoint, String group, String workerId, String instanceId,
+                                String field, String reason) implements AutoscalerEvent {
+    }
+
     /** A plugin (a scaling policy) threw; the endpoint kept its size. */
     record PluginFailed(Instant at, String endpoint, String plugin, RuntimeException error) implements AutoscalerEvent {
     }

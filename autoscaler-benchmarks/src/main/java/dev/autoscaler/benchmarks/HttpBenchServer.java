@@ -8,7 +8,10 @@ import dev.autoscaler.ScalingDecision;
 import dev.autoscaler.WorkerGroupConfig;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.core.Autoscaler;
+import dev.autoscaler.core.http.ApiResponse;
+import dev.autoscaler.core.http.ApiServerOptions;
 import dev.autoscaler.core.http.AutoscalerApi;
+import dev.autoscaler.http.netty.NettyApiServer;
 import dev.autoscaler.core.http.AutoscalerHttpServer;
 import dev.autoscaler.core.provider.StaticInstanceProvider;
 import dev.autoscaler.core.provider.StaticWorker;
@@ -29,10 +32,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * The server side of {@code scripts/bench-http.sh}: the real API (engine, router, signer) with a
  * static fleet of ready workers whose reservations never fill, and, on a second port of the same JDK
- * server with the same thread pool, a trivial JSON handler as the baseline. Prints
- * {@code API_PORT=...} and {@code BASELINE_PORT=...}, then serves until killed.
+ * server with the same thread pool, a trivial JSON handler as the baseline; then the same two on the
+ * Netty server ({@code autoscaler-http-netty}: the API and the trivial handler through the same server
+ * code). Prints {@code API_PORT=...}, {@code BASELINE_PORT=...}, {@code NETTY_API_PORT=...} and
+ * {@code NETTY_BASELINE_PORT=...}, then serves until killed. The script loads one pair at a time.
  *
- * <p>Arguments: {@code <ticket-format> [threads]}; the format is {@code vast-rsa} or {@code ed25519}.
+ * <p>Arguments: {@code <ticket-format> [threads]}; the format is {@code vast-rsa} or {@code ed25519};
+ * threads are the JDK server's handler threads (Netty runs one event loop per core).
  */
 public final class HttpBenchServer {
     private HttpBenchServer() {
@@ -65,7 +71,16 @@ public final class HttpBenchServer {
             }
         });
         baseline.start();
+
+        ApiServerOptions options = ApiServerOptions.defaults();
+        NettyApiServer nettyApi = NettyApiServer.start(api, new InetSocketAddress(loopback, 0), options);
+        ApiResponse trivial = ApiResponse.json(200, answer);
+        NettyApiServer nettyBaseline = NettyApiServer.start(request -> trivial, api.maxBodyBytes(),
+                new InetSocketAddress(loopback, 0), options);
+
         System.out.println("API_PORT=" + apiServer.port());
+        System.out.println("NETTY_API_PORT=" + nettyApi.port());
+        System.out.println("NETTY_BASELINE_PORT=" + nettyBaseline.port());
         System.out.println("BASELINE_PORT=" + baseline.getAddress().getPort());
         System.out.flush();
         Thread.currentThread().join();

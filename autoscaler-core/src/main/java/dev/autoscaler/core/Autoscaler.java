@@ -2,6 +2,7 @@ package dev.autoscaler.core;
 
 import dev.autoscaler.AlreadyExistsException;
 import dev.autoscaler.Clock;
+import dev.autoscaler.InvalidConfigException;
 import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.EndpointSnapshot;
 import dev.autoscaler.GroupTarget;
@@ -15,6 +16,8 @@ import dev.autoscaler.core.engine.internal.EndpointController;
 import dev.autoscaler.core.policy.ScalingPolicies;
 import dev.autoscaler.core.engine.internal.EngineContext;
 import dev.autoscaler.core.engine.internal.EventPublisher;
+import dev.autoscaler.core.engine.internal.InstanceAddresses;
+import dev.autoscaler.core.engine.internal.WorkerUrlCheck;
 import dev.autoscaler.core.engine.internal.LoadTracker;
 import dev.autoscaler.core.engine.internal.MtokenMinter;
 import dev.autoscaler.core.engine.internal.ProviderActions;
@@ -72,6 +75,11 @@ public final class Autoscaler implements AutoCloseable {
 
     private final EngineContext ctx;
     private final Map<String, InstanceProvider> providers;
+    /** The same providers, recording the addresses their creates and lists return (what worker URLs are checked against). */
+    private final Map<String, InstanceProvider> recordingProviders;
+    private final InstanceAddresses addresses = new InstanceAddresses();
+    /** When the last early sync for a missing address was asked for (clock nanos), so that a flood of reports asks once. */
+    private final java.util.concurrent.atomic.AtomicLong lastAddressSync = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
     private final TaskScheduler scheduler;
     private final Duration tickInterval;
     private final Duration syncInterval;
@@ -95,6 +103,9 @@ public final class Autoscaler implements AutoCloseable {
         if (providers.isEmpty()) {
             throw new IllegalArgumentException("at least one instance provider is required");
         }
+        Map<String, InstanceProvider> recording = new java.util.HashMap<>();
+        providers.forEach((name, p) -> recording.put(name, addresses.recording(p)));
+        this.recordingProviders = Map.copyOf(recording);
         String defaultProvider = b.providers.containsKey(DEFAULT_PROVIDER) ? DEFAULT_PROVIDER
                 : b.providers.keySet().iterator().next();
         EventPublisher events = new EventPublisher();
@@ -106,7 +117,7 @@ public final class Autoscaler implements AutoCloseable {
             secret = new byte[32];
             new SecureRandom().nextBytes(secret);
         }
-        ProviderActions actions = new ProviderActions(store, this::provider,
+        ProviderActions actions = new ProviderActions(store, this::recordingProvider,
                 Objects.requireNonNullElse(b.executor, Runnable::run), clock, events, random);
         this.ctx = new EngineContext(store, clock, actions, events, new MtokenMinter(secret), random, b.owner,
                 defaultProvider, b.publicUrl);
@@ -114,8 +125,9 @@ public final class Autoscaler implements AutoCloseable {
         this.tickInterval = b.tickInterval;
         this.syncInterval = b.syncInterval;
         this.policies = b.policies != null ? b.policies : ScalingPolicies.load()::create;
-        this.reports = new ReportProcessor(store, clock, actions, this::tracker, this::providerNameOf);
-        this.sync = new ProviderSync(ctx, this::provider);
+        this.reports = new ReportProcessor(store, clock, actions, this::tracker, this::providerNameOf, b.workerUrlCheck,
+                addresses, this::syncSoonForAddresses);
+        this.sync = new ProviderSync(ctx, this::recordingProvider);
         this.ledger = new RequestLedger(store);
         for (EndpointConfig endpoint : b.endpoints) {
             putEndpoint(endpoint);
@@ -378,6 +390,26 @@ public final class Autoscaler implements AutoCloseable {
         reportObservers.remove(observer);
     }
 
+    /** Lists the providers' instances again soon (at most once per 5 s): a worker reported before its address was known. */
+    private void syncSoonForAddresses() {
+        if (scheduler == null) {
+            return; // driven by hand: the caller syncs
+        }
+        long now = ctx.clock().nanoTime();
+        long last = lastAddressSync.get();
+        if (last != Long.MIN_VALUE && now - last < java.time.Duration.ofSeconds(5).toNanos()) {
+            return;
+        }
+        if (lastAddressSync.compareAndSet(last, now)) {
+            scheduler.schedule(this::syncWithProviders, java.time.Duration.ZERO);
+        }
+    }
+
+    private InstanceProvider recordingProvider(String name) {
+        InstanceProvider provider = recordingProviders.get(name);
+        return provider != null ? provider : provider(name);
+    }
+
     /** The provider registered under {@code name}. */
     public InstanceProvider provider(String name) {
         InstanceProvider provider = providers.get(name);
@@ -447,6 +479,7 @@ public final class Autoscaler implements AutoCloseable {
         private String publicUrl = "";
         private String owner = "autoscaler";
         private byte[] secret;
+        private WorkerUrlCheck workerUrlCheck = WorkerUrlCheck.providerAddresses();
         private Executor executor;
         private RandomGenerator random;
         private BiFunction<String, Settings, ScalingPolicy> policies;
@@ -457,6 +490,27 @@ public final class Autoscaler implements AutoCloseable {
         /** The time source (default: the system clock). */
         public Builder clock(Clock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /**
+         * The NAT switch for worker URLs. By default a worker's reported {@code url} must be
+         * {@code http}/{@code https} and name the host and port its provider gives for the instance
+         * (Vast: public IP and the host port mapped to the worker port; a static fleet: the configured
+         * URL); otherwise the report is refused (400 naming {@code url}), a
+         * {@link dev.autoscaler.AutoscalerEvent.WorkerReportRejected} is published and the worker is not
+         * routed to. Where workers sit behind NAT and report an address the provider does not know, list
+         * the hosts they may report instead ({@code host} for any port, {@code host:port} for one); the
+         * provider's address is then not compared. Empty: back to the default.
+         *
+         * @throws InvalidConfigException (field {@code worker_url_hosts}) for an entry that is not a host or host:port
+         */
+        public Builder workerUrlHosts(java.util.Collection<String> hosts) {
+            try {
+                this.workerUrlCheck = WorkerUrlCheck.allowedHosts(List.copyOf(hosts));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigException("worker_url_hosts", e.getMessage());
+            }
             return this;
         }
 

@@ -7,6 +7,8 @@ import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.ExecutorTaskScheduler;
 import dev.autoscaler.core.compare.HardwareComparison;
 import dev.autoscaler.core.http.AutoscalerApi;
+import dev.autoscaler.core.http.ApiServer;
+import dev.autoscaler.core.http.ApiServers;
 import dev.autoscaler.core.http.AutoscalerHttpServer;
 import dev.autoscaler.core.json.EndpointConfigJson;
 import dev.autoscaler.core.provider.InstanceProviderFactories;
@@ -41,7 +43,7 @@ public final class ConfiguredServer implements AutoCloseable {
     private final InstanceProvider provider;
     private final Autoscaler engine;
     private final Router router;
-    private final AutoscalerHttpServer http;
+    private final ApiServer http;
 
     private ConfiguredServer(ServerConfig config) {
         AutoscalerHttpServer.configureJdkServer();
@@ -73,7 +75,8 @@ public final class ConfiguredServer implements AutoCloseable {
         this.wakes = Executors.newSingleThreadExecutor(daemon("autoscaler-wake"));
         Autoscaler.Builder b = Autoscaler.builder().clock(clock).scheduler(scheduler).provider(provider)
                 .secret(config.engineSecret()).owner(config.owner()).publicUrl(config.publicUrl())
-                .tickInterval(config.tickInterval()).syncInterval(config.syncInterval()).providerExecutor(providerCalls);
+                .tickInterval(config.tickInterval()).syncInterval(config.syncInterval()).providerExecutor(providerCalls)
+                .workerUrlHosts(config.workerUrlHosts());
         endpoints.forEach(b::endpoint);
         this.engine = b.build();
         this.router = Router.builder(engine).tickets(tickets).strategy(config.routingStrategy()).wakeExecutor(wakes).build();
@@ -84,8 +87,15 @@ public final class ConfiguredServer implements AutoCloseable {
                 .maxBodyBytes(config.maxBodyBytes()).dashboard(config.dashboard()).comparison(comparison)
                 .adminKey(config.adminKey().orElse(null)).defaultTicketFormat(config.defaultTicketFormat())
                 .endpointStore(endpointStore).build();
-        this.http = AutoscalerHttpServer.start(api, new InetSocketAddress(config.listenHost(), config.listenPort()),
-                config.httpThreads());
+        config.ed25519Rotation().ifPresent(every -> scheduler.scheduleAtFixedRate(() -> {
+            try {
+                tickets.ed25519KeyRing().rotate();
+            } catch (RuntimeException e) {
+                log.error("scheduled Ed25519 key rotation failed; the keys stay as they are", e);
+            }
+        }, every, every));
+        this.http = ApiServers.start(config.httpServer(), api,
+                new InetSocketAddress(config.listenHost(), config.listenPort()), config.httpOptions());
         engine.start();
         log.info("serving {} endpoint(s) with provider {} at {} (public {})", endpoints.size(),
                 config.providerName(), http.baseUrl(), config.publicUrl());

@@ -2,6 +2,8 @@ package dev.autoscaler.server;
 
 import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.Settings;
+import dev.autoscaler.core.http.ApiServerOptions;
+import dev.autoscaler.core.http.ApiServers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,13 +36,25 @@ import java.util.Optional;
  * @param stateDir         where serve keeps what must outlive the process ({@code state_dir}, default
  *                         {@value #DEFAULT_STATE_DIR} in the working directory): the endpoint set as the
  *                         admin API left it
+ * @param httpServer       which HTTP server serves the API ({@code http_server}: {@code netty}, {@code jdk};
+ *                         default: the preferred one on the class path, Netty in {@code ./autoscaler})
+ * @param httpOptions      how it holds against slow and greedy clients: {@code http_header_timeout},
+ *                         {@code http_body_timeout}, {@code http_idle_timeout} (seconds),
+ *                         {@code http_max_connections_per_address}, {@code http_max_header_bytes},
+ *                         {@code http_io_threads}, and {@code http_threads} (the JDK server's)
+ * @param ed25519Rotation  how often the Ed25519 ticket keys rotate ({@code ed25519_rotation_interval},
+ *                         seconds); empty (the default): only on demand, through the admin API
+ * @param workerUrlHosts   the NAT switch ({@code worker_url_hosts}): hosts ({@code host} or
+ *                         {@code host:port}) workers may report as their {@code url} instead of the
+ *                         address their provider gives; empty (the default): the provider's address only
  */
 public record ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
                            byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
                            Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
                            String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
                            List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
-                           String defaultTicketFormat, Path stateDir) {
+                           String defaultTicketFormat, Path stateDir, String httpServer, ApiServerOptions httpOptions,
+                           Optional<Duration> ed25519Rotation, List<String> workerUrlHosts) {
     /** The state directory when the config names none. */
     public static final String DEFAULT_STATE_DIR = "autoscaler-state";
 
@@ -52,7 +66,8 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
                         List<EndpointConfig> endpoints, boolean dashboard) {
         this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
                 ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
-                dashboard, Optional.empty(), EndpointConfig.DEFAULT_TICKET_FORMAT, Path.of(DEFAULT_STATE_DIR));
+                dashboard, Optional.empty(), EndpointConfig.DEFAULT_TICKET_FORMAT, Path.of(DEFAULT_STATE_DIR),
+                ApiServers.DEFAULT, ApiServerOptions.defaults().withHandlerThreads(httpThreads), Optional.empty(), List.of());
     }
 
     public ServerConfig {
@@ -64,6 +79,10 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
         engineSecret = engineSecret.clone();
         endpoints = List.copyOf(endpoints);
         Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(httpServer, "httpServer");
+        Objects.requireNonNull(httpOptions, "httpOptions");
+        Objects.requireNonNull(ed25519Rotation, "ed25519Rotation");
+        workerUrlHosts = List.copyOf(workerUrlHosts);
     }
 
     /** A config with the dashboard on (the default). */

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.InvalidConfigException;
 import dev.autoscaler.Settings;
+import dev.autoscaler.core.http.ApiServerOptions;
+import dev.autoscaler.core.http.ApiServers;
 import dev.autoscaler.core.http.AutoscalerHttpServer;
+import dev.autoscaler.core.ticket.Ed25519KeyRing;
 import dev.autoscaler.core.json.ConfigNode;
 import dev.autoscaler.core.json.EndpointConfigJson;
 import java.io.IOException;
@@ -190,10 +193,28 @@ public final class ServerConfigLoader {
         }
         boolean dashboard = root.bool("dashboard").orElse(true);
         Path stateDir = Path.of(root.string("state_dir").orElse(ServerConfig.DEFAULT_STATE_DIR));
+        String httpServer = root.string("http_server").orElse(ApiServers.DEFAULT);
+        ApiServerOptions defaults = ApiServerOptions.defaults();
+        ApiServerOptions httpOptions = new ApiServerOptions(threads,
+                root.integer("http_io_threads").orElse(defaults.ioThreads()),
+                root.seconds("http_header_timeout", defaults.headerTimeout().toMillis() / 1000.0),
+                root.seconds("http_body_timeout", defaults.bodyTimeout().toMillis() / 1000.0),
+                root.seconds("http_idle_timeout", defaults.idleTimeout().toMillis() / 1000.0),
+                root.integer("http_max_connections_per_address").orElse(defaults.maxConnectionsPerAddress()),
+                root.integer("http_max_header_bytes").orElse(defaults.maxHeaderBytes()));
+        Optional<Duration> rotation = root.has("ed25519_rotation_interval")
+                ? Optional.of(root.seconds("ed25519_rotation_interval", 0)) : Optional.empty();
+        // a rotation every overlap or faster would drop the previous key while its tickets are still valid
+        Duration overlap = Ed25519KeyRing.DEFAULT_OVERLAP;
+        if (rotation.isPresent() && rotation.get().compareTo(overlap) <= 0) {
+            throw new InvalidConfigException("ed25519_rotation_interval", "must be more than the ticket lifetime plus"
+                    + " leeway (" + overlap.toSeconds() + " s), got " + rotation.get().toSeconds() + " s");
+        }
+        List<String> workerUrlHosts = root.strings("worker_url_hosts");
         root.rejectUnknown();
         return new ServerConfig(host, port, publicUrl, apiKeys, secret, owner, tick, sync, rsaKeyFile, edKeyFile,
                 strategy, providerName, providerSettings, threads, maxBody, endpoints, dashboard, adminKey, defaultFormat,
-                stateDir);
+                stateDir, httpServer, httpOptions, rotation, workerUrlHosts);
     }
 
     /** The admin API's key, when it is on; at least 16 bytes, as it can remove every endpoint. */

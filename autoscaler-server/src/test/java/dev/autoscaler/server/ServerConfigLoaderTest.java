@@ -180,4 +180,42 @@ class ServerConfigLoaderTest {
 
         assertThat(off.dashboard()).isFalse();
     }
+
+    @Test
+    void serve_hardening_keys_default_to_netty_no_rotation_and_the_providers_addresses() {
+        ServerConfig c = loader.parseJson(FULL);
+
+        assertThat(c.httpServer()).isEqualTo("default");
+        assertThat(c.httpOptions().headerTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.httpOptions().maxConnectionsPerAddress()).isEqualTo(256);
+        assertThat(c.ed25519Rotation()).isEmpty();
+        assertThat(c.workerUrlHosts()).isEmpty();
+        assertThat(dev.autoscaler.core.http.ApiServers.factory(c.httpServer()).name()).isEqualTo("netty");
+    }
+
+    @Test
+    void reads_the_http_server_its_limits_the_rotation_and_the_nat_switch() {
+        ServerConfig c = loader.parseJson(FULL.replaceFirst("\\{", """
+                {"http_server": "jdk", "http_header_timeout": 2, "http_body_timeout": 3.5, "http_idle_timeout": 30,
+                 "http_max_connections_per_address": 64, "http_max_header_bytes": 8192, "http_io_threads": 3,
+                 "ed25519_rotation_interval": 86400, "worker_url_hosts": ["gw.example.net", "198.51.100.4:8443"],"""));
+
+        assertThat(c.httpServer()).isEqualTo("jdk");
+        assertThat(c.httpOptions().headerTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.httpOptions().bodyTimeout()).isEqualTo(Duration.ofMillis(3500));
+        assertThat(c.httpOptions().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.httpOptions().maxConnectionsPerAddress()).isEqualTo(64);
+        assertThat(c.httpOptions().maxHeaderBytes()).isEqualTo(8192);
+        assertThat(c.httpOptions().ioThreads()).isEqualTo(3);
+        assertThat(c.ed25519Rotation()).hasValue(Duration.ofDays(1));
+        assertThat(c.workerUrlHosts()).containsExactly("gw.example.net", "198.51.100.4:8443");
+    }
+
+    @Test
+    void a_rotation_within_the_overlap_or_a_bad_limit_is_an_error_naming_it() {
+        assertField(FULL.replaceFirst("\\{", "{\"ed25519_rotation_interval\": 60,"), "ed25519_rotation_interval");
+        assertField(FULL.replaceFirst("\\{", "{\"http_header_timeout\": 0,"), "http_header_timeout");
+        assertField(FULL.replaceFirst("\\{", "{\"http_max_connections_per_address\": 0,"), "http_max_connections_per_address");
+        assertField(FULL.replaceFirst("\\{", "{\"http_max_header_bytes\": 100,"), "http_max_header_bytes");
+    }
 }

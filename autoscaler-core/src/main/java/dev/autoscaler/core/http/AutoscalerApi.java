@@ -20,6 +20,7 @@ import dev.autoscaler.core.http.internal.DashboardState;
 import dev.autoscaler.core.http.internal.DeleteRequestsParser;
 import dev.autoscaler.core.http.internal.JsonBodies;
 import dev.autoscaler.core.http.internal.JsonFields;
+import dev.autoscaler.core.http.internal.KeyRotationRoute;
 import dev.autoscaler.core.http.internal.QueryString;
 import dev.autoscaler.core.http.internal.WorkerStatusParser;
 import dev.autoscaler.core.router.RouteAnswer;
@@ -56,6 +57,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code POST /worker_status/}</td><td>a worker's report (id + mtoken)</td></tr>
  *   <tr><td>{@code POST /delete_requests/}</td><td>a worker's finished requests (id + mtoken)</td></tr>
  *   <tr><td>{@code POST /get_endpoint_workers/}</td><td>an endpoint's workers (endpoint API key)</td></tr>
+ *   <tr><td>{@code POST /admin/tickets/ed25519/rotate}</td><td>rotates the Ed25519 ticket keys now (admin
+ *       key; 409 while the previous key is within its overlap, unless {@code ?force=true})</td></tr>
  *   <tr><td>{@code /admin/endpoints...}</td><td>create, change and remove endpoints and groups while
  *       running (admin key, see {@link Builder#adminKey}; {@link AdminRoutes} lists the routes)</td></tr>
  *   <tr><td>{@code GET /dashboard/}</td><td>a live page of endpoints, groups and workers (no key; see below)</td></tr>
@@ -105,6 +108,7 @@ public final class AutoscalerApi {
     private final AdminRoutes admin;
     private final boolean dashboard;
     private final HardwareComparison comparison;
+    private final KeyRotationRoute keyRotation;
 
     private AutoscalerApi(Builder b) {
         this.router = b.router;
@@ -116,6 +120,7 @@ public final class AutoscalerApi {
         this.maxBodyBytes = b.maxBodyBytes;
         this.adminKey = b.adminKey == null ? null : b.adminKey.getBytes(StandardCharsets.UTF_8);
         TicketFormats tickets = b.ticketFormats;
+        this.keyRotation = tickets == null ? null : new KeyRotationRoute(tickets.ed25519KeyRing());
         this.admin = adminKey == null ? null : new AdminRoutes(new AutoscalerAdmin(engine, b.endpointStore), b.endpointJson,
                 b.defaultTicketFormat, format -> {
                     if (tickets != null) {
@@ -224,6 +229,16 @@ public final class AutoscalerApi {
         }
         if (request.body().length > maxBodyBytes) {
             return error(413, "Request body too large (limit " + maxBodyBytes + " bytes)");
+        }
+        if (withSlash(request.path()).equals(KeyRotationRoute.PATH)) {
+            if (!request.method().equals("POST")) {
+                return methodNotAllowed("POST");
+            }
+            if (keyRotation == null) {
+                return error(404, "No Ed25519 keys are configured");
+            }
+            KeyRotationRoute.Result rotated = keyRotation.handle(request.query());
+            return ApiResponse.json(rotated.status(), write(g -> JsonBodies.MAPPER.writeTree(g, rotated.body())));
         }
         try {
             AdminRoutes.Result result = admin.handle(request.method(), withSlash(request.path()), request.body());

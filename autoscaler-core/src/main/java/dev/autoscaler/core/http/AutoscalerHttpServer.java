@@ -17,7 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves an {@link AutoscalerApi} on the JDK's built-in {@code com.sun.net.httpserver.HttpServer}.
+ * Serves an {@link AutoscalerApi} on the JDK's built-in {@code com.sun.net.httpserver.HttpServer}: the
+ * server for embedders who want no dependency ({@code http_server: jdk}). Each exchange holds one
+ * handler thread while it reads and writes, so a few clients that send slowly can hold every thread;
+ * facing untrusted clients, serve with {@code autoscaler-http-netty} instead ({@link ApiServers}).
  *
  * <p><b>JDK server settings, for embedders.</b> The JDK server reads its tuning from system
  * properties once, when its first instance is made. Loading this class sets, unless already set:
@@ -45,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * generation ({@code -Xmn64m}) collects every ~60 ms in ~2 ms: on 2 cores under wrk, {@code /route/}'s
  * p99 went from 11-25 ms to 8-10 ms. {@code ./autoscaler serve} runs with it.
  */
-public final class AutoscalerHttpServer implements AutoCloseable {
+public final class AutoscalerHttpServer implements ApiServer {
     private static final Logger log = LoggerFactory.getLogger(AutoscalerHttpServer.class);
 
     static {
@@ -121,23 +124,9 @@ public final class AutoscalerHttpServer implements AutoCloseable {
         return wrapper;
     }
 
-    /** The bound address (with the actual port when 0 was asked for). */
+    @Override
     public InetSocketAddress address() {
         return server.getAddress();
-    }
-
-    public int port() {
-        return server.getAddress().getPort();
-    }
-
-    /** {@code http://host:port}, for clients and tests. */
-    public String baseUrl() {
-        InetSocketAddress a = address();
-        String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
-        if (host.contains(":")) {
-            host = "[" + host + "]";
-        }
-        return "http://" + host + ":" + a.getPort();
     }
 
     /**

@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.autoscaler.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +31,14 @@ import org.slf4j.LoggerFactory;
  * refreshed it) call {@link #rotate()}: next becomes current, current becomes previous, a fresh key
  * becomes next. Rotate at most once per ticket lifetime plus the workers' refresh interval.
  *
+ * <p><b>A bounded overlap.</b> The previous key lives only for the overlap ({@link #useTiming}: the
+ * ticket lifetime plus the verifiers' leeway) after the rotation that retired it: every ticket it
+ * signed has expired by then. After that the ring no longer has it, the JWKS no longer lists it, and
+ * a verifier that still holds an older JWKS refuses it anyway, because the JWKS gives each retired key
+ * its validity: {@code signed_until} (the rotation, in epoch seconds: a ticket it signed later is
+ * forged) and {@code exp} (the end of the overlap). So a key that leaked and was rotated out is
+ * worthless once the overlap has passed (before, it was trusted until a second rotation).
+ *
  * <p>A ring made by {@link #loadOrGenerate(Path)} lives in a file (JSON, owner-only, written
  * atomically), is saved on every rotation, and so survives an engine restart; one made by
  * {@link #generate()} lives in memory only. Thread safe: readers see a consistent (previous, current,
@@ -38,12 +49,23 @@ public final class Ed25519KeyRing {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
-    /** One consistent view of the ring. {@code previous} may be null. */
-    private record Keys(Ed25519SigningKey previous, Ed25519SigningKey current, Ed25519SigningKey next) {
+    /** Ticket lifetime (60 s) plus the verifiers' leeway (5 s): the previous key's overlap unless told otherwise. */
+    public static final Duration DEFAULT_OVERLAP = Duration.ofSeconds(65);
+
+    /**
+     * One consistent view of the ring. {@code previous} and {@code retiredAt} (when the previous key
+     * stopped signing) may be null.
+     */
+    private record Keys(Ed25519SigningKey previous, Instant retiredAt, Ed25519SigningKey current, Ed25519SigningKey next) {
+        Keys(Ed25519SigningKey previous, Ed25519SigningKey current, Ed25519SigningKey next) {
+            this(previous, null, current, next);
+        }
     }
 
     private final AtomicReference<Keys> keys;
     private final Path file;
+    private volatile Clock clock = Clock.system();
+    private volatile Duration overlap = DEFAULT_OVERLAP;
 
     private Ed25519KeyRing(Keys keys, Path file) {
         this.keys = new AtomicReference<>(keys);
@@ -84,6 +106,26 @@ public final class Ed25519KeyRing {
         }
     }
 
+    /**
+     * The clock that times rotations and the previous key's overlap (ticket lifetime + leeway: tickets
+     * the previous key signed are all expired after it). {@link TicketFormats} sets it from its signer.
+     */
+    public Ed25519KeyRing useTiming(Clock clock, Duration overlap) {
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(overlap, "overlap");
+        if (overlap.isNegative() || overlap.isZero()) {
+            throw new IllegalArgumentException("overlap must be positive, got " + overlap);
+        }
+        this.clock = clock;
+        this.overlap = overlap;
+        return this;
+    }
+
+    /** How long a previous key stays valid after the rotation that retired it. */
+    public Duration overlap() {
+        return overlap;
+    }
+
     /** The key that signs now. */
     public Ed25519SigningKey current() {
         return keys.get().current;
@@ -94,9 +136,24 @@ public final class Ed25519KeyRing {
         return keys.get().next;
     }
 
-    /** The key that signed before the last rotation, if any (still published). */
+    /** The key that signed before the last rotation, while within its overlap (still published). */
     public Optional<Ed25519SigningKey> previous() {
-        return Optional.ofNullable(keys.get().previous);
+        Keys k = keys.get();
+        return live(k) ? Optional.of(k.previous) : Optional.empty();
+    }
+
+    /** Until when the previous key is valid (the end of its overlap), while it is. */
+    public Optional<Instant> previousValidUntil() {
+        Keys k = keys.get();
+        return live(k) ? Optional.of(validUntil(k)) : Optional.empty();
+    }
+
+    private boolean live(Keys k) {
+        return k.previous != null && (k.retiredAt == null || clock.now().isBefore(validUntil(k)));
+    }
+
+    private Instant validUntil(Keys k) {
+        return k.retiredAt == null ? Instant.MAX : k.retiredAt.plus(overlap);
     }
 
     /**
@@ -107,7 +164,7 @@ public final class Ed25519KeyRing {
      */
     public synchronized Ed25519SigningKey rotate() {
         Keys old = keys.get();
-        Keys rotated = new Keys(old.current, old.next, Ed25519SigningKey.generate());
+        Keys rotated = new Keys(old.current, clock.now(), old.next, Ed25519SigningKey.generate());
         if (file != null) {
             try {
                 SecretFiles.writeAtomically(file, serialize(rotated));
@@ -117,7 +174,8 @@ public final class Ed25519KeyRing {
             }
         }
         keys.set(rotated);
-        LOG.info("rotated the Ed25519 key ring: current kid {} (previous {})", rotated.current.kid(), rotated.previous.kid());
+        LOG.info("rotated the Ed25519 key ring: current kid {} (previous {}, valid until {})", rotated.current.kid(),
+                rotated.previous.kid(), validUntil(rotated));
         return rotated.current;
     }
 
@@ -132,20 +190,36 @@ public final class Ed25519KeyRing {
 
     /**
      * The public keys as a JWKS document (RFC 7517/8037) for the HTTP layer to serve:
-     * {@code {"keys":[{"kty":"OKP","crv":"Ed25519","alg":"EdDSA","use":"sig","kid":...,"x":...}, ...]}},
-     * current first, then next, then previous. {@link Ed25519TicketVerifier.Builder#trustJwks(String)} reads it.
+     * {@code {"keys":[{"kty":"OKP","crv":"Ed25519","alg":"EdDSA","use":"sig","kid":...,"x":...,"status":"current"}, ...]}},
+     * current first, then next, then previous. Each key says its validity: {@code status} is
+     * {@code current}, {@code next} or {@code previous}; a previous key also has {@code signed_until}
+     * (epoch seconds: tickets issued later are not its own) and {@code exp} (epoch seconds: refused from
+     * then on). {@link Ed25519TicketVerifier.Builder#trustJwks(String)} reads it and enforces both.
      */
     public String jwksJson() {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode array = root.putArray("keys");
-        for (Ed25519SigningKey key : published(keys.get())) {
-            array.addObject()
+        Keys k = keys.get();
+        for (Ed25519SigningKey key : published(k)) {
+            ObjectNode jwk = array.addObject()
                     .put("kty", "OKP")
                     .put("crv", "Ed25519")
                     .put("alg", "EdDSA")
                     .put("use", "sig")
                     .put("kid", key.kid())
                     .put("x", key.publicKeyBase64Url());
+            if (key == k.current) {
+                jwk.put("status", "current");
+            } else if (key == k.next) {
+                jwk.put("status", "next");
+            } else {
+                jwk.put("status", "previous");
+                if (k.retiredAt != null) {
+                    Instant until = validUntil(k);
+                    jwk.put("signed_until", k.retiredAt.getEpochSecond());
+                    jwk.put("exp", until.getEpochSecond() + (until.getNano() > 0 ? 1 : 0));
+                }
+            }
         }
         return root.toString();
     }
@@ -161,8 +235,8 @@ public final class Ed25519KeyRing {
         SecretFiles.writeAtomically(file, serialize(keys.get()));
     }
 
-    private static Ed25519SigningKey[] published(Keys k) {
-        return k.previous == null
+    private Ed25519SigningKey[] published(Keys k) {
+        return !live(k)
                 ? new Ed25519SigningKey[] {k.current, k.next}
                 : new Ed25519SigningKey[] {k.current, k.next, k.previous};
     }
@@ -173,13 +247,16 @@ public final class Ed25519KeyRing {
         putKey(root, "current", k.current);
         putKey(root, "next", k.next);
         if (k.previous != null) {
-            putKey(root, "previous", k.previous);
+            ObjectNode previous = putKey(root, "previous", k.previous);
+            if (k.retiredAt != null) {
+                previous.put("retired_at", k.retiredAt.toString());
+            }
         }
         return root.toPrettyString() + "\n";
     }
 
-    private static void putKey(ObjectNode root, String slot, Ed25519SigningKey key) {
-        root.putObject(slot).put("kid", key.kid()).put("d", B64URL.encodeToString(key.seed()));
+    private static ObjectNode putKey(ObjectNode root, String slot, Ed25519SigningKey key) {
+        return root.putObject(slot).put("kid", key.kid()).put("d", B64URL.encodeToString(key.seed()));
     }
 
     private static Keys parse(String text) throws IOException {
@@ -187,7 +264,18 @@ public final class Ed25519KeyRing {
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("not a JSON object");
         }
-        return new Keys(readKey(root, "previous", false), readKey(root, "current", true), readKey(root, "next", true));
+        Ed25519SigningKey previous = readKey(root, "previous", false);
+        Instant retiredAt = null;
+        JsonNode retired = root.path("previous").get("retired_at");
+        if (previous != null) {
+            try {
+                // a ring saved before retirement times were kept: its previous key gets a fresh overlap
+                retiredAt = retired == null ? Instant.now() : Instant.parse(retired.asText());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("previous.retired_at: not an ISO-8601 instant");
+            }
+        }
+        return new Keys(previous, retiredAt, readKey(root, "current", true), readKey(root, "next", true));
     }
 
     private static Ed25519SigningKey readKey(JsonNode root, String slot, boolean required) {

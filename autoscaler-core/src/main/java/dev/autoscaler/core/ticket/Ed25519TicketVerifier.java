@@ -43,6 +43,14 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * (cost numerically: {@code 242} equals {@code 242.0}); and its {@code jti} has not been seen before.
  * The {@code jti} is remembered until the ticket expires (plus the leeway), on the injected clock.
  *
+ * <p>A key that the JWKS marks as rotated out ({@code signed_until}, {@code exp}: see
+ * {@link Ed25519KeyRing#jwksJson()}) is refused past its overlap, and for tickets issued after its
+ * rotation, even if this verifier never fetches the JWKS again.
+ *
+ * <p>The replay memory is bounded per endpoint and per key (and signer run), at
+ * {@link Builder#replayCapacity} ids each; a flood of tickets makes it forget its oldest ids, never
+ * refuse a fresh ticket (see {@code ReplayGuard}).
+ *
  * <p>Fails closed: any exception inside is a rejection with a reason for the log, never a throw.
  * Signature checks use BouncyCastle's stateless static API, so no signer object is shared between
  * calls or threads and a tampered ticket cannot poison the next check. Thread safe.
@@ -58,7 +66,14 @@ public final class Ed25519TicketVerifier implements TicketVerifier {
     private final long leewayMillis;
     private final String audience;
     private final ReplayGuard replays;
-    private volatile Map<String, Ed25519PublicKeyParameters> trusted;
+    private volatile Map<String, TrustedKey> trusted;
+
+    /**
+     * A trusted key and its validity from the JWKS: tickets issued after {@code signedUntil}, or checked
+     * at or after {@code exp} (epoch seconds; null: no limit), are refused.
+     */
+    private record TrustedKey(Ed25519PublicKeyParameters key, Long signedUntil, Long exp) {
+    }
 
     private Ed25519TicketVerifier(Builder builder) {
         this.clock = builder.clock;
@@ -122,10 +137,11 @@ public final class Ed25519TicketVerifier implements TicketVerifier {
         } catch (IllegalArgumentException e) {
             return TicketVerdict.reject("malformed payload (" + e.getMessage() + ")");
         }
-        Ed25519PublicKeyParameters key = trusted.get(payload.kid());
-        if (key == null) {
+        TrustedKey trust = trusted.get(payload.kid());
+        if (trust == null) {
             return TicketVerdict.reject("unknown kid");
         }
+        Ed25519PublicKeyParameters key = trust.key();
         if (!key.verify(Ed25519.Algorithm.Ed25519, null, payloadBytes, 0, payloadBytes.length, signature, 0)) {
             return TicketVerdict.reject("bad signature");
         }
@@ -133,6 +149,12 @@ public final class Ed25519TicketVerifier implements TicketVerifier {
             return TicketVerdict.reject("malformed payload (exp not after iat)");
         }
         long nowMillis = clock.now().toEpochMilli();
+        if (trust.exp() != null && nowMillis >= Math.multiplyExact(trust.exp(), 1000L)) {
+            return TicketVerdict.reject("key rotated out (past its overlap)");
+        }
+        if (trust.signedUntil() != null && payload.iat() > trust.signedUntil()) {
+            return TicketVerdict.reject("issued after its key was rotated out");
+        }
         if (nowMillis + leewayMillis < Math.multiplyExact(payload.iat(), 1000L)) {
             return TicketVerdict.reject("not yet valid");
         }
@@ -144,9 +166,11 @@ public final class Ed25519TicketVerifier implements TicketVerifier {
         if (bound != null) {
             return bound;
         }
-        return switch (replays.firstUse(payload.jti(), deadlineMillis, nowMillis)) {
+        String partition = payload.endpoint() + '\n' + payload.kid();
+        return switch (replays.firstUse(partition, payload.jti(), deadlineMillis, nowMillis)) {
             case FIRST_USE -> TicketVerdict.accept();
             case REPLAYED -> TicketVerdict.reject("replayed");
+            case TOO_OLD -> TicketVerdict.reject("older than the replay memory (a flood of newer tickets pushed it out)");
             case FULL -> TicketVerdict.reject("replay cache full");
         };
     }
@@ -198,7 +222,7 @@ public final class Ed25519TicketVerifier implements TicketVerifier {
         return Double.isFinite(d) ? new BigDecimal(d) : null;
     }
 
-    static Map<String, Ed25519PublicKeyParameters> parseJwks(String jwksJson) {
+    static Map<String, TrustedKey> parseJwks(String jwksJson) {
         JsonNode root;
         try {
             root = jwksJson == null ? null : JSON.readTree(jwksJson);
@@ -209,7 +233,7 @@ public final class Ed25519TicketVerifier implements TicketVerifier {
         if (keys == null || !keys.isArray()) {
             throw new InvalidConfigException("jwks", "expected an object with a 'keys' array");
         }
-        Map<String, Ed25519PublicKeyParameters> out = new LinkedHashMap<>();
+        Map<String, TrustedKey> out = new LinkedHashMap<>();
         for (int i = 0; i < keys.size(); i++) {
             JsonNode jwk = keys.get(i);
             if (!"OKP".equals(jwk.path("kty").asText()) || !"Ed25519".equals(jwk.path("crv").asText())) {
@@ -227,12 +251,24 @@ public final class Ed25519TicketVerifier implements TicketVerifier {
                 throw new InvalidConfigException(field + ".x", "not base64url");
             }
             String kid = jwk.hasNonNull("kid") ? jwk.get("kid").asText() : Ed25519SigningKey.thumbprint(publicKey);
-            out.put(kid, publicKey(field + ".x", publicKey));
+            out.put(kid, new TrustedKey(publicKey(field + ".x", publicKey), seconds(jwk, field, "signed_until"),
+                    seconds(jwk, field, "exp")));
         }
         if (out.isEmpty()) {
             throw new InvalidConfigException("jwks", "holds no Ed25519 (OKP) key");
         }
         return out;
+    }
+
+    private static Long seconds(JsonNode jwk, String field, String name) {
+        JsonNode value = jwk.get(name);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.canConvertToExactIntegral() || !value.canConvertToLong()) {
+            throw new InvalidConfigException(field + "." + name, "must be whole epoch seconds");
+        }
+        return value.asLong();
     }
 
     private static Ed25519PublicKeyParameters publicKey(String field, byte[] bytes) {
@@ -249,7 +285,7 @@ public final class Ed25519TicketVerifier implements TicketVerifier {
 
     /** Options of an {@link Ed25519TicketVerifier}. At least one trusted key is required. */
     public static final class Builder {
-        private final Map<String, Ed25519PublicKeyParameters> keys = new LinkedHashMap<>();
+        private final Map<String, TrustedKey> keys = new LinkedHashMap<>();
         private Clock clock = Clock.system();
         private Duration leeway = DEFAULT_LEEWAY;
         private String audience;
@@ -261,7 +297,7 @@ public final class Ed25519TicketVerifier implements TicketVerifier {
         /** Trusts a 32-byte Ed25519 public key under {@code kid}. */
         public Builder trustKey(String kid, byte[] publicKey) {
             Objects.requireNonNull(kid, "kid");
-            keys.put(kid, publicKey("trusted_keys." + kid, publicKey));
+            keys.put(kid, new TrustedKey(publicKey("trusted_keys." + kid, publicKey), null, null));
             return this;
         }
 
@@ -271,10 +307,12 @@ public final class Ed25519TicketVerifier implements TicketVerifier {
             return this;
         }
 
-        /** Trusts the current, next and previous public keys of a ring, as they are now (a snapshot). */
+        /**
+         * Trusts the current, next and previous public keys of a ring, as they are now (a snapshot, with
+         * the previous key's validity, as its JWKS gives it).
+         */
         public Builder trustKeyRing(Ed25519KeyRing ring) {
-            ring.publicKeys().forEach(this::trustKey);
-            return this;
+            return trustJwks(ring.jwksJson());
         }
 
         /** The time source; the system clock by default. */
@@ -307,9 +345,10 @@ public final class Ed25519TicketVerifier implements TicketVerifier {
         }
 
         /**
-         * The most ticket ids remembered at once (default {@value #DEFAULT_REPLAY_CAPACITY}); when
-         * that many unexpired tickets have been accepted, further ones are rejected rather than
-         * risking a replay.
+         * The most ticket ids remembered at once per endpoint and key (default
+         * {@value #DEFAULT_REPLAY_CAPACITY}). When that many unexpired tickets of one endpoint and key
+         * have been accepted, the oldest is forgotten and refused from then on (so is anything older),
+         * so that a newer ticket is never refused for want of room.
          */
         public Builder replayCapacity(int capacity) {
             if (capacity < 1) {

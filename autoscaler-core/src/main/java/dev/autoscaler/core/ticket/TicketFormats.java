@@ -116,8 +116,15 @@ public final class TicketFormats {
         private Ed25519KeyRing ring;
         private Path ringFile;
         private Duration lifetime = Ed25519TicketSigner.DEFAULT_LIFETIME;
+        private Clock clock = Clock.system();
 
         private Builder() {
+        }
+
+        /** The clock that times key rotations and the previous key's overlap; the system clock by default. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
         }
 
         /** The RSA key to sign {@code vast-rsa} with. Excludes {@link #rsaKeyFile}. */
@@ -184,6 +191,8 @@ public final class TicketFormats {
                     : ringFile != null ? Ed25519KeyRing.loadOrGenerate(ringFile) : Ed25519KeyRing.generate();
             VastRsaSigner vast = VastRsaSigner.builder(rsa).messageFormat(messageFormat).cacheSize(rsaCacheSize).build();
             Ed25519TicketSigner strong = Ed25519TicketSigner.builder(keys).lifetime(lifetime).build();
+            // the previous key lives as long as the last tickets it signed: lifetime + the verifiers' leeway
+            keys.useTiming(clock, lifetime.plus(Ed25519TicketVerifier.DEFAULT_LEEWAY));
             return new TicketFormats(vast, strong);
         }
     }

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoscaler.core.router.RouterHarness;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,9 +25,8 @@ class AdminApiHttpTest {
             """;
 
     final RouterHarness h = new RouterHarness(2);
-    final AutoscalerHttpServer server = AutoscalerHttpServer.start(
-            AutoscalerApi.builder(h.router).apiKey(HttpHarness.KEY).tickets(RouterHarness.TICKETS).adminKey(ADMIN_KEY).build(),
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2);
+    final ApiServer server = HttpHarness.start(
+            AutoscalerApi.builder(h.router).apiKey(HttpHarness.KEY).tickets(RouterHarness.TICKETS).adminKey(ADMIN_KEY).build());
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @AfterEach

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autoscaler.WorkerTemplate;
 import dev.autoscaler.core.router.RouterHarness;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,9 +22,8 @@ class AdminRolloutHttpTest {
     static final String GROUP = "/admin/endpoints/llm/groups/main";
 
     final RouterHarness h = new RouterHarness(2);
-    final AutoscalerHttpServer server = AutoscalerHttpServer.start(
-            AutoscalerApi.builder(h.router).apiKey(HttpHarness.KEY).tickets(RouterHarness.TICKETS).adminKey(ADMIN_KEY).build(),
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2);
+    final ApiServer server = HttpHarness.start(
+            AutoscalerApi.builder(h.router).apiKey(HttpHarness.KEY).tickets(RouterHarness.TICKETS).adminKey(ADMIN_KEY).build());
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @AfterEach

@@ -14,8 +14,6 @@ import dev.autoscaler.core.provider.StaticInstanceProvider;
 import dev.autoscaler.core.provider.StaticWorker;
 import dev.autoscaler.core.router.Router;
 import dev.autoscaler.core.router.RouterHarness;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +37,7 @@ final class ComparedFleet implements AutoCloseable {
     final HardwareComparison comparison;
     final AutoscalerApi api;
     private volatile Map<String, GroupTarget> targets = Map.of();
-    private AutoscalerHttpServer server;
+    private ApiServer server;
 
     ComparedFleet() {
         engine = Autoscaler.builder()
@@ -84,7 +82,7 @@ final class ComparedFleet implements AutoCloseable {
 
     /** Serves the API on an ephemeral loopback port; closed by {@link #close}. */
     String serve() {
-        server = AutoscalerHttpServer.start(api, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2);
+        server = HttpHarness.start(api);
         return server.baseUrl();
     }
 

@@ -12,13 +12,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A {@link RouterHarness} behind a real {@link AutoscalerHttpServer} on an ephemeral loopback port. */
+/**
+ * A {@link RouterHarness} behind a real HTTP server on an ephemeral loopback port: the JDK server
+ * ({@link AutoscalerHttpServer}) here, and the server named by the system property
+ * {@value #SERVER_PROPERTY} where another module runs these tests again (autoscaler-http-netty).
+ */
 final class HttpHarness implements AutoCloseable {
     static final String KEY = "key-1";
     static final ObjectMapper JSON = new ObjectMapper();
 
     final RouterHarness h;
-    final AutoscalerHttpServer server;
+    static final String SERVER_PROPERTY = "autoscaler.test.http.server";
+
+    final ApiServer server;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     HttpHarness(int fleet) {
@@ -29,7 +35,18 @@ final class HttpHarness implements AutoCloseable {
         this.h = h;
         AutoscalerApi api = AutoscalerApi.builder(h.router).apiKey(KEY)
                 .tickets(RouterHarness.TICKETS).build();
-        this.server = AutoscalerHttpServer.start(api, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2);
+        this.server = start(api);
+    }
+
+    /** Starts {@code api} on the server under test, on an ephemeral loopback port. */
+    static ApiServer start(AutoscalerApi api) {
+        return ApiServers.start(serverName(), api, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                ApiServerOptions.defaults().withHandlerThreads(2));
+    }
+
+    /** The server under test: {@code jdk} unless {@value #SERVER_PROPERTY} names another. */
+    static String serverName() {
+        return System.getProperty(SERVER_PROPERTY, JdkApiServerFactory.NAME);
     }
 
     HttpResponse<String> post(String path, String body) {

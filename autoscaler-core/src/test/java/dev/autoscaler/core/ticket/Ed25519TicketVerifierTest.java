@@ -40,7 +40,7 @@ class Ed25519TicketVerifierTest {
     @BeforeEach
     void setUp() {
         clock = new ManualClock();
-        ring = Ed25519KeyRing.generate();
+        ring = Ed25519KeyRing.generate().useTiming(clock, Ed25519KeyRing.DEFAULT_OVERLAP);
         signer = Ed25519TicketSigner.create(ring);
         verifier = verifierFor(ring);
     }
@@ -256,19 +256,50 @@ class Ed25519TicketVerifierTest {
         }
 
         @Test
-        @DisplayName("new tickets when the replay memory is full, until old ones expire")
+        @DisplayName("a full replay memory forgets its oldest ticket and refuses it, never a newer one")
         void whenReplayMemoryIsFull() {
             Ed25519TicketVerifier small = Ed25519TicketVerifier.builder().trustKeyRing(ring).clock(clock)
                     .audience(WORKER).replayCapacity(1).build();
             TicketClaims first = claims();
-            assertThat(small.verify(signer.sign(first), presented(first)).accepted()).isTrue();
-            clock.advance(Duration.ofSeconds(50));
+            String firstTicket = signer.sign(first);
+            assertThat(small.verify(firstTicket, presented(first)).accepted()).isTrue();
             TicketClaims second = claims();
             String secondTicket = signer.sign(second);
-            assertThat(small.verify(secondTicket, presented(second)).reason()).isEqualTo("replay cache full");
-            clock.advance(Duration.ofSeconds(15)); // the first ticket is past exp + leeway now
             assertThat(small.verify(secondTicket, presented(second)).accepted()).isTrue();
+            assertThat(small.verify(firstTicket, presented(first)).reason()).startsWith("older than the replay memory");
+            assertThat(small.verify(secondTicket, presented(second)).reason()).isEqualTo("replayed");
         }
+    }
+
+    @Test
+    @DisplayName("the issue's flood: 100,000 cost-0 tickets in 15 s fill the replay memory, a fresh ticket still passes")
+    void aFloodNeverLocksOutAFreshTicket() {
+        List<String> flood = new ArrayList<>(100_000);
+        List<TicketClaims> floodClaims = new ArrayList<>(100_000);
+        for (int i = 0; i < 100_000; i++) {
+            TicketClaims c = new TicketClaims("llama3-prod", URL, 0L, i, i, WORKER, clock.now());
+            flood.add(signer.sign(c));
+            floodClaims.add(c);
+            if (i % 1000 == 999) {
+                clock.advance(Duration.ofMillis(150)); // 100,000 over 15 s
+            }
+        }
+        int accepted = 0;
+        for (int i = 0; i < flood.size(); i++) {
+            accepted += verifier.verify(flood.get(i), presented(floodClaims.get(i))).accepted() ? 1 : 0;
+        }
+        assertThat(accepted).isEqualTo(100_000); // the memory is full now
+
+        TicketClaims legitimate = claims();
+        assertThat(verify(signer.sign(legitimate), legitimate)).isEqualTo(TicketVerdict.accept());
+        TicketClaims another = new TicketClaims("other-endpoint", URL, 1L, 1, 1, WORKER, clock.now());
+        assertThat(verify(signer.sign(another), another)).isEqualTo(TicketVerdict.accept());
+        // nothing replays meanwhile: the oldest forgotten ticket is refused, a remembered one too
+        assertThat(verifier.verify(flood.get(0), presented(floodClaims.get(0))).accepted()).isFalse();
+        assertThat(verifier.verify(flood.get(99_999), presented(floodClaims.get(99_999))).reason()).isEqualTo("replayed");
+        clock.advance(Duration.ofSeconds(66));
+        TicketClaims later = claims();
+        assertThat(verify(signer.sign(later), later)).isEqualTo(TicketVerdict.accept());
     }
 
     @Test
@@ -342,6 +373,61 @@ class Ed25519TicketVerifierTest {
             ring.rotate();
             ring.rotate();
             assertThat(verifierFor(ring).verify(old, presented(claims)).reason()).isEqualTo("unknown kid");
+        }
+
+        @Test
+        @DisplayName("the previous key lives for the overlap (ticket lifetime + leeway) only, then leaves the ring and the JWKS")
+        void previousKeyOverlapIsBounded() {
+            Ed25519SigningKey retired = ring.current();
+            ring.rotate();
+            assertThat(ring.previous()).contains(retired);
+            assertThat(ring.previousValidUntil()).contains(clock.now().plus(Ed25519KeyRing.DEFAULT_OVERLAP));
+            assertThat(ring.jwksJson()).contains("\"status\":\"previous\"", "\"exp\":", "\"signed_until\":");
+            clock.advance(Ed25519KeyRing.DEFAULT_OVERLAP);
+            assertThat(ring.previous()).isEmpty();
+            assertThat(ring.publicKeys()).doesNotContainKey(retired.kid()).hasSize(2);
+        }
+
+        @Test
+        @DisplayName("the issue's row: a ticket of the key before a rotation, 30 days later, is refused (fresh JWKS or one fetched in the overlap)")
+        void aRotatedOutKeyIsRefusedThirtyDaysLater() {
+            Ed25519SigningKey leaked = ring.current();
+            ring.rotate();
+            Ed25519TicketVerifier fetchedDuringOverlap = verifierFor(ring);
+            clock.advance(Duration.ofDays(30));
+            // whoever holds the leaked key signs a ticket that is fresh by its own iat and exp
+            Ed25519TicketSigner forger = Ed25519TicketSigner.create(Ed25519KeyRing.of(leaked, ring.next(), null));
+            TicketClaims claims = claims();
+            String forged = forger.sign(claims);
+
+            assertThat(verifierFor(ring).verify(forged, presented(claims)).reason()).isEqualTo("unknown kid");
+            assertThat(fetchedDuringOverlap.verify(forged, presented(claims)).reason()).isEqualTo("key rotated out (past its overlap)");
+        }
+
+        @Test
+        @DisplayName("during the overlap the previous key verifies only tickets issued before the rotation")
+        void aPreviousKeyTicketIssuedAfterTheRotationIsForged() {
+            Ed25519SigningKey leaked = ring.current();
+            ring.rotate();
+            clock.advance(Duration.ofSeconds(2));
+            Ed25519TicketSigner forger = Ed25519TicketSigner.create(Ed25519KeyRing.of(leaked, ring.next(), null));
+            TicketClaims claims = claims();
+
+            assertThat(verifierFor(ring).verify(forger.sign(claims), presented(claims)).reason())
+                    .isEqualTo("issued after its key was rotated out");
+        }
+
+        @Test
+        @DisplayName("a ticket with a long lifetime of the previous key is refused once the overlap is over")
+        void aLongLivedPreviousTicketEndsWithTheOverlap() {
+            Ed25519TicketSigner longLived = Ed25519TicketSigner.builder(ring).lifetime(Duration.ofDays(1)).build();
+            TicketClaims claims = claims();
+            String ticket = longLived.sign(claims);
+            ring.rotate();
+            Ed25519TicketVerifier fetched = verifierFor(ring);
+            clock.advance(Ed25519KeyRing.DEFAULT_OVERLAP);
+
+            assertThat(fetched.verify(ticket, presented(claims)).reason()).isEqualTo("key rotated out (past its overlap)");
         }
 
         @Test

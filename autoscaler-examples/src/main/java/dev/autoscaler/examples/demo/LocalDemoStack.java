@@ -6,7 +6,9 @@ import dev.autoscaler.Settings;
 import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.ExecutorTaskScheduler;
 import dev.autoscaler.core.http.AutoscalerApi;
-import dev.autoscaler.core.http.AutoscalerHttpServer;
+import dev.autoscaler.core.http.ApiServer;
+import dev.autoscaler.core.http.ApiServerOptions;
+import dev.autoscaler.core.http.ApiServers;
 import dev.autoscaler.core.router.Router;
 import dev.autoscaler.core.ticket.TicketFormats;
 import dev.autoscaler.examples.local.LocalProcessProvider;
@@ -40,7 +42,7 @@ public final class LocalDemoStack implements AutoCloseable {
     private final ExecutorTaskScheduler scheduler;
     private final Autoscaler engine;
     private final Router router;
-    private final AutoscalerHttpServer http;
+    private final ApiServer http;
     private final String url;
     private final dev.autoscaler.TaskScheduler.Cancellable sweeps;
 
@@ -75,7 +77,8 @@ public final class LocalDemoStack implements AutoCloseable {
         this.router = Router.builder(engine).tickets(tickets).build();
         AutoscalerApi api = AutoscalerApi.builder(router).apiKeys(endpoint.apiKey().stream().toList())
                 .tickets(tickets).build();
-        this.http = AutoscalerHttpServer.start(api, new InetSocketAddress(InetAddress.getLoopbackAddress(), bound));
+        this.http = ApiServers.start(ApiServers.DEFAULT, api, new InetSocketAddress(InetAddress.getLoopbackAddress(), bound),
+                ApiServerOptions.defaults());
         this.sweeps = router.scheduleSweeps(scheduler, Duration.ofSeconds(1));
         engine.start();
     }

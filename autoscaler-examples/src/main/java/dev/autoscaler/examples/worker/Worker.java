@@ -146,7 +146,15 @@ public final class Worker implements AutoCloseable {
             }
             Optional<String> jwks = jwksPath.isEmpty() ? Optional.empty() : fetcher.fetchOnce(jwksPath);
             try {
-                verifier = verifiers.create(pem.get(), jwks, Long.toString(settings.workerId()));
+                verifier = verifiers.create(pem.get(), jwks, Long.toString(settings.workerId()),
+                        settings.strongTicketsOnly(), () -> {
+                            try {
+                                return fetcher.fetchOnce(jwksPath);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return Optional.empty();
+                            }
+                        });
             } catch (RuntimeException e) {
                 fail("the engine's public key is unusable: " + e.getMessage());
                 return;

@@ -34,14 +34,23 @@ import java.util.OptionalLong;
  * @param errorRetryInterval re-post cadence while the engine answers errors (2 s)
  * @param pubkeyBackoff      first wait between /pubkey/ tries; doubles (1, 2, 4, 8 s on Vast)
  * @param parentPid          exit when this process is gone (the engine), if set
+ * @param ticketFormat       its endpoint's {@code ticket_format} ({@code TICKET_FORMAT}, which the engine
+ *                           sets): {@code ed25519} accepts strong tickets only (no downgrade to an RSA
+ *                           signature); empty or {@code vast-rsa} accepts both, as Vast's worker library
  */
 public record WorkerSettings(String reportAddr, String masterToken, long workerId, String publicUrl, int listenPort,
                              Path stateDir, double throughput, int maxConcurrency, double maxQueueTime,
                              Duration coldLoad, Duration warmLoad, int benchmarkRounds, int benchmarkParallel,
                              double benchmarkCost, Duration busyReportInterval, Duration idleReportInterval,
-                             Duration errorRetryInterval, Duration pubkeyBackoff, OptionalLong parentPid) {
+                             Duration errorRetryInterval, Duration pubkeyBackoff, OptionalLong parentPid,
+                             String ticketFormat) {
 
     public static final String VERSION = "autoscaler-java-worker/0.1";
+
+    /** Whether only {@code ed25519} tickets are accepted (the endpoint's format is {@code ed25519}). */
+    public boolean strongTicketsOnly() {
+        return "ed25519".equals(ticketFormat);
+    }
 
     public WorkerSettings {
         Objects.requireNonNull(reportAddr, "reportAddr");
@@ -49,6 +58,7 @@ public record WorkerSettings(String reportAddr, String masterToken, long workerI
         Objects.requireNonNull(publicUrl, "publicUrl");
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(parentPid, "parentPid");
+        ticketFormat = Objects.requireNonNullElse(ticketFormat, "");
         while (reportAddr.endsWith("/")) {
             reportAddr = reportAddr.substring(0, reportAddr.length() - 1);
         }
@@ -80,14 +90,15 @@ public record WorkerSettings(String reportAddr, String masterToken, long workerI
                 Duration.ofMillis(longOf(env, "EMU_ERROR_RETRY_MS", 2_000L)),
                 Duration.ofMillis(longOf(env, "EMU_PUBKEY_BACKOFF_MS", 1_000L)),
                 parent == null || parent.isBlank() ? OptionalLong.empty()
-                        : OptionalLong.of(longOf(env, "EMU_PARENT_PID", null)));
+                        : OptionalLong.of(longOf(env, "EMU_PARENT_PID", null)),
+                env.getOrDefault("TICKET_FORMAT", "").trim());
     }
 
     /** A copy listening on another port with the matching URL (tests bind port 0 first). */
     public WorkerSettings withListenPort(int port, String url) {
         return new WorkerSettings(reportAddr, masterToken, workerId, url, port, stateDir, throughput, maxConcurrency,
                 maxQueueTime, coldLoad, warmLoad, benchmarkRounds, benchmarkParallel, benchmarkCost,
-                busyReportInterval, idleReportInterval, errorRetryInterval, pubkeyBackoff, parentPid);
+                busyReportInterval, idleReportInterval, errorRetryInterval, pubkeyBackoff, parentPid, ticketFormat);
     }
 
     private static String require(Map<String, String> env, String name) {

@@ -68,7 +68,7 @@ class WorkerTest {
     private WorkerSettings shortMode(EngineStub engine, long id, double maxQueueTime, Duration coldLoad) {
         return new WorkerSettings(engine.url(), "mtoken-" + id, id, "", 0, disk, 1000, 4, maxQueueTime,
                 coldLoad, Duration.ofMillis(5), 2, 2, 5, Duration.ofMillis(100), Duration.ofMillis(200),
-                Duration.ofMillis(100), Duration.ofMillis(10), OptionalLong.empty());
+                Duration.ofMillis(100), Duration.ofMillis(10), OptionalLong.empty(), "");
     }
 
     private Worker start(WorkerSettings settings) throws IOException {
@@ -244,6 +244,33 @@ class WorkerTest {
             assertThat(postAndWait(w, body).statusCode()).isEqualTo(200);
 
             assertThat(postAndWait(w, body).statusCode()).isEqualTo(401);
+        }
+
+        @Test
+        @DisplayName("the issue's row: a worker of an ed25519 endpoint refuses url-only RSA signatures, 100 of 100")
+        void noDowngradeToRsa() throws Exception {
+            EngineStub engine = engine(formats.rsaPublicKeyPem(), formats.jwksJson());
+            WorkerSettings strongOnly = shortMode(engine, 34, 30, Duration.ofMillis(5));
+            strongOnly = new WorkerSettings(strongOnly.reportAddr(), strongOnly.masterToken(), strongOnly.workerId(),
+                    strongOnly.publicUrl(), strongOnly.listenPort(), strongOnly.stateDir(), strongOnly.throughput(),
+                    strongOnly.maxConcurrency(), strongOnly.maxQueueTime(), strongOnly.coldLoad(), strongOnly.warmLoad(),
+                    strongOnly.benchmarkRounds(), strongOnly.benchmarkParallel(), strongOnly.benchmarkCost(),
+                    strongOnly.busyReportInterval(), strongOnly.idleReportInterval(), strongOnly.errorRetryInterval(),
+                    strongOnly.pubkeyBackoff(), strongOnly.parentPid(), "ed25519");
+            Worker w = start(strongOnly);
+            engine.awaitStatus(r -> r.path("max_perf").asDouble() > 0);
+            int refused = 0;
+            for (int i = 0; i < 100; i++) {
+                long idx = REQUEST_IDX.incrementAndGet();
+                ObjectNode auth = authData(w, idx, 30);
+                auth.put("signature", formats.signer(TicketFormats.VAST_RSA).sign(new TicketClaims("demo", w.url(), 30.0,
+                        idx, idx, "", Instant.now())));
+                refused += postAndWait(w, body(auth, 1, 1)).statusCode() == 401 ? 1 : 0;
+            }
+
+            assertThat(refused).isEqualTo(100);
+            assertThat(postAndWait(w, body(strongAuth(w, "34", REQUEST_IDX.incrementAndGet()), 1, 1)).statusCode())
+                    .isEqualTo(200);
         }
 
         @Test

@@ -285,6 +285,11 @@ public final class ProviderActions {
                 worker.workerId(), worker.instanceId(), action, reason));
     }
 
+    void publishReportRejected(WorkerRecord worker, String field, String reason) {
+        events.publish(new AutoscalerEvent.WorkerReportRejected(clock.now(), worker.endpoint(), worker.group(),
+                worker.workerId(), worker.instanceId(), field, reason));
+    }
+
     void publishState(WorkerRecord worker, WorkerState from, WorkerState to, String reason) {
         events.publish(new AutoscalerEvent.WorkerStateChanged(clock.now(), worker.endpoint(), worker.group(),
                 worker.workerId(), worker.instanceId(), from, to, reason));

@@ -382,6 +382,8 @@ final class Reconciler {
         env.put("MASTER_TOKEN", mtoken);
         env.put("REPORT_ADDR", ctx.publicUrl());
         env.put("WORKER_PORT", Integer.toString(group.workerPort()));
+        // a worker of an ed25519 endpoint then refuses every other ticket format (no downgrade)
+        env.put("TICKET_FORMAT", config.ticketFormat());
         WorkerRecord worker = WorkerRecord.builder(uid, config.name(), group.name(), label, mtoken)
                 .intent(intent).templateRevision(revision).createdAtNanos(now).stateSinceNanos(now).build();
         ctx.actions().create(worker, new CreateInstanceRequest(config.name(), group, label, env),

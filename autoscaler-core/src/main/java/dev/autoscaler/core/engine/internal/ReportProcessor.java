@@ -2,6 +2,7 @@ package dev.autoscaler.core.engine.internal;
 
 import dev.autoscaler.AuthenticationException;
 import dev.autoscaler.Clock;
+import dev.autoscaler.InvalidRequestException;
 import dev.autoscaler.LoadReport;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.WorkerState;
@@ -21,9 +22,22 @@ public final class ReportProcessor {
     private final Function<String, LoadTracker> trackers;
     private final RequestLedger ledger;
     private final Function<WorkerRecord, String> providerOf;
+    private final WorkerUrlCheck urlCheck;
+    private final InstanceAddresses addresses;
+    private final Runnable addressWanted;
 
+    /**
+     * @param urlCheck      what a reported {@code url} must satisfy
+     * @param addresses     the providers' addresses of the instances, that the check compares with
+     * @param addressWanted called when a report names a URL for an instance the provider gave no address
+     *                      for yet: the engine asks its providers again soon
+     */
     public ReportProcessor(StateStore store, Clock clock, ProviderActions actions, Function<String, LoadTracker> trackers,
-                           Function<WorkerRecord, String> providerOf) {
+                           Function<WorkerRecord, String> providerOf, WorkerUrlCheck urlCheck,
+                           InstanceAddresses addresses, Runnable addressWanted) {
+        this.urlCheck = urlCheck;
+        this.addresses = addresses;
+        this.addressWanted = addressWanted;
         this.store = store;
         this.clock = clock;
         this.actions = actions;
@@ -59,9 +73,20 @@ public final class ReportProcessor {
      * @return the worker as stored after the report
      * @throws AuthenticationException for an unknown id or a wrong mtoken (the same error for both,
      *                                 so that a caller cannot probe which ids exist)
+     * @throws InvalidRequestException (field {@code url}) for a URL the engine cannot vouch for (see
+     *                                 {@link WorkerUrlCheck}); the report is not applied, an event is
+     *                                 published, and a ready worker goes back to loading (not routed to)
      */
     public WorkerRecord apply(LoadReport report) {
         WorkerRecord known = authenticate(report.id(), report.mtoken());
+        if (!report.url().isEmpty()) {
+            String providerUrl = addresses.urlOf(known.instanceId());
+            String mismatch = urlCheck.mismatch(report.url(), providerUrl);
+            if (mismatch != null) {
+                refuseUrl(known, mismatch, providerUrl.isEmpty());
+                throw new InvalidRequestException("url", mismatch);
+            }
+        }
         long now = clock.nanoTime();
         // Requests the worker now lists as in flight are in its cur_load: their reservations end in
         // the same versioned update that records that cur_load, so nothing is counted twice.
@@ -87,6 +112,21 @@ public final class ReportProcessor {
                     report.curLoad() > 0 || report.numRequestsWorking() > 0, now);
         }
         return stored;
+    }
+
+    private void refuseUrl(WorkerRecord worker, String mismatch, boolean providerGaveNoAddress) {
+        actions.publishReportRejected(worker, "url", mismatch);
+        if (worker.state() == WorkerState.READY) {
+            long now = clock.nanoTime();
+            store.updateWorker(worker.workerId(), w -> w.state() != WorkerState.READY ? w
+                    : w.toBuilder().state(WorkerState.LOADING).stateSinceNanos(now).build())
+                    .filter(w -> w.state() == WorkerState.LOADING)
+                    .ifPresent(w -> actions.publishState(w, WorkerState.READY, WorkerState.LOADING,
+                            "reported a url the engine cannot vouch for: " + mismatch));
+        }
+        if (providerGaveNoAddress && !urlCheck.usesAllowedHosts()) {
+            addressWanted.run();
+        }
     }
 
     private static boolean countsLoad(WorkerState state) {

@@ -48,9 +48,9 @@ class WorkerFailureTest {
         h.tick();
         WorkerRecord w = h.workers().get(0);
         WorkerRecord after = h.engine.report(dev.autoscaler.LoadReport.builder(Long.parseLong(w.instanceId()), w.mtoken())
-                .version("0.4.1").errorMsg("bootstrap failed").url("http://1.2.3.4:5/").build());
+                .version("0.4.1").errorMsg("bootstrap failed").url(w.url() + "/").build());
         assertThat(after.state()).isEqualTo(WorkerState.ERROR);
-        assertThat(after.url()).isEqualTo("http://1.2.3.4:5");
+        assertThat(after.url()).isEqualTo(w.url());
     }
 
     @Test
