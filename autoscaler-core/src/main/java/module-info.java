@@ -33,5 +33,7 @@ module dev.autoscaler.core {
     provides dev.autoscaler.spi.RoutingStrategyProvider with dev.autoscaler.core.router.LeastExpectedWaitStrategyProvider,
             dev.autoscaler.core.router.PowerOfTwoChoicesStrategyProvider;
     provides dev.autoscaler.spi.ScalingPolicyProvider with dev.autoscaler.core.policy.VastScalingPolicyProvider,
-            dev.autoscaler.core.policy.FixedScalingPolicyProvider;
+            dev.autoscaler.core.policy.FixedScalingPolicyProvider, dev.autoscaler.core.policy.KnativeScalingPolicyProvider,
+            dev.autoscaler.core.policy.HpaScalingPolicyProvider, dev.autoscaler.core.policy.RayServeScalingPolicyProvider,
+            dev.autoscaler.core.policy.FrugalScalingPolicyProvider;
 }

@@ -24,10 +24,13 @@ package dev.autoscaler;
  * @param fresh                   true when every ready worker reported within the last 60 s; false
  *                                means the figures cannot be trusted (they then read low): a policy
  *                                should not scale down on them
+ * @param arrivalRateBurst        work arriving per second over the last {@value #BURST_WINDOW_SECONDS} s
+ *                                alone: a policy that keeps these figures tick after tick sees the
+ *                                shape of the traffic (bursts, rises), not only means over fixed windows
  */
 public record LoadStats(double arrivalRateShort, double arrivalRateLong, double servedRateShort, double inFlight,
                         double waitingDemand, int waitingRequests, double queueTimeSeconds,
-                        double secondsSinceLastRequest, boolean fresh) {
+                        double secondsSinceLastRequest, boolean fresh, double arrivalRateBurst) {
 
     /** The burst window: {@link #arrivalRateShort()} is the higher of its rate and {@link #SHORT_WINDOW_SECONDS}'s. */
     public static final int BURST_WINDOW_SECONDS = 10;
@@ -35,8 +38,19 @@ public record LoadStats(double arrivalRateShort, double arrivalRateLong, double 
     /** The long load window, in seconds. */
     public static final int LONG_WINDOW_SECONDS = 300;
 
+    /**
+     * The figures without a burst-window rate of their own (as before it existed): the burst rate is
+     * taken to be the short one.
+     */
+    public LoadStats(double arrivalRateShort, double arrivalRateLong, double servedRateShort, double inFlight,
+                     double waitingDemand, int waitingRequests, double queueTimeSeconds,
+                     double secondsSinceLastRequest, boolean fresh) {
+        this(arrivalRateShort, arrivalRateLong, servedRateShort, inFlight, waitingDemand, waitingRequests,
+                queueTimeSeconds, secondsSinceLastRequest, fresh, arrivalRateShort);
+    }
+
     /** No traffic ever. */
     public static LoadStats idle() {
-        return new LoadStats(0, 0, 0, 0, 0, 0, 0, Double.POSITIVE_INFINITY, true);
+        return new LoadStats(0, 0, 0, 0, 0, 0, 0, Double.POSITIVE_INFINITY, true, 0);
     }
 }

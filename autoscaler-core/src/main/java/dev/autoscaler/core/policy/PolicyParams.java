@@ -26,4 +26,22 @@ final class PolicyParams {
         }
         return value;
     }
+
+    /** A share in (0, 1]. */
+    static double fraction(Settings params, String key, double defaultValue) {
+        double value = params.getDouble(key, defaultValue);
+        if (!(value > 0 && value <= 1)) {
+            throw new InvalidConfigException(params.fieldName(key), "must be in (0, 1], got " + Numbers.format(value));
+        }
+        return value;
+    }
+
+    static double between(Settings params, String key, double defaultValue, double min, double max) {
+        double value = params.getDouble(key, defaultValue);
+        if (!(value >= min && value <= max)) {
+            throw new InvalidConfigException(params.fieldName(key), "must be in [" + Numbers.format(min) + ", "
+                    + Numbers.format(max) + "], got " + Numbers.format(value));
+        }
+        return value;
+    }
 }

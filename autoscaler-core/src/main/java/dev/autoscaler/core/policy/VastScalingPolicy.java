@@ -7,7 +7,6 @@ import dev.autoscaler.GroupTarget;
 import dev.autoscaler.LoadStats;
 import dev.autoscaler.ScalingDecision;
 import dev.autoscaler.Settings;
-import dev.autoscaler.WorkerIntent;
 import dev.autoscaler.WorkerState;
 import dev.autoscaler.spi.ScalingPolicy;
 import java.util.ArrayList;
@@ -356,13 +355,15 @@ public final class VastScalingPolicy implements ScalingPolicy {
 
         GroupPlan(GroupSnapshot group) {
             this.group = group;
-            // A worker a scale-down drains to stop (draining, intent cold) takes no request and is on
-            // its way to the cold pool: counted as active, it would slow the next step down by one and
-            // make a stale-metrics hold take it back.
-            int drainingToStop = (int) group.workers().stream()
-                    .filter(w -> w.state() == WorkerState.DRAINING && w.intent() == WorkerIntent.COLD).count();
-            this.currentActive = (int) group.activeCount() - drainingToStop;
-            this.currentCold = (int) group.coldCount() + drainingToStop;
+            // Workers holding a GPU for the cold pool (intent cold: loading to be stopped, or draining
+            // to stop) are the pool's, as the reconciler counts them. Counted as active, a worker
+            // draining to stop would slow the next step down by one and make a stale-metrics hold take
+            // it back; and workers loading for the pool would feed the queue trigger's "never fewer
+            // than it has now" while nothing is ready: each decision would take them as the new floor
+            // and the pool would rent more, a ratchet to max_workers.
+            int poolBound = PoolWorkers.count(group);
+            this.currentActive = (int) group.activeCount() - poolBound;
+            this.currentCold = (int) group.coldCount() + poolBound;
         }
 
         void note(String note) {

@@ -1,5 +1,6 @@
 /**
- * The built-in scaling policies ({@code vast}, the default, and {@code fixed}) and
+ * The built-in scaling policies ({@code vast}, the default; {@code fixed}; the anchors {@code knative},
+ * {@code hpa} and {@code ray}, faithful to their documented algorithms; {@code frugal}, ours) and
  * {@link dev.autoscaler.core.policy.ScalingPolicies}, the registry that finds every
  * {@link dev.autoscaler.spi.ScalingPolicyProvider} on the class path by name.
  */

@@ -23,9 +23,9 @@ class ScalingPoliciesTest {
     }
 
     @Test
-    @DisplayName("the class path holds the built-in vast and fixed policies")
+    @DisplayName("the class path holds the built-in policies: vast, fixed, the anchors and frugal")
     void builtIns() {
-        assertThat(ScalingPolicies.load().names()).contains("vast", "fixed");
+        assertThat(ScalingPolicies.load().names()).contains("vast", "fixed", "knative", "hpa", "ray", "frugal");
     }
 
     @Test

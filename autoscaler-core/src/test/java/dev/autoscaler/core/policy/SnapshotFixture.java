@@ -32,6 +32,8 @@ final class SnapshotFixture {
     private double queueTime;
     private double secondsSinceLastRequest = Double.POSITIVE_INFINITY;
     private boolean fresh = true;
+    private double burstRate = Double.NaN;
+    private double atSeconds;
 
     static SnapshotFixture endpoint() {
         return new SnapshotFixture();
@@ -75,6 +77,44 @@ final class SnapshotFixture {
             group.workers.add(WorkerRecord.builder(id, ENDPOINT, group.config.name(), "autoscaler:" + id, "mtoken-" + id)
                     .state(WorkerState.DRAINING).intent(WorkerIntent.COLD).maxPerf(group.perf).curLoad(100).build());
         }
+        return this;
+    }
+
+    /** {@code count} workers loading to join the cold pool (loading, intent cold) in the last group added. */
+    SnapshotFixture loadingForPool(int count) {
+        GroupSpec group = lastGroup();
+        for (int i = 0; i < count; i++) {
+            String id = group.config.name() + "-" + group.workers.size();
+            group.workers.add(WorkerRecord.builder(id, ENDPOINT, group.config.name(), "autoscaler:" + id, "mtoken-" + id)
+                    .state(WorkerState.LOADING).intent(WorkerIntent.COLD).build());
+        }
+        return this;
+    }
+
+    /** {@code count} ready workers of the last group added, each with {@code requests} in flight. */
+    SnapshotFixture readyWorking(int count, long requests) {
+        GroupSpec group = lastGroup();
+        for (int i = 0; i < count; i++) {
+            String id = group.config.name() + "-" + group.workers.size();
+            group.workers.add(WorkerRecord.builder(id, ENDPOINT, group.config.name(), "autoscaler:" + id, "mtoken-" + id)
+                    .state(WorkerState.READY).intent(WorkerIntent.ACTIVE).maxPerf(group.perf)
+                    .numRequestsWorking(requests).build());
+        }
+        return this;
+    }
+
+    /** The rate over the last 10 s alone (default: the short rate). */
+    SnapshotFixture burst(double perSecond) {
+        this.burstRate = perSecond;
+        if (perSecond > 0) {
+            this.secondsSinceLastRequest = 0;
+        }
+        return this;
+    }
+
+    /** The snapshot's monotonic time, seconds (default 0): stateful policies read time from it. */
+    SnapshotFixture at(double seconds) {
+        this.atSeconds = seconds;
         return this;
     }
 
@@ -132,8 +172,10 @@ final class SnapshotFixture {
                         (int) g.workers.stream().filter(w -> w.state().isCold()).count()), g.spillShort, g.spillLong))
                 .toList();
         LoadStats load = new LoadStats(shortRate, longRate, shortRate, 0, waitingDemand, waitingRequests, queueTime,
-                secondsSinceLastRequest, fresh);
-        return new EndpointSnapshot(built, Instant.parse("2026-01-01T00:00:00Z"), 0, snapshots, load);
+                secondsSinceLastRequest, fresh, Double.isNaN(burstRate) ? shortRate : burstRate);
+        long nanos = Math.round(atSeconds * 1e9);
+        return new EndpointSnapshot(built, Instant.parse("2026-01-01T00:00:00Z").plusNanos(nanos), nanos, snapshots,
+                load);
     }
 
     private GroupSpec lastGroup() {

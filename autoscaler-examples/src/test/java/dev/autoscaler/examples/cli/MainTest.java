@@ -44,7 +44,7 @@ class MainTest {
                 "simulate --scenario step --time-scale -1          | --time-scale must be a positive number, got '-1'",
                 "simulate --scenario step --time-scale 0           | --time-scale must be a positive number, got '0'",
                 "simulate --scenario step --time-scale fast        | --time-scale must be a positive number, got 'fast'",
-                "simulate --scenario step --policy nope            | --policy: no scaling policy named 'nope'; found: fixed, vast",
+                "simulate --scenario step --policy nope            | --policy: no scaling policy named 'nope'; found: fixed, frugal, hpa, knative, ray, vast",
                 "simulate --scenario step --frobnicate             | unknown option '--frobnicate'",
                 "simulate --scenario step --seed                   | --seed needs a value",
                 "simulate --scenario step --seed 1 --seed 2        | --seed is given twice",

@@ -116,7 +116,8 @@ final class SnapshotBuilder {
         double sinceLast = waiting > 0 ? 0 : tracker.secondsSinceLastArrival(now);
         return new LoadStats(tracker.shortArrivalRate(now), tracker.arrivalRate(LoadStats.LONG_WINDOW_SECONDS, now),
                 tracker.servedRate(LoadStats.SHORT_WINDOW_SECONDS, now), inFlight, waitingDemand, waiting,
-                Math.max(oldestWait, meanQueue), sinceLast, fresh);
+                Math.max(oldestWait, meanQueue), sinceLast, fresh,
+                tracker.arrivalRate(LoadStats.BURST_WINDOW_SECONDS, now));
     }
 
 }

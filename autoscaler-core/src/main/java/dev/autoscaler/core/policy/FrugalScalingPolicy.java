@@ -1,0 +1,482 @@
+package dev.autoscaler.core.policy;
+
+import dev.autoscaler.EndpointConfig;
+import dev.autoscaler.EndpointSnapshot;
+import dev.autoscaler.GroupSnapshot;
+import dev.autoscaler.LoadStats;
+import dev.autoscaler.ScalingDecision;
+import dev.autoscaler.Settings;
+import dev.autoscaler.WorkerRecord;
+import dev.autoscaler.WorkerState;
+import dev.autoscaler.spi.ScalingPolicy;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The {@code frugal} policy: the cheapest fleet that keeps the queue-time SLO ({@code
+ * target_queue_time}, T). It spends on what is cheap (a stopped worker: about 5% of its price) to
+ * save what is dear (a create: minutes of GPU at full price before it serves; a request that waits
+ * past the SLO), and it does not give capacity back the moment a load dips (a stop undone within
+ * minutes is a resume paid for nothing, and a wait for whoever comes during it).
+ *
+ * <h2>Each decision</h2>
+ * <ol>
+ * <li><b>Memory</b>: the engine's 10 s arrival rate ({@link LoadStats#arrivalRateBurst()}) is kept,
+ *     sample by sample, so the policy sees the traffic's shape and not only means over fixed
+ *     windows.</li>
+ * <li><b>Level</b>: the 60 s mean of those samples, or the 20 s mean when it stands out of the noise
+ *     (by two standard errors, the noise measured on the samples before those 20 s): a rise is
+ *     followed within seconds, a steady load's wobble is not.</li>
+ * <li><b>Forecast over the horizon that matters</b>: the level plus the trend (least-squares slope
+ *     over {@value #TREND_WINDOW}, used only when it is three standard errors from 0 and rising)
+ *     extended over the time new capacity takes to arrive: a resume ({@value #RESUME_SECONDS})
+ *     while stopped workers are there, else a create ({@value #BOOT_SECONDS}); no further than the
+ *     trend was observed and to at most 1.25 x the level (a step is not a ramp). A fall is never
+ *     extrapolated: scaling down early is the expensive mistake.</li>
+ * <li><b>Burst envelope</b>: for windows d of 10, 20, 30, 60 and 120 s, the work that arrived in the
+ *     last d seconds (over the last {@value #BURST_MEMORY} of samples). The SLO lets a burst queue
+ *     for T: a burst of rate r lasting d seconds is served in time by capacity {@code r x d / (d + T)},
+ *     so short bursts are absorbed by the queue budget and long ones by workers.</li>
+ * <li><b>Capacity</b> = max(forecast / {@value #MAX_UTIL}, burst need, backlog + forecast), where the
+ *     backlog (work waiting at the router) is to be cleared T/2 after the capacity asked for now
+ *     arrives; times the queue-time feedback factor. Counted in the workers' own measured perf: the
+ *     workers serving now, best first, then the group's perf estimate for any added.</li>
+ * <li><b>Queue-time feedback</b>: a decision whose observed queue time is above T while nothing is
+ *     on its way and the ready capacity covers the plan multiplies a factor by 1.25 (at most
+ *     {@value #MAX_QUEUE_BOOST}); it decays back toward 1, halving its excess each minute. A plan
+ *     that underestimates (perf lower than benchmarked, costlier requests) is corrected by what users
+ *     see. While requests wait past T with nothing on its way, one worker more than serve is asked
+ *     for; never one per decision while workers load (that was {@code vast}'s ratchet).</li>
+ * <li><b>Hysteresis</b>: up at once; down only to the highest need of the last
+ *     {@value #SCALE_DOWN_DELAY}, only if 15% more load would fit too, and never on stale figures.</li>
+ * <li><b>Stopped pool, kept rather than rented</b>: room for the largest rise of the 60 s mean over
+ *     any {@value #BOOT_SECONDS} span (the load a create would come too late for), remembered with a
+ *     half-life of {@value #RISE_HALF_LIFE}, and every worker the group needed within boot / 5% seconds
+ *     (an hour at 180 s: keeping a stopped worker that long costs what one boot at full price does).
+ *     The pool only keeps workers it has or that this decision stops: renting a worker just to stop
+ *     it costs a boot. The endpoint's {@code cold_workers} floor applies as for every policy, the
+ *     engine's caps after.</li>
+ * <li><b>Waking from idle</b>: the first demand after the fleet reached zero asks for the remembered
+ *     rise at once, so the pool is resumed together rather than one worker per decision.</li>
+ * </ol>
+ * Several groups share the plan by weight (as with {@code vast}); an overflow group is sized from its
+ * spill-over alone, without a pool of its own.
+ *
+ * <h2>Parameters ({@code policy_params}, all optional)</h2>
+ * {@value #MAX_UTIL} 0.85, {@value #RESUME_SECONDS} 30, {@value #BOOT_SECONDS} 180,
+ * {@value #BURST_MEMORY} 10, {@value #TREND_WINDOW} 120, {@value #SCALE_DOWN_DELAY} 120,
+ * {@value #RISE_HALF_LIFE} 3600, {@value #MAX_QUEUE_BOOST} 1.5 (seconds where a duration); the
+ * README's "Scaling policies" gives each default's reasoning. Unknown parameters are rejected.
+ *
+ * <p>Stateful: one instance per endpoint, called from one thread at a time (the engine's contract).
+ * Deterministic: the same snapshots in the same order give the same decisions.
+ */
+public final class FrugalScalingPolicy implements ScalingPolicy {
+    public static final String NAME = "frugal";
+    public static final String MAX_UTIL = "max_util";
+    public static final String RESUME_SECONDS = "resume_seconds";
+    public static final String BOOT_SECONDS = "boot_seconds";
+    public static final String BURST_MEMORY = "burst_memory";
+    public static final String TREND_WINDOW = "trend_window";
+    public static final String SCALE_DOWN_DELAY = "scale_down_delay";
+    public static final String RISE_HALF_LIFE = "rise_half_life";
+    public static final String MAX_QUEUE_BOOST = "max_queue_boost";
+    static final Set<String> PARAMS = Set.of(MAX_UTIL, RESUME_SECONDS, BOOT_SECONDS, BURST_MEMORY, TREND_WINDOW,
+            SCALE_DOWN_DELAY, RISE_HALF_LIFE, MAX_QUEUE_BOOST);
+
+    /** The burst windows, seconds: from the engine's finest (10 s) to two minutes. */
+    private static final double[] BURST_WINDOWS = {10, 20, 30, 60, 120};
+    private static final double RISE_MEAN_WINDOW = 60;
+    /**
+     * A scale-down must also fit 15% more load: about 1.6 standard deviations of a 60 s mean of
+     * Poisson arrivals at 2 requests/s, so that a steady load's wobble does not stop a worker the
+     * next minute needs.
+     */
+    private static final double DOWN_BAND = 0.15;
+    /** The share of its price a stopped worker costs (disk only): about 5% on Vast. */
+    private static final double STORAGE_SHARE = 0.05;
+
+    private final double maxUtil;
+    private final double resumeSeconds;
+    private final double bootSeconds;
+    private final double burstMemory;
+    private final double trendWindow;
+    private final double scaleDownDelay;
+    private final double riseHalfLife;
+    private final double maxQueueBoost;
+
+    private final TimeSeries rates;
+    /** The 30 s mean at each decision, for the rises. */
+    private final TimeSeries means;
+    /** Total active need at each decision, for the scale-down hysteresis. */
+    private final TimeSeries needs;
+    /** Total active target at each decision, for the workers worth keeping stopped. */
+    private final TimeSeries peaks;
+    private final double keepSeconds;
+    private double rememberedRise;
+    private double riseAt = Double.NaN;
+    private double queueFactor = 1;
+    private double lastSeconds = Double.NaN;
+
+    private FrugalScalingPolicy(Settings params) {
+        PolicyParams.rejectUnknown(NAME, params, PARAMS);
+        maxUtil = PolicyParams.fraction(params, MAX_UTIL, 0.85);
+        resumeSeconds = PolicyParams.between(params, RESUME_SECONDS, 30, 0, 3600);
+        bootSeconds = PolicyParams.between(params, BOOT_SECONDS, 180, 0, 7200);
+        burstMemory = PolicyParams.between(params, BURST_MEMORY, 10, 5, 86400);
+        trendWindow = PolicyParams.between(params, TREND_WINDOW, 120, 10, 3600);
+        scaleDownDelay = PolicyParams.between(params, SCALE_DOWN_DELAY, 120, 0, 86400);
+        riseHalfLife = PolicyParams.between(params, RISE_HALF_LIFE, 3600, 1, 30 * 86400.0);
+        maxQueueBoost = PolicyParams.atLeast(params, MAX_QUEUE_BOOST, 1.5, 1);
+        rates = new TimeSeries(Math.max(Math.max(burstMemory, trendWindow), 60));
+        means = new TimeSeries(bootSeconds + RISE_MEAN_WINDOW);
+        needs = new TimeSeries(scaleDownDelay);
+        // a stopped worker costs STORAGE_SHARE of its price per second kept; renting it again costs a
+        // boot at full price: keeping it is cheaper for boot / STORAGE_SHARE seconds (an hour at 180 s)
+        keepSeconds = bootSeconds / STORAGE_SHARE;
+        peaks = new TimeSeries(keepSeconds);
+    }
+
+    /** The policy with every parameter at its default. */
+    public static FrugalScalingPolicy ofDefaults() {
+        return new FrugalScalingPolicy(Settings.empty());
+    }
+
+    /** @throws dev.autoscaler.InvalidConfigException naming the parameter that is unknown or wrong */
+    public static FrugalScalingPolicy fromParams(Settings params) {
+        return new FrugalScalingPolicy(Objects.requireNonNull(params, "params"));
+    }
+
+    @Override
+    public ScalingDecision decide(EndpointSnapshot snapshot) {
+        Objects.requireNonNull(snapshot, "snapshot");
+        List<GroupSnapshot> groups = snapshot.groups();
+        if (groups.isEmpty()) {
+            return ScalingDecision.of(java.util.Map.of(), "no worker groups to scale");
+        }
+        EndpointConfig config = snapshot.config();
+        LoadStats load = snapshot.load();
+        double now = GroupTargets.seconds(snapshot);
+        double dt = Double.isNaN(lastSeconds) ? 0 : Math.max(0, now - lastSeconds);
+        lastSeconds = now;
+        double T = config.targetQueueTime();
+
+        // 1. memory
+        double burstRate = Numbers.sane(load.arrivalRateBurst());
+        rates.add(now, burstRate);
+        double mean30 = rates.mean(now, RISE_MEAN_WINDOW, burstRate);
+        means.add(now, mean30);
+        updateRise(now, mean30);
+
+        double[] shares = VastScalingPolicy.trafficShares(groups);
+        boolean stoppedAvailable = false;
+        for (int i = 0; i < groups.size(); i++) {
+            if (shares[i] > 0 && groups.get(i).count(WorkerState.STOPPED) > 0) {
+                stoppedAvailable = true;
+            }
+        }
+
+        // 2. forecast over the horizon new capacity takes
+        // the level: the 60 s mean, or the 20 s mean when it stands out of the noise (by two standard
+        // errors of a 20 s mean, the noise measured on the 10 s rates before those 20 s): a rise is
+        // followed within seconds, a steady load's wobble is not
+        double noise = rates.stddev(now - trendWindow, now - 20) / Math.sqrt(2);
+        double level = Math.max(rates.mean(now, 60, burstRate), rates.mean(now, 20, burstRate) - 2 * noise);
+        double horizon = stoppedAvailable ? resumeSeconds : bootSeconds;
+        double slope = Math.max(0, slope(now));
+        // a trend is extrapolated no further than it was observed, and to at most 1.25 x the level: a
+        // step is not a ramp, and what the forecast asks for is held through the scale-down delay
+        double forecast = level + Math.min(level / 4, slope * Math.min(horizon, trendWindow));
+
+        // 3. burst envelope
+        double burstNeed = burstNeed(now, T);
+
+        // 4-5. capacity, with the queue-time feedback
+        double queueTime = Numbers.sane(load.queueTimeSeconds());
+        boolean provisioning = false;
+        for (int i = 0; i < groups.size(); i++) {
+            for (WorkerRecord w : groups.get(i).workers()) {
+                provisioning |= PoolWorkers.isServing(w) && w.state() != WorkerState.READY;
+            }
+        }
+        // the queue says the plan is short only when the capacity planned is there (nothing on its
+        // way, ready capacity above the level): while workers come, a queue is what they come for
+        double readyCapacity = 0;
+        for (int i = 0; i < groups.size(); i++) {
+            if (shares[i] > 0) {
+                readyCapacity += groups.get(i).readyCapacity();
+            }
+        }
+        if (queueTime > T && !provisioning && readyCapacity >= level / maxUtil) {
+            queueFactor = Math.min(maxQueueBoost, queueFactor * 1.25);
+        } else if (dt > 0) {
+            queueFactor = 1 + (queueFactor - 1) * Math.pow(0.5, dt / 60);
+        }
+        // the backlog: capacity asked for now arrives after the horizon, and should clear it by T/2 later
+        double backlog = Numbers.sane(load.waitingDemand()) / (T / 2 + horizon);
+        double capacity = Math.max(Math.max(forecast / maxUtil, burstNeed), backlog + forecast) * queueFactor;
+        // waking from idle: the burst that starts is expected to rise as the remembered ones did, and
+        // the pool is there to be resumed at once rather than one worker per decision
+        double rise = decayedRise(now);
+        int servingNow = 0;
+        for (GroupSnapshot group : groups) {
+            servingNow += GroupTargets.serving(group);
+        }
+        boolean waking = servingNow == 0 && (burstRate > 0 || load.waitingRequests() > 0);
+        if (waking && rise / maxUtil > capacity) {
+            capacity = rise / maxUtil;
+        }
+        StringBuilder why = new StringBuilder("frugal: level ").append(Numbers.format(level)).append("/s");
+        if (slope > 0) {
+            why.append(" + trend ").append(Numbers.format(slope)).append("/s² x ").append(Numbers.format(horizon))
+                    .append(" s (").append(stoppedAvailable ? "resume" : "create").append(")");
+        }
+        why.append(", burst need ").append(Numbers.format(burstNeed)).append("/s");
+        if (backlog > 0) {
+            why.append(", backlog ").append(Numbers.format(load.waitingDemand())).append(" over T/2 + ").append(Numbers.format(horizon)).append(" s");
+        }
+        if (queueFactor > 1.0001) {
+            why.append(", queue feedback x").append(Numbers.format(queueFactor));
+        }
+        if (waking) {
+            why.append(", waking for a rise of ").append(Numbers.format(rise)).append("/s");
+        }
+        why.append(" -> ").append(Numbers.format(capacity)).append("/s");
+
+        int n = groups.size();
+        int[] active = new int[n];
+        int[] cold = new int[n];
+        int[] current = new int[n];
+        for (int i = 0; i < n; i++) {
+            GroupSnapshot group = groups.get(i);
+            current[i] = GroupTargets.serving(group);
+            double perf = Numbers.sane(group.perfEstimate());
+            if (group.config().overflow()) {
+                double spill = Math.max(Numbers.sane(group.spillRateShort()), Numbers.sane(group.spillRateLong()));
+                active[i] = spill <= 0 ? 0 : perf > 0 ? workersFor(group, spill / maxUtil, perf) : Math.max(1, current[i]);
+            } else if (shares[i] > 0) {
+                active[i] = primaryWorkers(group, capacity * shares[i], perf, current[i], load, queueTime > T && !provisioning);
+            }
+        }
+
+        // no group can have more than the endpoint's max_workers: counting beyond it would overflow sums
+        for (int i = 0; i < n; i++) {
+            active[i] = Math.min(active[i], config.maxWorkers());
+        }
+
+        // 6. hysteresis: up at once, down only to the highest base need of the delay window
+        int wanted = sum(active);
+        needs.add(now, wanted);
+        int held = (int) needs.max(now, scaleDownDelay + 1e-6, wanted);
+        boolean holding = false;
+        int currentTotal = sum(current);
+        int keep = load.fresh() ? Math.min(currentTotal, held) : currentTotal;
+        for (int i = 0; i < n; i++) {
+            if (active[i] < current[i]) {
+                int floor = keep >= currentTotal ? current[i]
+                        : (int) Math.ceil(keep * (double) current[i] / currentTotal - 1e-9);
+                // and a band: down only once the need with DOWN_BAND more load fits too
+                GroupSnapshot group = groups.get(i);
+                if (shares[i] > 0 && !group.config().overflow()) {
+                    floor = Math.max(floor, primaryWorkers(group, capacity * (1 + DOWN_BAND) * shares[i],
+                            Numbers.sane(group.perfEstimate()), current[i], load, false));
+                }
+                floor = Math.min(current[i], floor);
+                if (floor > active[i]) {
+                    active[i] = floor;
+                    holding = true;
+                }
+            }
+        }
+        if (holding) {
+            why.append("; hold ").append(sum(active)).append(" active (highest need of the last ")
+                    .append(Numbers.format(scaleDownDelay)).append(" s: ").append(held).append(load.fresh() ? ")" : ", figures stale)");
+        } else {
+            why.append(" -> ").append(sum(active)).append(" active");
+        }
+
+        peaks.add(now, sum(active));
+
+        // 7. stopped pool: with the active fleet, room for the remembered rise above the level
+        for (int i = 0; i < n; i++) {
+            GroupSnapshot group = groups.get(i);
+            double perf = Numbers.sane(group.perfEstimate());
+            if (shares[i] > 0 && perf > 0) {
+                // room for the remembered rise above the level, and every worker the group needed
+                // within the keep time (renting one again costs more than keeping it that long) ...
+                int total = Math.max(rise > 0 ? Numbers.workersFor((level + rise) * shares[i] / maxUtil, perf) : 0,
+                        (int) Math.ceil(peaks.max(now, keepSeconds, 0) * shares[i] - 1e-9));
+                // ... kept, not rented: a worker rented for the pool costs a boot at full price, one
+                // kept costs 5% of its price. The pool keeps the workers it has and those this
+                // decision stops (the endpoint's cold_workers floor is applied after, as for all).
+                int available = (int) group.coldCount() + PoolWorkers.count(group) + Math.max(0, current[i] - active[i]);
+                cold[i] = Math.min(Math.min(Math.max(0, total - active[i]), available), config.maxWorkers());
+            }
+            if (!load.fresh()) {
+                int poolNow = (int) group.coldCount() + PoolWorkers.count(group);
+                cold[i] = Math.max(cold[i], poolNow);
+            }
+        }
+        why.append("; pool (kept, not rented) -> ").append(sum(cold)).append(" cold");
+        if (rise > 0) {
+            why.append(" (largest rise remembered ").append(Numbers.format(rise)).append("/s)");
+        }
+        return GroupTargets.decide(snapshot, active, cold, why.toString());
+    }
+
+    /**
+     * A primary group's workers for {@code capacity}: at least one while requests wait, and one more
+     * than serve while they wait past T with nothing on its way (with workers on their way, one more
+     * per decision would be a ratchet: the queue lasts until they are ready).
+     */
+    private static int primaryWorkers(GroupSnapshot group, double capacity, double perf, int current, LoadStats load,
+                                      boolean queueOverTarget) {
+        int workers;
+        if (capacity <= 0 && load.waitingRequests() == 0) {
+            workers = 0;
+        } else if (perf > 0) {
+            workers = Math.max(capacity > 0 ? 1 : 0, workersFor(group, capacity, perf));
+        } else {
+            workers = Math.max(1, current); // one worker bootstraps; its benchmark sizes the group
+        }
+        if (load.waitingRequests() > 0) {
+            workers = Math.max(workers, 1);
+            if (queueOverTarget) {
+                workers = Math.max(workers, current + 1);
+            }
+        }
+        return workers;
+    }
+
+    /**
+     * Fewest workers whose perf adds up to {@code capacity}: the group's serving workers first, best
+     * measured perf first (a loading one counts at the estimate), then new ones at the estimate.
+     */
+    private static int workersFor(GroupSnapshot group, double capacity, double estimate) {
+        if (!(capacity > 0)) {
+            return 0;
+        }
+        List<Double> perfs = new ArrayList<>();
+        for (WorkerRecord w : group.workers()) {
+            if (PoolWorkers.isServing(w)) {
+                perfs.add(w.perf() > 0 ? w.perf() : estimate);
+            }
+        }
+        perfs.sort((a, b) -> Double.compare(b, a));
+        double sum = 0;
+        int count = 0;
+        for (double p : perfs) {
+            if (sum >= capacity * (1 - 1e-9)) {
+                return count;
+            }
+            sum += p;
+            count++;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, (long) count + Numbers.workersFor(capacity - sum, estimate));
+    }
+
+    /**
+     * Least-squares slope of the 10 s rate over the trend window, per second; 0 with too few samples
+     * or when the slope is not three standard errors away from 0 (a steady load's wobble is no trend).
+     */
+    private double slope(double now) {
+        List<double[]> points = new ArrayList<>();
+        for (Iterator<double[]> it = rates.iterator(); it.hasNext(); ) {
+            double[] s = it.next();
+            if (s[0] > now - trendWindow) {
+                points.add(s);
+            }
+        }
+        int n = points.size();
+        if (n < 4) {
+            return 0;
+        }
+        double mx = 0;
+        double my = 0;
+        for (double[] p : points) {
+            mx += p[0];
+            my += p[1];
+        }
+        mx /= n;
+        my /= n;
+        double sxx = 0;
+        double sxy = 0;
+        for (double[] p : points) {
+            sxx += (p[0] - mx) * (p[0] - mx);
+            sxy += (p[0] - mx) * (p[1] - my);
+        }
+        if (sxx <= 0) {
+            return 0;
+        }
+        double slope = sxy / sxx;
+        double residuals = 0;
+        for (double[] p : points) {
+            double r = p[1] - my - slope * (p[0] - mx);
+            residuals += r * r;
+        }
+        // the samples are 10 s rates taken every tick, so neighbours overlap: about half as many
+        // independent ones, hence the sqrt(2)
+        double standardError = Math.sqrt(residuals / (n - 2) / sxx) * Math.sqrt(2);
+        return Math.abs(slope) > 3 * standardError ? slope : 0;
+    }
+
+    /** max over the burst windows d of (most work in d seconds) / (d + T), over the burst memory. */
+    private double burstNeed(double now, double T) {
+        List<double[]> samples = new ArrayList<>(rates.size());
+        rates.iterator().forEachRemaining(samples::add);
+        double need = 0;
+        for (int end = 0; end < samples.size(); end++) {
+            double endTime = samples.get(end)[0];
+            if (endTime <= now - burstMemory) {
+                continue;
+            }
+            for (double d : BURST_WINDOWS) {
+                // mean 10 s rate of the samples in (end - d, end]: the rate of a d-second window
+                double sum = 0;
+                int count = 0;
+                for (int j = end; j >= 0 && samples.get(j)[0] > endTime - Math.max(d - 10, 1e-9) - 1e-9; j--) {
+                    sum += samples.get(j)[1];
+                    count++;
+                }
+                if (count > 0) {
+                    double rate = sum / count;
+                    need = Math.max(need, rate * d / (d + T));
+                }
+            }
+        }
+        return need;
+    }
+
+    /** The largest rise of the 30 s mean over a boot-time span ending now, remembered with decay. */
+    private void updateRise(double now, double mean30) {
+        double lowest = means.min(now, bootSeconds + 1e-6, mean30);
+        double rise = Math.max(0, mean30 - lowest);
+        if (rise >= decayedRise(now)) {
+            rememberedRise = rise;
+            riseAt = now;
+        }
+    }
+
+    private double decayedRise(double now) {
+        if (Double.isNaN(riseAt)) {
+            return 0;
+        }
+        return rememberedRise * Math.pow(0.5, Math.max(0, now - riseAt) / riseHalfLife);
+    }
+
+    private static int sum(int[] values) {
+        int s = 0;
+        for (int v : values) {
+            s += v;
+        }
+        return s;
+    }
+
+    @Override
+    public String toString() {
+        return NAME + "{" + MAX_UTIL + "=" + maxUtil + ", " + SCALE_DOWN_DELAY + "=" + scaleDownDelay + "}";
+    }
+}

@@ -1,0 +1,159 @@
+package dev.autoscaler.core.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.autoscaler.GroupTarget;
+import dev.autoscaler.InvalidConfigException;
+import dev.autoscaler.ScalingDecision;
+import dev.autoscaler.Settings;
+import dev.autoscaler.WorkerCaps;
+import dev.autoscaler.WorkerGroupConfig;
+import dev.autoscaler.WorkerState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The frugal policy's invariants, on hand-made snapshots (workers of 1,000/s). */
+class FrugalScalingPolicyTest {
+
+    /** A run of decisions against a fleet that follows the policy's targets at once. */
+    private static final class Run {
+        final FrugalScalingPolicy policy = FrugalScalingPolicy.ofDefaults();
+        int active;
+        int cold;
+        final List<Integer> actives = new ArrayList<>();
+
+        GroupTarget step(double t, double burstRate, java.util.function.UnaryOperator<SnapshotFixture> more) {
+            SnapshotFixture f = SnapshotFixture.endpoint().config(c -> c.coldWorkers(2).maxWorkers(12))
+                    .group("main", 1000).workers(WorkerState.READY, active).workers(WorkerState.STOPPED, cold)
+                    .rates(burstRate, burstRate).burst(burstRate).at(t);
+            ScalingDecision d = policy.decide(more.apply(f).build());
+            GroupTarget target = d.targets().get("main");
+            active = target.active();
+            cold = target.cold();
+            actives.add(active);
+            return target;
+        }
+    }
+
+    @Test
+    @DisplayName("a steady noisy load does not flap: over an hour the active target never reverses")
+    void steadyLoadDoesNotFlap() {
+        Run run = new Run();
+        SplittableRandom random = new SplittableRandom(7);
+        for (int t = 0; t < 3600; t += 5) {
+            // 2,000/s on average, 10 s rates wobbling +-40% as a Poisson load of costly requests does
+            run.step(t, 2000 * (0.6 + 0.8 * random.nextDouble()), f -> f);
+        }
+        // flaps as the figures count them: a change opposite to the previous one within 5 minutes
+        List<Integer> settled = run.actives.subList(60, run.actives.size());
+        int flaps = 0;
+        int direction = 0;
+        int lastChange = -1000;
+        for (int i = 1; i < settled.size(); i++) {
+            int d = Integer.signum(settled.get(i) - settled.get(i - 1));
+            if (d == 0) {
+                continue;
+            }
+            if (direction != 0 && d != direction && (i - lastChange) * 5 <= 300) {
+                flaps++;
+            }
+            direction = d;
+            lastChange = i;
+        }
+        assertThat(flaps).isZero();
+        assertThat(settled.get(settled.size() - 1)).isBetween(3, 4); // 2,000 x 1.4 / 0.85 at most
+    }
+
+    @Test
+    @DisplayName("a burst is answered at the next decision")
+    void scaleUpWithinOneTick() {
+        Run run = new Run();
+        for (int t = 0; t < 300; t += 5) {
+            run.step(t, 1000, f -> f);
+        }
+        int before = run.active;
+        GroupTarget after = run.step(300, 6000, f -> f);
+        assertThat(after.active()).isGreaterThan(before).isGreaterThanOrEqualTo(3); // 6,000 x 10 / (10 + 10) / 1,000
+    }
+
+    @Test
+    @DisplayName("never below cold_workers; what the engine works toward (after its caps) never above max_workers")
+    void capsAndFloor() {
+        var config = SnapshotFixture.endpoint().config(c -> c.maxWorkers(7).coldWorkers(3))
+                .group("main", 1000).rate(1e6).burst(1e6).waiting(1e6, 500).queueTime(60).build();
+        ScalingDecision huge = FrugalScalingPolicy.ofDefaults().decide(config);
+        assertThat(WorkerCaps.apply(config.config(), huge.targets()).targets().get("main").total()).isEqualTo(7);
+
+        var grouped = SnapshotFixture.endpoint()
+                .group(WorkerGroupConfig.builder("main").maxWorkers(2).build(), 1000).rate(1e5).burst(1e5).build();
+        ScalingDecision capped = FrugalScalingPolicy.ofDefaults().decide(grouped);
+        assertThat(WorkerCaps.apply(grouped.config(), capped.targets()).targets().get("main").total()).isEqualTo(2);
+
+        ScalingDecision idle = FrugalScalingPolicy.ofDefaults().decide(SnapshotFixture.endpoint()
+                .config(c -> c.coldWorkers(4)).group("main", 1000).build());
+        assertThat(idle.targets().get("main")).isEqualTo(new GroupTarget(0, 4));
+    }
+
+    @Test
+    @DisplayName("workers loading for the pool are not counted as serving: a long queue does not ratchet")
+    void noRatchet() {
+        FrugalScalingPolicy policy = FrugalScalingPolicy.ofDefaults();
+        SnapshotFixture fixture = SnapshotFixture.endpoint().config(c -> c.coldWorkers(5)).group("main", 1000)
+                .workers(WorkerState.LOADING, 1).loadingForPool(5).rate(500).burst(500).waiting(2000, 4).queueTime(40);
+        int first = policy.decide(fixture.at(0).build()).targets().get("main").active();
+        int later = first;
+        for (int t = 5; t <= 60; t += 5) {
+            later = policy.decide(fixture.at(t).build()).targets().get("main").active();
+        }
+        assertThat(later).isEqualTo(first).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("the stopped pool grows with the rises seen, and a wake from idle resumes for the remembered rise")
+    void poolSizedByPastRises() {
+        Run run = new Run();
+        for (int t = 0; t < 120; t += 5) {
+            run.step(t, 0, f -> f);
+        }
+        for (int t = 120; t < 240; t += 5) {
+            run.step(t, 5000, f -> f); // a rise from 0 to 5,000/s
+        }
+        for (int t = 240; t < 1200; t += 5) {
+            run.step(t, 0, f -> f);
+        }
+        assertThat(run.active).isZero();
+        assertThat(run.cold).isGreaterThanOrEqualTo(6); // 5,000 / 0.85 at 1,000/s
+        GroupTarget wake = run.step(1200, 200, f -> f.waiting(500, 1));
+        assertThat(wake.active()).isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    @DisplayName("the same snapshots in the same order give the same decisions")
+    void deterministic() {
+        List<String> first = new ArrayList<>();
+        List<String> second = new ArrayList<>();
+        for (List<String> out : List.of(first, second)) {
+            Run run = new Run();
+            SplittableRandom random = new SplittableRandom(3);
+            for (int t = 0; t < 1800; t += 5) {
+                run.step(t, 3000 * random.nextDouble(), f -> f);
+                out.add(run.active + "/" + run.cold);
+            }
+        }
+        assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    @DisplayName("unknown and out-of-range parameters are rejected, naming them")
+    void rejectsBadParams() {
+        assertThatThrownBy(() -> FrugalScalingPolicy.fromParams(Settings.of(Map.of("max_utl", "0.8"))))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("max_utl");
+        assertThatThrownBy(() -> FrugalScalingPolicy.fromParams(Settings.of(Map.of("max_util", "0"))))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("max_util");
+    }
+}
