@@ -15,6 +15,7 @@ import dev.autoscaler.core.engine.internal.EndpointController;
 import dev.autoscaler.core.policy.ScalingPolicies;
 import dev.autoscaler.core.engine.internal.EngineContext;
 import dev.autoscaler.core.engine.internal.EventPublisher;
+import dev.autoscaler.core.engine.internal.ListFreshness;
 import dev.autoscaler.core.engine.internal.LoadTracker;
 import dev.autoscaler.core.engine.internal.MtokenMinter;
 import dev.autoscaler.core.engine.internal.ProviderActions;
@@ -84,6 +85,9 @@ public final class Autoscaler implements AutoCloseable {
     private final ReportProcessor reports;
     private final ProviderSync sync;
     private final RequestLedger ledger;
+    private final ListFreshness lists;
+    /** Serialises provider syncs: the scheduled one, the tick's retries, a caller's. */
+    private final Object syncLock = new Object();
     private final List<TaskScheduler.Cancellable> scheduled = new ArrayList<>();
     private final List<ReportObserver> reportObservers = new CopyOnWriteArrayList<>();
     private volatile boolean started;
@@ -105,8 +109,10 @@ public final class Autoscaler implements AutoCloseable {
             secret = new byte[32];
             new SecureRandom().nextBytes(secret);
         }
+        this.lists = new ListFreshness(Objects.requireNonNullElse(b.maxListAge, b.syncInterval.multipliedBy(3)).toNanos());
         ProviderActions actions = new ProviderActions(store, this::provider,
-                Objects.requireNonNullElse(b.executor, Runnable::run), clock, events, random);
+                Objects.requireNonNullElse(b.executor, Runnable::run), clock, events, random,
+                (endpoint, group) -> lists.fresh(providerNameOf(endpoint, group), clock.nanoTime()));
         this.ctx = new EngineContext(store, clock, actions, events, new MtokenMinter(secret), random, b.owner,
                 defaultProvider, b.publicUrl);
         this.scheduler = b.scheduler;
@@ -129,6 +135,12 @@ public final class Autoscaler implements AutoCloseable {
      * Adopts the instances the providers list with this engine's labels, then schedules the control
      * ticks and provider syncs on the scheduler (when one was given). Call it once the HTTP surface
      * is up: workers fetch {@code /pubkey/} as they start.
+     *
+     * <p>Until every provider in use has answered one list, the engine runs no control tick and
+     * serves no wake-up: it would see no worker and rent a second fleet beside the one it is about to
+     * adopt. A failed list is retried with backoff by the ticks ({@link #waitingReason()} says why it
+     * waits). Afterwards a group creates only while its provider's last successful list is younger
+     * than {@link Builder#maxListAge} (default 3 x the sync interval).
      */
     public synchronized void start() {
         if (started) {
@@ -142,8 +154,15 @@ public final class Autoscaler implements AutoCloseable {
         }
     }
 
-    /** Runs one control tick for every endpoint now. */
+    /**
+     * Runs one control tick for every endpoint now. Before the first successful list of every
+     * provider (and while the last one failed) it first retries the sync, with backoff; it ticks no
+     * endpoint before that sync has succeeded once.
+     */
     public void tick() {
+        if (!ensureListed()) {
+            return;
+        }
         for (EndpointController controller : controllers.values()) {
             controller.tick();
         }
@@ -161,16 +180,50 @@ public final class Autoscaler implements AutoCloseable {
      * fails (it is logged); throws {@link NotFoundException} for an unknown endpoint.
      */
     public void tick(String endpoint) {
-        controller(endpoint).tick();
+        EndpointController controller = controller(endpoint);
+        if (!lists.adopted()) {
+            log.debug("endpoint {}: no wake-up before the first successful provider list", endpoint);
+            return;
+        }
+        controller.tick();
+    }
+
+    /** Syncs now when the first list has not succeeded yet, or the last one failed, and the backoff allows. */
+    private boolean ensureListed() {
+        if (lists.retryDue(ctx.clock().nanoTime(), sync.providersInUse(configuredEndpoints()))) {
+            syncWithProviders();
+        }
+        return lists.adopted();
+    }
+
+    /**
+     * Why the engine holds back now (no tick before the first successful list; no create while the
+     * last list is too old), or empty when it does not.
+     */
+    public Optional<String> waitingReason() {
+        return lists.waitingReason(ctx.clock().nanoTime(), sync.providersInUse(configuredEndpoints()));
+    }
+
+    /** True once every provider in use has answered a list since start, so that ticks run. */
+    public boolean hasListedProviders() {
+        return lists.adopted();
     }
 
     /** Lists every provider's instances now: adopts ours, drops vanished ones, destroys failed ones. */
     public void syncWithProviders() {
+        synchronized (syncLock) {
+            ProviderSync.Result result = sync.sync(configuredEndpoints());
+            lists.recordSync(result.providers(), result.succeeded(), result.startedAtNanos(), ctx.clock().nanoTime(),
+                    result.error(), ctx.random());
+        }
+    }
+
+    private Map<String, EndpointConfig> configuredEndpoints() {
         Map<String, EndpointConfig> endpoints = new LinkedHashMap<>();
         // removed endpoints still being retired are synced too: their instances live on their own providers
         retiring.forEach((name, c) -> endpoints.put(name, c.config()));
         controllers.forEach((name, c) -> endpoints.put(name, c.config()));
-        sync.sync(endpoints);
+        return endpoints;
     }
 
     /**
@@ -415,9 +468,13 @@ public final class Autoscaler implements AutoCloseable {
     }
 
     private String providerNameOf(WorkerRecord worker) {
-        EndpointController controller = controllers.getOrDefault(worker.endpoint(), retiring.get(worker.endpoint()));
+        return providerNameOf(worker.endpoint(), worker.group());
+    }
+
+    private String providerNameOf(String endpoint, String group) {
+        EndpointController controller = controllers.getOrDefault(endpoint, retiring.get(endpoint));
         return controller == null ? ctx.defaultProviderName()
-                : controller.config().group(worker.group()).map(ctx::providerFor).orElse(ctx.defaultProviderName());
+                : controller.config().group(group).map(ctx::providerFor).orElse(ctx.defaultProviderName());
     }
 
     private LoadTracker tracker(String endpoint) {
@@ -437,6 +494,7 @@ public final class Autoscaler implements AutoCloseable {
         private final List<EndpointConfig> endpoints = new ArrayList<>();
         private Duration tickInterval = Duration.ofSeconds(5);
         private Duration syncInterval = Duration.ofSeconds(60);
+        private Duration maxListAge;
         private String publicUrl = "";
         private String owner = "autoscaler";
         private byte[] secret;
@@ -495,6 +553,15 @@ public final class Autoscaler implements AutoCloseable {
         /** How often the providers' lists are compared with the engine's workers (default 60 s). */
         public Builder syncInterval(Duration syncInterval) {
             this.syncInterval = positive("syncInterval", syncInterval);
+            return this;
+        }
+
+        /**
+         * Creates stop while the last successful list of their provider is older than this (default:
+         * 3 x the sync interval): an engine that cannot list does not know what it would add to.
+         */
+        public Builder maxListAge(Duration maxListAge) {
+            this.maxListAge = positive("maxListAge", maxListAge);
             return this;
         }
 

@@ -37,9 +37,16 @@ public final class ProviderActions {
     private final RandomGenerator random;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, CreateBackoff> backoffs = new ConcurrentHashMap<>();
+    private final java.util.function.BiPredicate<String, String> listFresh;
 
+    /**
+     * @param listFresh whether a group ({@code endpoint, group}) may create now as far as the provider
+     *                  lists go: its provider's last successful list is recent enough (see {@link ListFreshness})
+     */
     public ProviderActions(StateStore store, Function<String, InstanceProvider> providers, Executor executor,
-                           Clock clock, EventPublisher events, RandomGenerator random) {
+                           Clock clock, EventPublisher events, RandomGenerator random,
+                           java.util.function.BiPredicate<String, String> listFresh) {
+        this.listFresh = listFresh;
         this.store = store;
         this.providers = providers;
         this.executor = executor;
@@ -62,10 +69,13 @@ public final class ProviderActions {
         return inFlight.contains(workerId);
     }
 
-    /** True when the group may ask for a new instance now (no failure backoff pending). */
+    /**
+     * True when the group may ask for a new instance now: no failure backoff pending, and its
+     * provider's last successful list is recent enough.
+     */
     public boolean createAllowed(String endpoint, String group) {
         CreateBackoff backoff = backoffs.get(endpoint + "/" + group);
-        return backoff == null || backoff.allows(clock.nanoTime());
+        return (backoff == null || backoff.allows(clock.nanoTime())) && listFresh.test(endpoint, group);
     }
 
     /**

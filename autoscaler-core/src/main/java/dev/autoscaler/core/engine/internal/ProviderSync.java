@@ -47,8 +47,15 @@ public final class ProviderSync {
         this.providers = providers;
     }
 
-    /** Syncs every provider that the configured endpoints use. Never throws. */
-    public void sync(Map<String, EndpointConfig> endpoints) {
+    /** What one sync saw: the providers in use, those whose list succeeded, and the first error. */
+    public record Result(Set<String> providers, Set<String> succeeded, long startedAtNanos, String error) {
+        public boolean complete() {
+            return succeeded.containsAll(providers);
+        }
+    }
+
+    /** The providers the configured endpoints use (the default one always). */
+    public Set<String> providersInUse(Map<String, EndpointConfig> endpoints) {
         Set<String> providerNames = new HashSet<>();
         providerNames.add(ctx.defaultProviderName());
         for (EndpointConfig e : endpoints.values()) {
@@ -56,21 +63,38 @@ public final class ProviderSync {
                 providerNames.add(ctx.providerFor(g));
             }
         }
+        return providerNames;
+    }
+
+    /** Syncs every provider that the configured endpoints use. Never throws. */
+    public Result sync(Map<String, EndpointConfig> endpoints) {
+        long startedAt = ctx.clock().nanoTime();
+        Set<String> providerNames = providersInUse(endpoints);
+        Set<String> succeeded = new HashSet<>();
+        String error = null;
         for (String name : providerNames) {
             try {
                 syncProvider(name, endpoints);
+                succeeded.add(name);
             } catch (ProviderException e) {
-                log.warn("listing instances of provider {} failed: {}; the next sync retries", name, e.getMessage());
+                log.warn("listing instances of provider {} failed: {}; retried with backoff", name, e.getMessage());
                 ctx.events().publish(new AutoscalerEvent.ProviderFailed(ctx.clock().now(), "", "", "", null, e));
+                error = error != null ? error : name + ": " + e.getMessage();
             } catch (RuntimeException e) {
                 log.error("sync with provider {} failed unexpectedly", name, e);
+                error = error != null ? error : name + ": " + e;
             }
         }
+        return new Result(Set.copyOf(providerNames), Set.copyOf(succeeded), startedAt, error == null ? "" : error);
     }
 
     private void syncProvider(String providerName, Map<String, EndpointConfig> endpoints) {
         long listedAt = ctx.clock().nanoTime();
         List<Instance> instances = providers.apply(providerName).list();
+        if (instances == null) {
+            throw new ProviderException(ProviderException.Kind.OTHER, "provider " + providerName
+                    + " answered its list with nothing: taken as a failed list, not as an empty account");
+        }
         Set<String> listed = new HashSet<>();
         for (Instance instance : instances) {
             listed.add(instance.id());

@@ -42,6 +42,10 @@ class FakeInstanceProvider implements InstanceProvider {
         failures.computeIfAbsent(call, c -> new ArrayDeque<>()).add(e);
     }
 
+    void clearFailures(Call call) {
+        failures.remove(call);
+    }
+
     private void maybeFail(Call call) {
         Deque<ProviderException> queue = failures.get(call);
         if (queue != null && !queue.isEmpty()) {
