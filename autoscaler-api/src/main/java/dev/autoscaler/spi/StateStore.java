@@ -4,6 +4,7 @@ import dev.autoscaler.StaleStateException;
 import dev.autoscaler.WorkerRecord;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -56,19 +57,38 @@ public interface StateStore extends AutoCloseable {
      * @return the stored record, or empty when the worker does not exist
      */
     default Optional<WorkerRecord> updateWorker(String workerId, UnaryOperator<WorkerRecord> change) {
+        return updateWorkerIf(workerId, w -> true, change).worker();
+    }
+
+    /**
+     * Applies {@code change} to the current record when {@code condition} holds for it, until the
+     * compare-and-set wins or the condition fails. Both functions may run several times, on newer
+     * records each time: they must not have side effects. Whether the change was written is in the
+     * outcome, taken from the last attempt only; an event or a count that follows an update is
+     * decided by {@link WorkerUpdate#applied()}, never by a flag set inside {@code change}.
+     *
+     * @return what was done: the record seen and the record stored, and whether {@code change} was
+     *         written ({@code condition} held and {@code change} returned a new record)
+     */
+    default WorkerUpdate updateWorkerIf(String workerId, Predicate<? super WorkerRecord> condition,
+                                        UnaryOperator<WorkerRecord> change) {
         while (true) {
-            Optional<WorkerRecord> current = worker(workerId);
-            if (current.isEmpty()) {
-                return Optional.empty();
+            Optional<WorkerRecord> read = worker(workerId);
+            if (read.isEmpty()) {
+                return WorkerUpdate.absent();
             }
-            WorkerRecord next = change.apply(current.get());
-            if (next == current.get()) {
-                return current;
+            WorkerRecord current = read.get();
+            if (!condition.test(current)) {
+                return new WorkerUpdate(current, current, false);
+            }
+            WorkerRecord next = change.apply(current);
+            if (next == current) {
+                return new WorkerUpdate(current, current, false);
             }
             try {
-                return Optional.of(replaceWorker(current.get(), next));
+                return new WorkerUpdate(current, replaceWorker(current, next), true);
             } catch (StaleStateException lostRace) {
-                // another writer changed it: read again and re-apply
+                // another writer changed it: read again, test again and re-apply
             }
         }
     }

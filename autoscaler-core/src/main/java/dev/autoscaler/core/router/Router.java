@@ -286,16 +286,11 @@ public final class Router {
     private Optional<RouteAnswer> tryRoute(EndpointConfig config, RequestRecord record, WorkerRecord chosen,
                                            Number wireCost, String requestId, long now) {
         double cost = record.cost();
-        boolean[] reserved = new boolean[1];
-        Optional<WorkerRecord> after = store.updateWorker(chosen.workerId(), w -> {
-            reserved[0] = false;
-            if (!isRoutable(config, w) || !hasRoom(w, cost, config.maxQueueTime())) {
-                return w; // it changed since we looked: a report, a stop, another route
-            }
-            reserved[0] = true;
-            return w.toBuilder().reservedLoad(w.reservedLoad() + cost).build();
-        });
-        if (after.isEmpty() || !reserved[0]) {
+        // The condition fails when the worker changed since we looked: a report, a stop, another route.
+        Optional<WorkerRecord> after = store.updateWorkerIf(chosen.workerId(),
+                w -> isRoutable(config, w) && hasRoom(w, cost, config.maxQueueTime()),
+                w -> w.toBuilder().reservedLoad(w.reservedLoad() + cost).build()).ifApplied();
+        if (after.isEmpty()) {
             return Optional.empty();
         }
         WorkerRecord worker = after.get();

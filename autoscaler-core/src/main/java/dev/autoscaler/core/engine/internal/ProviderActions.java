@@ -101,27 +101,22 @@ public final class ProviderActions {
             }
             backoff(stored).succeeded();
             Instance created = instance;
-            boolean[] boundHere = new boolean[1];
-            var bound = store.updateWorker(stored.workerId(), w -> {
-                if (w.state() != WorkerState.CREATING) {
-                    return w; // a provider sync bound it first
-                }
-                boundHere[0] = true;
-                return w.toBuilder().instanceId(created.id()).url(created.url()).gpuName(created.gpuName())
-                        .mtoken(created.hasOwnMtoken() ? created.mtoken() : w.mtoken())
-                        .pricePerHour(created.pricePerHour()).reliability(created.reliability())
-                        .state(WorkerState.LOADING).stateSinceNanos(clock.nanoTime()).build();
-            });
-            if (bound.isEmpty()) {
+            // Not CREATING any more: a provider sync bound it first, and there is no move to publish.
+            var bound = store.updateWorkerIf(stored.workerId(), w -> w.state() == WorkerState.CREATING,
+                    w -> w.toBuilder().instanceId(created.id()).url(created.url()).gpuName(created.gpuName())
+                            .mtoken(created.hasOwnMtoken() ? created.mtoken() : w.mtoken())
+                            .pricePerHour(created.pricePerHour()).reliability(created.reliability())
+                            .state(WorkerState.LOADING).stateSinceNanos(clock.nanoTime()).build());
+            if (!bound.exists()) {
                 // The worker was dropped while its create was in flight (its endpoint was removed):
                 // the instance must not live on, billing, with nobody managing it.
                 log.info("instance {} was created for a worker that is gone; destroying it", created.id());
                 destroyQuietly(providerName, created.id());
                 return;
             }
-            published(bound.get(), InstanceAction.CREATE, reason);
-            if (boundHere[0]) {
-                publishState(bound.get(), WorkerState.CREATING, WorkerState.LOADING, "instance " + created.id() + " created");
+            published(bound.after(), InstanceAction.CREATE, reason);
+            if (bound.applied()) {
+                publishState(bound.after(), WorkerState.CREATING, WorkerState.LOADING, "instance " + created.id() + " created");
             }
         });
     }
@@ -229,13 +224,9 @@ public final class ProviderActions {
             return null;
         }
         long now = clock.nanoTime();
-        var moved = store.updateWorker(worker.workerId(), w -> {
-            if (w.state() != worker.state() || !w.state().canMoveTo(next)) {
-                return w;
-            }
-            return w.toBuilder().state(next).intent(intent).stateSinceNanos(now).build();
-        });
-        if (moved.isEmpty() || moved.get().state() != next) {
+        var moved = store.updateWorkerIf(worker.workerId(), w -> w.state() == worker.state() && w.state().canMoveTo(next),
+                w -> w.toBuilder().state(next).intent(intent).stateSinceNanos(now).build()).ifApplied();
+        if (moved.isEmpty()) {
             inFlight.remove(worker.workerId());
             return null;
         }
@@ -245,18 +236,13 @@ public final class ProviderActions {
 
     private void moveBack(WorkerRecord worker, WorkerState expected, WorkerState next, String reason) {
         long now = clock.nanoTime();
-        var moved = store.updateWorker(worker.workerId(), w -> {
-            if (w.state() != expected) {
-                return w;
-            }
+        store.updateWorkerIf(worker.workerId(), w -> w.state() == expected, w -> {
             WorkerRecord.Builder b = w.toBuilder().state(next).stateSinceNanos(now);
             if (next == WorkerState.STOPPED) {
                 b.curLoad(0).reservedLoad(0).numRequestsWorking(0);
             }
             return b.build();
-        });
-        moved.filter(w -> w.state() == next)
-                .ifPresent(w -> publishState(w, expected, next, reason));
+        }).ifApplied().ifPresent(w -> publishState(w, expected, next, reason));
     }
 
     private void remove(String workerId, String reason) {

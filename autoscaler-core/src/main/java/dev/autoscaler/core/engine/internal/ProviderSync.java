@@ -142,9 +142,10 @@ public final class ProviderSync {
 
     private void bind(WorkerRecord w, Instance instance) {
         long now = ctx.clock().nanoTime();
-        ctx.store().updateWorker(w.workerId(), current -> current.state() != WorkerState.CREATING ? current
-                : fromInstance(current.toBuilder(), instance).state(WorkerState.LOADING).stateSinceNanos(now).build())
-                .filter(bound -> bound.state() == WorkerState.LOADING)
+        ctx.store().updateWorkerIf(w.workerId(), current -> current.state() == WorkerState.CREATING,
+                        current -> fromInstance(current.toBuilder(), instance).state(WorkerState.LOADING)
+                                .stateSinceNanos(now).build())
+                .ifApplied()
                 .ifPresent(bound -> ctx.actions().publishState(bound, WorkerState.CREATING, WorkerState.LOADING,
                         "found instance " + instance.id() + " by its label"));
     }

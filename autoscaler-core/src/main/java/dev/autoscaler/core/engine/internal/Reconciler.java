@@ -80,7 +80,7 @@ final class Reconciler {
 
     /** Works every group toward its target. {@code workers} is the endpoint's current list. */
     void reconcile(EndpointConfig config, List<WorkerRecord> workers, Map<String, GroupTarget> targets) {
-        int[] total = {countedTotal(workers)};
+        int total = countedTotal(workers);
         Map<String, List<WorkerRecord>> byGroup = new HashMap<>();
         for (WorkerRecord w : workers) {
             byGroup.computeIfAbsent(w.group(), g -> new ArrayList<>()).add(w);
@@ -89,15 +89,16 @@ final class Reconciler {
         for (WorkerGroupConfig group : config.groups()) {
             if (group.maxWorkers().isPresent()) {
                 List<WorkerRecord> own = byGroup.getOrDefault(group.name(), List.of());
-                total[0] -= cutDownTo(config, own, new int[] {countedTotal(own)}, group.maxWorkers().getAsInt(),
+                total -= cutDownTo(config, own, countedTotal(own), group.maxWorkers().getAsInt(),
                         "above group " + group.name() + "'s max_workers " + group.maxWorkers().getAsInt(), cut);
             }
         }
-        enforceCap(config, workers, total, cut);
+        total -= enforceCap(config, workers, total, cut);
+        Headcount headcount = new Headcount(total);
         for (WorkerGroupConfig group : config.groups()) {
             // the group's count in every state but destroyed, less what the caps just destroyed
-            int[] groupTotal = {(int) byGroup.getOrDefault(group.name(), List.of()).stream()
-                    .filter(w -> w.state().isCounted() && !cut.contains(w.workerId())).count()};
+            headcount.enterGroup((int) byGroup.getOrDefault(group.name(), List.of()).stream()
+                    .filter(w -> w.state().isCounted() && !cut.contains(w.workerId())).count());
             GroupTarget target = targets.getOrDefault(group.name(), new GroupTarget(0, 0));
             // Workers with a call in flight are in an in-between state (creating, starting, stopping):
             // they count toward the targets, and nothing below acts on those states. Of the draining
@@ -108,7 +109,7 @@ final class Reconciler {
                             && (w.state() != WorkerState.DRAINING || WorkerDrain.isDrainingToStop(w, revision))
                             && !cut.contains(w.workerId()))
                     .toList();
-            reconcileGroup(config, group, members, target, total, groupTotal);
+            reconcileGroup(config, group, GroupWorkers.byRole(members, revision), target, headcount);
         }
         retireRemovedGroups(config, byGroup);
     }
@@ -122,148 +123,156 @@ final class Reconciler {
         }
     }
 
-    private void reconcileGroup(EndpointConfig config, WorkerGroupConfig group, List<WorkerRecord> members,
-                                GroupTarget target, int[] total, int[] groupTotal) {
+    /** One group toward its target, phase by phase; each phase sees what the ones before it did. */
+    private void reconcileGroup(EndpointConfig config, WorkerGroupConfig group, GroupWorkers workers,
+                                GroupTarget target, Headcount headcount) {
+        int need = target.active() - workers.servingOrLoading.size();
+        if (need > 0) {
+            addActive(config, group, workers, target, need, headcount);
+        } else if (need < 0) {
+            removeActive(group, workers, target, -need);
+        }
+        finishDrains(config, group, workers);
+        parkPoolWorkersThatLoaded(group, workers);
+        balanceColdPool(config, group, workers, target, headcount);
+    }
+
+    /**
+     * 1a. More active workers. Capacity in the order it can serve: pool workers that just finished
+     * loading (now), stopped workers (a resume takes seconds), pool workers still loading (minutes),
+     * new instances. Taking a still-loading pool worker before resuming a stopped one would leave the
+     * stopped one idle, serve later, and make the pool rent yet another instance. Before all of these:
+     * workers draining to stop, which serve again at once and cost no call.
+     */
+    private void addActive(EndpointConfig config, WorkerGroupConfig group, GroupWorkers workers, GroupTarget target,
+                           int need, Headcount headcount) {
         String provider = ctx.providerFor(group);
         String revision = group.templateRevision();
-        List<WorkerRecord> servingOrLoading = new ArrayList<>();
-        List<WorkerRecord> loadingForPool = new ArrayList<>();
-        List<WorkerRecord> stopped = new ArrayList<>();
-        List<WorkerRecord> drainingToStop = new ArrayList<>();
-        int stopping = 0;
-        int loaded = 0;
-        for (WorkerRecord w : members) {
-            if (w.state().isLoaded() || w.state() == WorkerState.DRAINING) {
-                loaded++; // a worker draining to stop has its model and is on its way to the pool
-            }
-            if (w.state() == WorkerState.DRAINING) {
-                drainingToStop.add(w); // the only draining members (see reconcile)
-            } else if (w.state() == WorkerState.STOPPED) {
-                if (!RollingUpdate.isOutdated(w, revision)) {
-                    stopped.add(w); // an outdated one is never resumed: the rolling update destroys it
-                }
-            } else if (w.state() == WorkerState.STOPPING) {
-                stopping++;
-            } else if (w.state().isActive()) {
-                (w.intent() == WorkerIntent.COLD ? loadingForPool : servingOrLoading).add(w);
+        workers.drainingToStop.sort(BEST_PRICE_PERFORMANCE_FIRST);
+        for (var it = workers.drainingToStop.iterator(); it.hasNext() && need > 0; ) {
+            if (drain.giveBack(it.next(), revision, "back in service for target " + target.active() + " active")) {
+                it.remove();
+                need--;
             }
         }
+        need = takeFromPool(workers.loadingForPool, true, need, revision);
+        workers.stopped.sort(BEST_PRICE_PERFORMANCE_FIRST);
+        while (need > 0 && !workers.stopped.isEmpty()) {
+            WorkerRecord w = workers.stopped.remove(0);
+            ctx.actions().start(w, provider, "resume for target " + target.active() + " active");
+            need--;
+        }
+        need = takeFromPool(workers.loadingForPool, false, need, revision);
+        while (need > 0 && roomToCreate(config, group, headcount)) {
+            create(config, group, WorkerIntent.ACTIVE, "create for target " + target.active() + " active");
+            headcount.added();
+            need--;
+        }
+    }
 
-        // 1. Active workers.
-        int need = target.active() - servingOrLoading.size();
-        if (need > 0) {
-            // Capacity in the order it can serve: pool workers that just finished loading (now),
-            // stopped workers (a resume takes seconds), pool workers still loading (minutes), new
-            // instances. Taking a still-loading pool worker before resuming a stopped one would leave
-            // the stopped one idle, serve later, and make the pool rent yet another instance. Before
-            // all of these: workers draining to stop, which serve again at once and cost no call.
-            drainingToStop.sort(BEST_PRICE_PERFORMANCE_FIRST);
-            for (var it = drainingToStop.iterator(); it.hasNext() && need > 0; ) {
-                if (drain.giveBack(it.next(), revision, "back in service for target " + target.active() + " active")) {
-                    it.remove();
-                    need--;
-                }
+    /**
+     * 1b. Fewer active workers: loading ones are re-marked for the pool (outdated first, then newest
+     * first), then ready ones leave service (outdated first, then idle, then worst value): an outdated
+     * one drains to be destroyed, a busy one drains to stop, an idle one is stopped.
+     */
+    private void removeActive(WorkerGroupConfig group, GroupWorkers workers, GroupTarget target, int surplus) {
+        String provider = ctx.providerFor(group);
+        String revision = group.templateRevision();
+        Comparator<WorkerRecord> outdatedFirst = Comparator.comparing(w -> !RollingUpdate.isOutdated(w, revision));
+        List<WorkerRecord> provisioning = workers.servingOrLoading.stream()
+                .filter(w -> w.state().isProvisioning())
+                .sorted(outdatedFirst.thenComparing(Comparator.comparingLong(WorkerRecord::createdAtNanos).reversed()))
+                .toList();
+        for (WorkerRecord w : provisioning) {
+            if (surplus == 0) {
+                break;
             }
-            need = takeFromPool(loadingForPool, true, need, revision);
-            stopped.sort(BEST_PRICE_PERFORMANCE_FIRST);
-            while (need > 0 && !stopped.isEmpty()) {
-                WorkerRecord w = stopped.remove(0);
-                ctx.actions().start(w, provider, "resume for target " + target.active() + " active");
-                need--;
-            }
-            need = takeFromPool(loadingForPool, false, need, revision);
-            while (need > 0 && roomToCreate(config, group, total, groupTotal)) {
-                create(config, group, WorkerIntent.ACTIVE, "create for target " + target.active() + " active");
-                total[0]++;
-                groupTotal[0]++;
-                need--;
-            }
-        } else if (need < 0) {
-            int surplus = -need;
-            Comparator<WorkerRecord> outdatedFirst = Comparator.comparing(w -> !RollingUpdate.isOutdated(w, revision));
-            List<WorkerRecord> provisioning = servingOrLoading.stream()
-                    .filter(w -> w.state().isProvisioning())
-                    .sorted(outdatedFirst.thenComparing(Comparator.comparingLong(WorkerRecord::createdAtNanos).reversed()))
-                    .toList();
-            for (WorkerRecord w : provisioning) {
-                if (surplus == 0) {
-                    break;
-                }
-                if (w.state() != WorkerState.CREATING) {
-                    remark(w, WorkerIntent.COLD);
-                    loadingForPool.add(w);
-                    surplus--;
-                }
-            }
-            List<WorkerRecord> ready = servingOrLoading.stream().filter(w -> w.state() == WorkerState.READY)
-                    .sorted(outdatedFirst.thenComparing(IDLE_THEN_WORST_FIRST)).toList();
-            for (WorkerRecord w : ready) {
-                if (surplus == 0) {
-                    break;
-                }
-                if (RollingUpdate.isOutdated(w, revision)) {
-                    if (drain.start(w, provider, "outdated, and above target " + target.active() + " active")) {
-                        surplus--;
-                    }
-                    continue;
-                }
-                if (!WorkerDrain.isIdle(w)) {
-                    // stopping it would fail what it holds: it finishes first (counted with the pool below)
-                    if (drain.startToStop(w, provider, revision, "busy, and above target " + target.active()
-                            + " active: drains, then stops")) {
-                        drainingToStop.add(w);
-                        surplus--;
-                    }
-                    continue;
-                }
-                ctx.actions().stop(w, provider, "stop for target " + target.active() + " active");
-                stopping++;
+            if (w.state() != WorkerState.CREATING) {
+                remark(w, WorkerIntent.COLD);
+                workers.loadingForPool.add(w);
                 surplus--;
             }
         }
+        List<WorkerRecord> ready = workers.servingOrLoading.stream().filter(w -> w.state() == WorkerState.READY)
+                .sorted(outdatedFirst.thenComparing(IDLE_THEN_WORST_FIRST)).toList();
+        for (WorkerRecord w : ready) {
+            if (surplus == 0) {
+                break;
+            }
+            if (RollingUpdate.isOutdated(w, revision)) {
+                if (drain.start(w, provider, "outdated, and above target " + target.active() + " active")) {
+                    surplus--;
+                }
+                continue;
+            }
+            if (!WorkerDrain.isIdle(w)) {
+                // stopping it would fail what it holds: it finishes first (counted with the pool below)
+                if (drain.startToStop(w, provider, revision, "busy, and above target " + target.active()
+                        + " active: drains, then stops")) {
+                    workers.drainingToStop.add(w);
+                    surplus--;
+                }
+                continue;
+            }
+            ctx.actions().stop(w, provider, "stop for target " + target.active() + " active");
+            workers.stopAsked();
+            surplus--;
+        }
+    }
 
-        // Drains to stop that are done end: the worker is stopped (or, past the timeout, stopped anyway).
-        for (WorkerRecord w : drainingToStop) {
+    /** Drains to stop that are done end: the worker is stopped (or, past the timeout, stopped anyway). */
+    private void finishDrains(EndpointConfig config, WorkerGroupConfig group, GroupWorkers workers) {
+        String provider = ctx.providerFor(group);
+        String revision = group.templateRevision();
+        for (WorkerRecord w : workers.drainingToStop) {
             ctx.store().worker(w.workerId()).ifPresent(current -> drain.finishIfDone(current, provider, revision, config.drainTimeout()));
         }
+    }
 
-        // 2. Workers that loaded for the cold pool go to it.
-        for (WorkerRecord w : loadingForPool) {
+    /** 2. Workers that loaded for the cold pool go to it. */
+    private void parkPoolWorkersThatLoaded(WorkerGroupConfig group, GroupWorkers workers) {
+        String provider = ctx.providerFor(group);
+        for (WorkerRecord w : workers.loadingForPool) {
             if (w.state() == WorkerState.READY) {
                 ctx.actions().stop(w, provider, "loaded for the cold pool");
-                stopping++;
+                workers.stopAsked();
             }
         }
+    }
 
-        // 3. The cold pool.
-        int cold = stopped.size() + stopping + drainingToStop.size()
-                + (int) loadingForPool.stream().filter(w -> w.state() != WorkerState.READY).count();
+    /**
+     * 3. The cold pool: surplus stopped workers are destroyed (worst value first, never below the
+     * {@code cold_workers} floor of loaded workers, and only once stopped for
+     * {@code cold_destroy_delay}); a short pool gets new workers.
+     */
+    private void balanceColdPool(EndpointConfig config, WorkerGroupConfig group, GroupWorkers workers,
+                                 GroupTarget target, Headcount headcount) {
+        int cold = workers.cold();
         int floor = Math.min(Math.min(config.coldWorkersFor(group), config.maxWorkers()),
                 group.maxWorkers().orElse(Integer.MAX_VALUE));
         if (cold > target.cold()) {
+            String provider = ctx.providerFor(group);
             int surplus = cold - target.cold();
-            stopped.sort(WORST_PRICE_PERFORMANCE_FIRST);
+            workers.stopped.sort(WORST_PRICE_PERFORMANCE_FIRST);
             long now = ctx.clock().nanoTime();
             double graceSeconds = config.coldDestroyDelay().toNanos() / 1e9;
-            for (WorkerRecord w : stopped) {
-                if (surplus == 0 || loaded <= floor) {
+            for (WorkerRecord w : workers.stopped) {
+                if (surplus == 0 || workers.loaded() <= floor) {
                     break;
                 }
                 if (w.secondsInState(now) < graceSeconds) {
                     continue; // recently stopped: keep it a while in case the pool grows again
                 }
                 ctx.actions().destroy(w, provider, "cold pool above target " + target.cold());
-                loaded--;
-                total[0]--;
-                groupTotal[0]--;
+                workers.loadedDestroyed();
+                headcount.removed();
                 surplus--;
             }
         } else if (cold < target.cold()) {
             int short_ = target.cold() - cold;
-            while (short_ > 0 && roomToCreate(config, group, total, groupTotal)) {
+            while (short_ > 0 && roomToCreate(config, group, headcount)) {
                 create(config, group, WorkerIntent.COLD, "create for cold pool target " + target.cold());
-                total[0]++;
-                groupTotal[0]++;
+                headcount.added();
                 short_--;
             }
         }
@@ -273,14 +282,18 @@ final class Reconciler {
      * True while one more worker fits both caps, the endpoint's and the group's, and the group's
      * creates are not backing off. The counts include workers still creating.
      */
-    private boolean roomToCreate(EndpointConfig config, WorkerGroupConfig group, int[] total, int[] groupTotal) {
-        return total[0] < config.maxWorkers() && groupTotal[0] < group.maxWorkers().orElse(Integer.MAX_VALUE)
+    private boolean roomToCreate(EndpointConfig config, WorkerGroupConfig group, Headcount headcount) {
+        return headcount.below(config.maxWorkers(), group.maxWorkers().orElse(Integer.MAX_VALUE))
                 && ctx.actions().createAllowed(config.name(), group.name());
     }
 
-    /** Cuts the endpoint back under {@code max_workers}: stopped workers first, worst value first, then idle ones. */
-    private void enforceCap(EndpointConfig config, List<WorkerRecord> workers, int[] total, Set<String> cut) {
-        cutDownTo(config, workers, total, config.maxWorkers(), "above max_workers " + config.maxWorkers(), cut);
+    /**
+     * Cuts the endpoint back under {@code max_workers}: stopped workers first, worst value first, then idle ones.
+     *
+     * @return how many were destroyed
+     */
+    private int enforceCap(EndpointConfig config, List<WorkerRecord> workers, int total, Set<String> cut) {
+        return cutDownTo(config, workers, total, config.maxWorkers(), "above max_workers " + config.maxWorkers(), cut);
     }
 
     /**
@@ -288,15 +301,15 @@ final class Reconciler {
      * those not serving (loading, starting), then ready and draining ones, each idle first, then worst
      * price-performance first. Workers still creating or with a call in flight are left for a later tick.
      *
-     * @param cut the ids destroyed so far this tick: skipped, and added to
-     * @return how many were destroyed ({@code count} is lowered by as many)
+     * @param count how many of {@code workers} are counted against {@code cap}
+     * @param cut   the ids destroyed so far this tick: skipped, and added to
+     * @return how many were destroyed
      */
-    private int cutDownTo(EndpointConfig config, List<WorkerRecord> workers, int[] count, int cap, String reason,
+    private int cutDownTo(EndpointConfig config, List<WorkerRecord> workers, int count, int cap, String reason,
                           Set<String> cut) {
-        if (count[0] <= cap) {
+        if (count <= cap) {
             return 0;
         }
-        int before = count[0];
         List<WorkerRecord> candidates = new ArrayList<>(workers.stream()
                 .filter(w -> w.state() != WorkerState.DESTROYING && w.state() != WorkerState.DESTROYED
                         && w.state() != WorkerState.CREATING && !ctx.actions().isInFlight(w.workerId())
@@ -305,15 +318,16 @@ final class Reconciler {
         candidates.sort(Comparator.comparing((WorkerRecord w) -> w.state() != WorkerState.STOPPED)
                 .thenComparing(w -> w.state() == WorkerState.READY || w.state() == WorkerState.DRAINING)
                 .thenComparing(IDLE_THEN_WORST_FIRST));
+        int destroyed = 0;
         for (WorkerRecord w : candidates) {
-            if (count[0] <= cap) {
+            if (count - destroyed <= cap) {
                 break;
             }
             ctx.actions().destroy(w, providerOf(config, w), reason);
             cut.add(w.workerId());
-            count[0]--;
+            destroyed++;
         }
-        return before - count[0];
+        return destroyed;
     }
 
     /** Workers of groups no longer configured: drained (left alone while busy), then destroyed. */
@@ -404,5 +418,37 @@ final class Reconciler {
 
     private String providerOf(EndpointConfig config, WorkerRecord w) {
         return config.group(w.group()).map(ctx::providerFor).orElse(ctx.defaultProviderName());
+    }
+
+    /**
+     * The workers a pass counts against {@code max_workers}: the endpoint's, and those of the group
+     * being reconciled. Creates and destroys of the pass update both, so that a later create in the
+     * same tick sees the room the earlier ones used.
+     */
+    private static final class Headcount {
+        private int endpoint;
+        private int group;
+
+        Headcount(int endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        void enterGroup(int groupCount) {
+            group = groupCount;
+        }
+
+        boolean below(int endpointCap, int groupCap) {
+            return endpoint < endpointCap && group < groupCap;
+        }
+
+        void added() {
+            endpoint++;
+            group++;
+        }
+
+        void removed() {
+            endpoint--;
+            group--;
+        }
     }
 }

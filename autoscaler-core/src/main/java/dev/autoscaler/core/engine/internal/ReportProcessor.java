@@ -6,6 +6,7 @@ import dev.autoscaler.LoadReport;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.WorkerState;
 import dev.autoscaler.spi.StateStore;
+import dev.autoscaler.spi.WorkerUpdate;
 import java.util.function.Function;
 
 /**
@@ -65,20 +66,23 @@ public final class ReportProcessor {
         // Requests the worker now lists as in flight are in its cur_load: their reservations end in
         // the same versioned update that records that cur_load, so nothing is counted twice.
         double nowReported = ledger.takeListed(known.workerId(), report.workingRequestIdxs());
-        WorkerState[] before = new WorkerState[1];
-        WorkerRecord stored = store.updateWorker(known.workerId(), w -> {
-            before[0] = w.state();
+        WorkerUpdate update = store.updateWorkerIf(known.workerId(), w -> true, w -> {
             WorkerRecord applied = applyTo(w, report, now);
             return nowReported == 0 ? applied
                     : applied.toBuilder().reservedLoad(RequestLedger.lessReserved(w, nowReported)).build();
-        }).orElseThrow(() -> new AuthenticationException("unknown worker id or wrong mtoken"));
-        if (stored.state() != before[0]) {
-            actions.publishState(stored, before[0], stored.state(), reasonFor(report, stored.state()));
+        });
+        if (!update.exists()) {
+            throw new AuthenticationException("unknown worker id or wrong mtoken");
+        }
+        WorkerRecord stored = update.after();
+        WorkerState before = update.before().state(); // the state the written change started from
+        if (stored.state() != before) {
+            actions.publishState(stored, before, stored.state(), reasonFor(report, stored.state()));
             if (stored.state() == WorkerState.READY) {
                 actions.recordMeasuredPerf(stored, providerOf.apply(stored));
             }
         }
-        if (countsLoad(before[0])) {
+        if (countsLoad(before)) {
             trackers.apply(stored.endpoint()).recordReport(report.newLoad(), report.curPerf(),
                     report.curLoad() > 0 || report.numRequestsWorking() > 0, now);
         }

@@ -69,15 +69,9 @@ final class WorkerDrain {
             return false;
         }
         long now = ctx.clock().nanoTime();
-        boolean[] movedHere = new boolean[1];
-        var moved = ctx.store().updateWorker(worker.workerId(), w -> {
-            if (w.state() != WorkerState.READY) {
-                return w;
-            }
-            movedHere[0] = true;
-            return w.toBuilder().state(WorkerState.DRAINING).intent(intent).stateSinceNanos(now).build();
-        });
-        if (moved.isEmpty() || !movedHere[0]) {
+        var moved = ctx.store().updateWorkerIf(worker.workerId(), w -> w.state() == WorkerState.READY,
+                w -> w.toBuilder().state(WorkerState.DRAINING).intent(intent).stateSinceNanos(now).build()).ifApplied();
+        if (moved.isEmpty()) {
             return false;
         }
         ctx.actions().publishState(moved.get(), WorkerState.READY, WorkerState.DRAINING, reason);
@@ -96,15 +90,10 @@ final class WorkerDrain {
             return false;
         }
         long now = ctx.clock().nanoTime();
-        boolean[] movedHere = new boolean[1];
-        var moved = ctx.store().updateWorker(worker.workerId(), w -> {
-            if (!isDrainingToStop(w, currentRevision)) {
-                return w;
-            }
-            movedHere[0] = true;
-            return w.toBuilder().state(WorkerState.READY).intent(WorkerIntent.ACTIVE).stateSinceNanos(now).build();
-        });
-        if (moved.isEmpty() || !movedHere[0]) {
+        var moved = ctx.store().updateWorkerIf(worker.workerId(), w -> isDrainingToStop(w, currentRevision),
+                w -> w.toBuilder().state(WorkerState.READY).intent(WorkerIntent.ACTIVE).stateSinceNanos(now).build())
+                .ifApplied();
+        if (moved.isEmpty()) {
             return false;
         }
         ctx.actions().publishState(moved.get(), WorkerState.DRAINING, WorkerState.READY, reason);

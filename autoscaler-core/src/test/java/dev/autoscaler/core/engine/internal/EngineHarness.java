@@ -13,6 +13,7 @@ import dev.autoscaler.WorkerState;
 import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.spi.AutoscalerListener;
 import dev.autoscaler.spi.ScalingPolicy;
+import dev.autoscaler.spi.StateStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,8 @@ final class EngineHarness {
     final Autoscaler engine;
     /** Where provider calls run; null for the engine's default (at once, on the ticking thread). */
     private Executor providerExecutor;
+    /** Where the engine keeps its state; null for the engine's default (in memory). */
+    private StateStore stateStore;
 
     EngineHarness(EndpointConfig endpoint) {
         this(endpoint, new FakeInstanceProvider());
@@ -52,10 +55,21 @@ final class EngineHarness {
         engine.start();
     }
 
+    /** A harness whose engine keeps its state in {@code stateStore}. */
+    EngineHarness(EndpointConfig endpoint, StateStore stateStore) {
+        this.provider = new FakeInstanceProvider();
+        this.stateStore = stateStore;
+        this.engine = build(endpoint);
+        engine.start();
+    }
+
     Autoscaler build(EndpointConfig endpoint) {
         Autoscaler.Builder builder = Autoscaler.builder();
         if (providerExecutor != null) {
             builder.providerExecutor(providerExecutor);
+        }
+        if (stateStore != null) {
+            builder.stateStore(stateStore);
         }
         return builder
                 .clock(clock)
