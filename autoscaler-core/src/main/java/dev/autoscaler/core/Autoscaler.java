@@ -171,6 +171,16 @@ public final class Autoscaler implements AutoCloseable {
                 retiring.remove(entry.getKey(), entry.getValue());
             }
         }
+        try {
+            ctx.actions().retryDestroys(this::providerNameOf);
+        } catch (RuntimeException e) {
+            log.error("retrying failed destroys failed; the next tick retries", e);
+        }
+    }
+
+    /** How many workers wait for their instance to be confirmed gone (destroys in flight or failed). */
+    public int pendingDestroys() {
+        return (int) ctx.store().allWorkers().stream().filter(w -> w.state() == dev.autoscaler.WorkerState.DESTROYING).count();
     }
 
     /**
@@ -473,8 +483,7 @@ public final class Autoscaler implements AutoCloseable {
 
     private String providerNameOf(String endpoint, String group) {
         EndpointController controller = controllers.getOrDefault(endpoint, retiring.get(endpoint));
-        return controller == null ? ctx.defaultProviderName()
-                : controller.config().group(group).map(ctx::providerFor).orElse(ctx.defaultProviderName());
+        return controller == null ? ctx.defaultProviderName() : controller.providerOf(group);
     }
 
     private LoadTracker tracker(String endpoint) {

@@ -289,7 +289,8 @@ public final class Router {
         // The condition fails when the worker changed since we looked: a report, a stop, another route.
         Optional<WorkerRecord> after = store.updateWorkerIf(chosen.workerId(),
                 w -> isRoutable(config, w) && hasRoom(w, cost, config.maxQueueTime()),
-                w -> w.toBuilder().reservedLoad(w.reservedLoad() + cost).build()).ifApplied();
+                w -> w.toBuilder().reservedLoad(w.reservedLoad() + cost).reservedRequests(w.reservedRequests() + 1)
+                        .build()).ifApplied();
         if (after.isEmpty()) {
             return Optional.empty();
         }
@@ -346,7 +347,7 @@ public final class Router {
     private void unreserve(String workerId, double cost) {
         store.updateWorker(workerId, w -> {
             double left = w.reservedLoad() - cost;
-            return w.toBuilder().reservedLoad(left < 1e-9 ? 0 : left).build();
+            return w.toBuilder().reservedLoad(left < 1e-9 ? 0 : left).reservedRequests(w.reservedRequests() - 1).build();
         });
     }
 
