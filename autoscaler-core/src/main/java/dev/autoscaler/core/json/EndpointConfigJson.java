@@ -67,6 +67,7 @@ public final class EndpointConfigJson {
             e.integer("cold_workers").ifPresent(b::coldWorkers);
             e.integer("max_workers").ifPresent(b::maxWorkers);
             e.number("max_queue_time").ifPresent(b::maxQueueTime);
+            e.number("max_cost").ifPresent(b::maxCost);
             e.number("target_queue_time").ifPresent(b::targetQueueTime);
             e.number("inactivity_timeout").ifPresent(b::inactivityTimeout);
             e.string("endpoint_state").ifPresent(s -> b.state(EndpointState.fromWireName(s)));
@@ -201,6 +202,7 @@ public final class EndpointConfigJson {
         o.put("resume_timeout", e.resumeTimeout().toNanos() / 1e9);
         o.put("cold_destroy_delay", e.coldDestroyDelay().toNanos() / 1e9);
         o.put("drain_timeout", e.drainTimeout().toNanos() / 1e9);
+        o.put("max_cost", e.maxCost());
         o.put("has_api_key", e.apiKey().isPresent());
         ArrayNode groups = o.putArray("groups");
         e.groups().forEach(g -> groups.add(toJson(g)));

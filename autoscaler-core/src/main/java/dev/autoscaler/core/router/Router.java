@@ -130,6 +130,12 @@ public final class Router {
         EndpointConfig config = engine.endpoint(endpoint);
         Number wireCost = normalizeCost(cost);
         double costValue = wireCost.doubleValue();
+        if (costValue > config.maxCost()) {
+            // one request's claimed cost is what the scaling signal adds up: a huge one would hold the
+            // endpoint at max_workers for minutes, and several could overflow the load windows
+            throw new InvalidRequestException("cost", "must be <= " + formatCost(config.maxCost())
+                    + " (the endpoint's max_cost), got " + wireCost);
+        }
         if (requestIdx < 0) {
             throw new InvalidRequestException("request_idx", "must be >= 0, got " + requestIdx);
         }
@@ -417,6 +423,10 @@ public final class Router {
         long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
         long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(msb, lsb).toString();
+    }
+
+    private static String formatCost(double cost) {
+        return cost == Math.rint(cost) && Math.abs(cost) < 1e15 ? Long.toString((long) cost) : Double.toString(cost);
     }
 
     /**
