@@ -120,7 +120,7 @@ public final class Autoscaler implements AutoCloseable {
         this.syncInterval = b.syncInterval;
         this.policies = b.policies != null ? b.policies : ScalingPolicies.load()::create;
         this.reports = new ReportProcessor(store, clock, actions, this::tracker, this::providerNameOf);
-        this.sync = new ProviderSync(ctx, this::provider);
+        this.sync = new ProviderSync(ctx, this::provider, b.orphanPolicy, b.orphanGrace);
         this.ledger = new RequestLedger(store);
         for (EndpointConfig endpoint : b.endpoints) {
             putEndpoint(endpoint);
@@ -217,6 +217,14 @@ public final class Autoscaler implements AutoCloseable {
     /** True once every provider in use has answered a list since start, so that ticks run. */
     public boolean hasListedProviders() {
         return lists.adopted();
+    }
+
+    /**
+     * Instances with this engine's label whose endpoint or group is not configured, not resolved yet
+     * (see {@link Builder#orphans}), oldest first.
+     */
+    public List<dev.autoscaler.OrphanInstance> orphans() {
+        return sync.orphans();
     }
 
     /** Lists every provider's instances now: adopts ours, drops vanished ones, destroys failed ones. */
@@ -504,6 +512,8 @@ public final class Autoscaler implements AutoCloseable {
         private Duration tickInterval = Duration.ofSeconds(5);
         private Duration syncInterval = Duration.ofSeconds(60);
         private Duration maxListAge;
+        private dev.autoscaler.OrphanPolicy orphanPolicy = dev.autoscaler.OrphanPolicy.DESTROY;
+        private Duration orphanGrace = Duration.ofMinutes(10);
         private String publicUrl = "";
         private String owner = "autoscaler";
         private byte[] secret;
@@ -571,6 +581,20 @@ public final class Autoscaler implements AutoCloseable {
          */
         public Builder maxListAge(Duration maxListAge) {
             this.maxListAge = positive("maxListAge", maxListAge);
+            return this;
+        }
+
+        /**
+         * What to do with instances labelled by this engine's owner for an endpoint or group that is
+         * not configured (default: destroy after 10 minutes; see {@link dev.autoscaler.OrphanPolicy}).
+         * The grace period may be zero (act at the first sync).
+         */
+        public Builder orphans(dev.autoscaler.OrphanPolicy policy, Duration grace) {
+            this.orphanPolicy = Objects.requireNonNull(policy, "policy");
+            if (grace == null || grace.isNegative()) {
+                throw new IllegalArgumentException("orphan grace must be >= 0, got " + grace);
+            }
+            this.orphanGrace = grace;
             return this;
         }
 

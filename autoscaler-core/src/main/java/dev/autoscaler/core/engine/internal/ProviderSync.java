@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  *   <li>a second instance with the label of a worker that already has one is a duplicate: destroyed;</li>
  *   <li>an instance the provider reports failed is destroyed; a worker whose instance is no longer
  *       listed is dropped; both are then replaced by the reconciler;</li>
- *   <li>an unlabelled or foreign instance, or one of ours for an endpoint or group that is not
- *       configured here, is never touched.</li>
+ *   <li>an unlabelled or foreign instance is never touched;</li>
+ *   <li>one of ours for an endpoint or group that is not configured here is an orphan: shown, then
+ *       after a grace period destroyed, stopped or kept as the {@link dev.autoscaler.OrphanPolicy}
+ *       says ({@link Orphans}).</li>
  * </ul>
  */
 public final class ProviderSync {
@@ -41,10 +43,13 @@ public final class ProviderSync {
     private final EngineContext ctx;
     private final Function<String, InstanceProvider> providers;
     private final Set<String> warnedUnknown = new HashSet<>();
+    private final Orphans orphans;
 
-    public ProviderSync(EngineContext ctx, Function<String, InstanceProvider> providers) {
+    public ProviderSync(EngineContext ctx, Function<String, InstanceProvider> providers,
+                        dev.autoscaler.OrphanPolicy orphanPolicy, java.time.Duration orphanGrace) {
         this.ctx = ctx;
         this.providers = providers;
+        this.orphans = new Orphans(ctx, orphanPolicy, orphanGrace);
     }
 
     /** What one sync saw: the providers in use, those whose list succeeded, and the first error. */
@@ -104,6 +109,10 @@ public final class ProviderSync {
             }
             EndpointConfig endpoint = endpoints.get(label.get().endpoint());
             Optional<WorkerGroupConfig> group = endpoint == null ? Optional.empty() : endpoint.group(label.get().group());
+            if (group.isEmpty() && ctx.store().workerByInstanceId(instance.id()).isEmpty()) {
+                orphans.seen(providerName, instance, label.get());
+                continue;
+            }
             if (group.isEmpty() || !ctx.providerFor(group.get()).equals(providerName)) {
                 if (warnedUnknown.add(instance.id())) {
                     log.warn("instance {} is labelled {} but that endpoint/group is not configured here; left alone",
@@ -114,6 +123,12 @@ public final class ProviderSync {
             reconcileInstance(providerName, instance, label.get(), group.get());
         }
         dropVanished(providerName, endpoints, listed, listedAt);
+        orphans.resolve(providerName, listed, providers.apply(providerName));
+    }
+
+    /** The orphans the last syncs saw and have not resolved yet. */
+    public List<dev.autoscaler.OrphanInstance> orphans() {
+        return orphans.list();
     }
 
     private void reconcileInstance(String providerName, Instance instance, WorkerLabel label, WorkerGroupConfig group) {
