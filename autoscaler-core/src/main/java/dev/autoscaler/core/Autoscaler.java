@@ -469,6 +469,94 @@ public final class Autoscaler implements AutoCloseable {
         return provider;
     }
 
+    /**
+     * Stops the ticks and syncs, then does what {@code action} says with every instance, for at most
+     * {@code timeout}: {@link dev.autoscaler.ShutdownAction#KEEP} leaves them as they are (logged
+     * loudly: running ones keep billing until the next start adopts them), {@code STOP} stops them,
+     * {@code DESTROY} destroys them (waiting for creates in flight to have their instance, and
+     * retrying failed calls until the time is up).
+     *
+     * @param sleeper how to wait between rounds (the system's in a server; one that moves a manual clock in tests)
+     * @return what was done and what is left
+     */
+    public dev.autoscaler.ShutdownSummary shutdown(dev.autoscaler.ShutdownAction action, Duration timeout,
+                                                   dev.autoscaler.Sleeper sleeper) {
+        close();
+        List<WorkerRecord> before = ctx.store().allWorkers();
+        long deadline = ctx.clock().nanoTime() + timeout.toNanos();
+        boolean timedOut = false;
+        if (action != dev.autoscaler.ShutdownAction.KEEP) {
+            while (true) {
+                boolean pending = false;
+                for (WorkerRecord w : ctx.store().allWorkers()) {
+                    pending |= shutdownStep(w, action);
+                }
+                if (!pending) {
+                    break;
+                }
+                long left = deadline - ctx.clock().nanoTime();
+                if (left <= 0) {
+                    timedOut = true;
+                    break;
+                }
+                try {
+                    sleeper.sleep(Math.min(left, 200_000_000L));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    timedOut = true;
+                    break;
+                }
+            }
+        }
+        List<WorkerRecord> after = ctx.store().allWorkers();
+        java.util.Set<String> remaining = new java.util.HashSet<>();
+        List<String> leftRunning = new ArrayList<>();
+        List<String> leftStopped = new ArrayList<>();
+        for (WorkerRecord w : after) {
+            remaining.add(w.workerId());
+            String id = w.instanceId().isEmpty() ? "worker " + w.workerId() : w.instanceId();
+            (w.state() == dev.autoscaler.WorkerState.STOPPED ? leftStopped : leftRunning).add(id);
+        }
+        int destroyed = (int) before.stream().filter(w -> !remaining.contains(w.workerId())).count();
+        int stopped = (int) before.stream().filter(w -> w.state() != dev.autoscaler.WorkerState.STOPPED
+                && after.stream().anyMatch(a -> a.workerId().equals(w.workerId()) && a.state() == dev.autoscaler.WorkerState.STOPPED))
+                .count();
+        dev.autoscaler.ShutdownSummary summary = new dev.autoscaler.ShutdownSummary(action, destroyed, stopped,
+                leftRunning, leftStopped, timedOut);
+        if (action == dev.autoscaler.ShutdownAction.KEEP && !leftRunning.isEmpty()) {
+            log.warn("{}: every instance is left as it is; {} keep running AND BILLING until the next start adopts "
+                    + "them (shutdown: stop or destroy to release them)", summary.describe(), leftRunning.size());
+        } else if (timedOut || !leftRunning.isEmpty()) {
+            log.warn("{}", summary.describe());
+        } else {
+            log.info("{}", summary.describe());
+        }
+        return summary;
+    }
+
+    /** One round of a shutdown for one worker; true while something is still to do for it. */
+    private boolean shutdownStep(WorkerRecord w, dev.autoscaler.ShutdownAction action) {
+        if (ctx.actions().isInFlight(w.workerId())) {
+            return true;
+        }
+        String provider = providerNameOf(w);
+        if (action == dev.autoscaler.ShutdownAction.DESTROY || w.state() == dev.autoscaler.WorkerState.DESTROYING) {
+            if (w.instanceId().isEmpty()) {
+                return true; // still creating: destroyed once its instance is known
+            }
+            ctx.actions().destroy(w, provider, "shutdown: " + action.wireName());
+            return ctx.store().worker(w.workerId()).isPresent();
+        }
+        if (w.state() == dev.autoscaler.WorkerState.STOPPED) {
+            return false;
+        }
+        if (w.state() == dev.autoscaler.WorkerState.CREATING || w.instanceId().isEmpty()) {
+            return true;
+        }
+        ctx.actions().stop(w, provider, "shutdown: stop");
+        return ctx.store().worker(w.workerId()).map(x -> x.state() != dev.autoscaler.WorkerState.STOPPED).orElse(false);
+    }
+
     /** Stops the ticks and syncs. Instances are left as they are: a restarted engine adopts them. */
     @Override
     public synchronized void close() {

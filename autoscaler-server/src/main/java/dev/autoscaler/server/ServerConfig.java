@@ -1,5 +1,8 @@
 package dev.autoscaler.server;
 
+import dev.autoscaler.OrphanPolicy;
+import dev.autoscaler.ShutdownAction;
+
 import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.Settings;
 import java.nio.file.Path;
@@ -31,13 +34,38 @@ import java.util.Optional;
  * @param defaultTicketFormat the {@code ticket_format} of endpoints that give none ({@code ticket_format}, default {@code vast-rsa})
  * @param dashboard        whether {@code GET /dashboard/} is served ({@code dashboard}, default true; it shows
  *                         no secret, see {@link dev.autoscaler.core.http.AutoscalerApi})
+ * @param stateDir         where keys are kept when no file is named ({@code state_dir}, default {@code ./autoscaler-state})
+ * @param shutdown         what a SIGTERM does with the instances ({@code shutdown}, default {@code keep})
+ * @param shutdownTimeout  how long the shutdown may take at most ({@code shutdown_timeout}, seconds, default 60)
+ * @param orphans          what to do with instances labelled ours whose endpoint/group is not configured
+ *                         ({@code orphans}, default {@code destroy})
+ * @param orphanGrace      how long an orphan is only shown before the policy acts ({@code orphan_grace}, seconds, default 600)
  */
 public record ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
                            byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
                            Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
                            String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
                            List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
-                           String defaultTicketFormat) {
+                           String defaultTicketFormat, Optional<Path> stateDir, ShutdownAction shutdown,
+                           Duration shutdownTimeout, OrphanPolicy orphans, Duration orphanGrace) {
+    /** The default {@code state_dir}, relative to the working directory. */
+    public static final Path DEFAULT_STATE_DIR = Path.of("autoscaler-state");
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_ORPHAN_GRACE = Duration.ofMinutes(10);
+
+    /** Without a state directory, shutdown keep, orphans destroyed after 10 minutes. */
+    public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
+                        byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
+                        Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
+                        String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
+                        List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
+                        String defaultTicketFormat) {
+        this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
+                ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
+                dashboard, adminKey, defaultTicketFormat, Optional.empty(), ShutdownAction.KEEP, DEFAULT_SHUTDOWN_TIMEOUT,
+                OrphanPolicy.DESTROY, DEFAULT_ORPHAN_GRACE);
+    }
+
     /** Without an admin key (admin API off), endpoints defaulting to {@code vast-rsa}. */
     public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
                         byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
@@ -50,6 +78,11 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
     }
 
     public ServerConfig {
+        stateDir = Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(shutdown, "shutdown");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(orphans, "orphans");
+        Objects.requireNonNull(orphanGrace, "orphanGrace");
         adminKey = Objects.requireNonNull(adminKey, "adminKey");
         Objects.requireNonNull(defaultTicketFormat, "defaultTicketFormat");
         Objects.requireNonNull(listenHost, "listenHost");
@@ -79,7 +112,8 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
     public String toString() {
         // never the secret or the keys
         return "ServerConfig[listen=" + listenHost + ":" + listenPort + ", public_url=" + publicUrl + ", api_keys="
-                + apiKeys.size() + ", admin_api=" + (adminKey.isPresent() ? "on" : "off") + ", provider=" + providerName + ", endpoints="
+                + apiKeys.size() + ", admin_api=" + (adminKey.isPresent() ? "on" : "off") + ", provider=" + providerName + ", shutdown=" + shutdown.wireName() + ", orphans=" + orphans.wireName()
+                + ", endpoints="
                 + endpoints.stream().map(EndpointConfig::name).toList() + "]";
     }
 }

@@ -1,5 +1,8 @@
 package dev.autoscaler.server;
 
+import dev.autoscaler.OrphanPolicy;
+import dev.autoscaler.ShutdownAction;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,8 +40,12 @@ import java.util.function.Function;
  * api_keys: [my-client-key]
  * engine_secret_env: AUTOSCALER_SECRET        # or engine_secret: "at least 16 characters"
  * admin_key_env: AUTOSCALER_ADMIN_KEY         # optional: turns the admin API on (/admin/endpoints...)
- * rsa_key_file: /var/lib/autoscaler/rsa.pem   # kept across restarts: workers fetch /pubkey/ once
+ * state_dir: /var/lib/autoscaler              # keys kept here across restarts (default ./autoscaler-state)
+ * rsa_key_file: /var/lib/autoscaler/rsa.pem   # optional: another place for the key workers fetch once
  * ed25519_key_file: /var/lib/autoscaler/ed25519.json
+ * shutdown: keep                              # SIGTERM: keep | stop | destroy the instances
+ * orphans: destroy                            # instances of endpoints no longer configured
+
  * provider: {name: vast, settings: {api_key_env: VAST_API_KEY}}
  * endpoints:
  *   - endpoint_name: llama
@@ -156,8 +163,20 @@ public final class ServerConfigLoader {
         }
         Duration tick = root.seconds("tick_interval", 5);
         Duration sync = root.seconds("sync_interval", 60);
-        Optional<Path> rsaKeyFile = root.string("rsa_key_file").map(Path::of);
-        Optional<Path> edKeyFile = root.string("ed25519_key_file").map(Path::of);
+        // Keys live in the state directory unless a file is named: a restart keeps /pubkey/ and the
+        // Ed25519 key ring, so the workers it re-adopts (which fetched the keys once) still verify.
+        Path stateDir = root.string("state_dir").map(Path::of).orElse(ServerConfig.DEFAULT_STATE_DIR);
+        Optional<Path> rsaKeyFile = Optional.of(root.string("rsa_key_file").map(Path::of)
+                .orElse(stateDir.resolve("rsa-key.pem")));
+        Optional<Path> edKeyFile = Optional.of(root.string("ed25519_key_file").map(Path::of)
+                .orElse(stateDir.resolve("ed25519-ring.json")));
+        ShutdownAction shutdown = root.string("shutdown").map(ShutdownAction::fromWireName).orElse(ShutdownAction.KEEP);
+        Duration shutdownTimeout = root.seconds("shutdown_timeout", ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT.toSeconds());
+        OrphanPolicy orphans = root.string("orphans").map(OrphanPolicy::fromWireName).orElse(OrphanPolicy.DESTROY);
+        double grace = root.number("orphan_grace").orElse((double) ServerConfig.DEFAULT_ORPHAN_GRACE.toSeconds());
+        if (!(grace >= 0) || Double.isInfinite(grace)) {
+            throw new InvalidConfigException("orphan_grace", "must be >= 0 seconds, got " + grace);
+        }
         String strategy = root.string("routing_strategy").orElse("least-wait");
         String defaultFormat = root.string("ticket_format").orElse(EndpointConfig.DEFAULT_TICKET_FORMAT);
         int threads = root.integer("http_threads").orElse(AutoscalerHttpServer.defaultThreads());
@@ -190,7 +209,8 @@ public final class ServerConfigLoader {
         boolean dashboard = root.bool("dashboard").orElse(true);
         root.rejectUnknown();
         return new ServerConfig(host, port, publicUrl, apiKeys, secret, owner, tick, sync, rsaKeyFile, edKeyFile,
-                strategy, providerName, providerSettings, threads, maxBody, endpoints, dashboard, adminKey, defaultFormat);
+                strategy, providerName, providerSettings, threads, maxBody, endpoints, dashboard, adminKey, defaultFormat,
+                Optional.of(stateDir), shutdown, shutdownTimeout, orphans, Duration.ofNanos((long) (grace * 1e9)));
     }
 
     /** The admin API's key, when it is on; at least 16 bytes, as it can remove every endpoint. */

@@ -74,7 +74,7 @@ class ServeOnFakeVastEndToEndTest {
                   "public_url": "http://127.0.0.1:%d",
                   "api_keys": ["client-key"],
                   "engine_secret": "fake-vast-e2e-secret-0123456789",
-                  "rsa_key_file": "%s",
+                  "state_dir": "%s",
                   "tick_interval": 0.1,
                   "sync_interval": 0.5,
                   "provider": {"name": "vast", "settings": {
@@ -88,7 +88,7 @@ class ServeOnFakeVastEndToEndTest {
                                 "search_params": "gpu_name=RTX_4090 num_gpus=1"}]
                   }]
                 }
-                """.formatted(port, port, dir.resolve("rsa.pem"), fake.baseUrl(), fake.apiKey());
+                """.formatted(port, port, dir, fake.baseUrl(), fake.apiKey());
     }
 
     private JsonNode route(long requestIdx) throws Exception {
