@@ -46,8 +46,4 @@ public record GroupSnapshot(WorkerGroupConfig config, List<WorkerRecord> workers
         return workers.stream().filter(w -> w.state().isCold()).count();
     }
 
-    /** Total perf of the ready workers. */
-    public double readyCapacity() {
-        return workers.stream().filter(w -> w.state() == WorkerState.READY).mapToDouble(WorkerRecord::perf).sum();
-    }
 }

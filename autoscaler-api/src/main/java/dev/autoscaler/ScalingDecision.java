@@ -2,7 +2,6 @@ package dev.autoscaler;
 
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * A policy's answer for one endpoint and tick: a target per worker group, with a human-readable
@@ -26,8 +25,4 @@ public record ScalingDecision(Map<String, GroupTarget> targets, String reason, b
         return new ScalingDecision(Map.of(), reason, true);
     }
 
-    /** Targets in group-name order, for stable printing. */
-    public Map<String, GroupTarget> sortedTargets() {
-        return new TreeMap<>(targets);
-    }
 }

@@ -36,7 +36,32 @@ import java.util.Objects;
  *                         (the count behind {@code reservedLoad}: a request of cost 0 is a reservation too,
  *                         so a worker holding one is not idle and is never stopped under it)
  */
-public record WorkerRecord(String workerId, String endpoint, String group, String label, String instanceId, String mtoken, WorkerState state, WorkerIntent intent, String url, double maxPerf, double reliability, String gpuName, double pricePerHour, double curLoad, double reservedLoad, long numRequestsWorking, long numRequestsReceived, String errorMsg, int errorCount, long createdAtNanos, long stateSinceNanos, long lastReportNanos, long version, String templateRevision, int reservedRequests) {
+public record WorkerRecord(
+        String workerId,
+        String endpoint,
+        String group,
+        String label,
+        String instanceId,
+        String mtoken,
+        WorkerState state,
+        WorkerIntent intent,
+        String url,
+        double maxPerf,
+        double reliability,
+        String gpuName,
+        double pricePerHour,
+        double curLoad,
+        double reservedLoad,
+        long numRequestsWorking,
+        long numRequestsReceived,
+        String errorMsg,
+        int errorCount,
+        long createdAtNanos,
+        long stateSinceNanos,
+        long lastReportNanos,
+        long version,
+        String templateRevision,
+        int reservedRequests) {
 
     /** The value of {@link #lastReportNanos()} for a worker that never reported. */
     public static final long NEVER = Long.MIN_VALUE;
@@ -68,17 +93,6 @@ public record WorkerRecord(String workerId, String endpoint, String group, Strin
                 createdAtNanos, stateSinceNanos, lastReportNanos, version, templateRevision, 0);
     }
 
-    /** The record without a template revision, as before revisions existed. */
-    public WorkerRecord(String workerId, String endpoint, String group, String label, String instanceId, String mtoken,
-                        WorkerState state, WorkerIntent intent, String url, double maxPerf, double reliability,
-                        String gpuName, double pricePerHour, double curLoad, double reservedLoad,
-                        long numRequestsWorking, long numRequestsReceived, String errorMsg, int errorCount,
-                        long createdAtNanos, long stateSinceNanos, long lastReportNanos, long version) {
-        this(workerId, endpoint, group, label, instanceId, mtoken, state, intent, url, maxPerf, reliability, gpuName,
-                pricePerHour, curLoad, reservedLoad, numRequestsWorking, numRequestsReceived, errorMsg, errorCount,
-                createdAtNanos, stateSinceNanos, lastReportNanos, version, "");
-    }
-
     /** Capacity in perf units/s: measured max_perf x reliability (PROTOCOL.md). */
     public double perf() {
         return maxPerf * reliability;
@@ -97,10 +111,6 @@ public record WorkerRecord(String workerId, String endpoint, String group, Strin
     public double expectedQueueSeconds() {
         double perf = perf();
         return perf <= 0 ? Double.POSITIVE_INFINITY : (curLoad + reservedLoad) / perf;
-    }
-
-    public boolean hasReported() {
-        return lastReportNanos != NEVER;
     }
 
     /** Seconds in the current state at monotonic time {@code nowNanos}. */
@@ -323,7 +333,10 @@ public record WorkerRecord(String workerId, String endpoint, String group, Strin
         }
 
         public WorkerRecord build() {
-            return new WorkerRecord(workerId, endpoint, group, label, instanceId, mtoken, state, intent, url, maxPerf, reliability, gpuName, pricePerHour, curLoad, reservedLoad, numRequestsWorking, numRequestsReceived, errorMsg, errorCount, createdAtNanos, stateSinceNanos, lastReportNanos, version, templateRevision, reservedRequests);
+            return new WorkerRecord(workerId, endpoint, group, label, instanceId, mtoken, state, intent, url,
+                    maxPerf, reliability, gpuName, pricePerHour, curLoad, reservedLoad, numRequestsWorking,
+                    numRequestsReceived, errorMsg, errorCount, createdAtNanos, stateSinceNanos, lastReportNanos,
+                    version, templateRevision, reservedRequests);
         }
     }
 }

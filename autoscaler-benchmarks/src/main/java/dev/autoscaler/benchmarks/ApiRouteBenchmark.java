@@ -54,7 +54,7 @@ public class ApiRouteBenchmark {
     @Benchmark
     public ApiResponse handleRoute() {
         ApiResponse response = api.handle(new ApiRequest("POST", "/route/", null, headers, body));
-        router.engine().releaseRequest(requestIdx(response.body())); // as the worker's report would
+        router.abandon(requestIdx(response.body())); // as the worker's report would
         return response;
     }
 

@@ -94,13 +94,14 @@ public final class HttpBenchServer {
         // Stand in for the workers' reports: end every reservation a hundred times a second, so that
         // the request records do not pile up for the router's 30 s timeout to sweep (in small batches:
         // one large batch every 100 ms competed with the routes in bursts).
+        Router router = Router.builder(engine).signer(signer).build();
         if (!releaseInBackground) {
-            return Router.builder(engine).signer(signer).build();
+            return router;
         }
         Thread accounting = new Thread(() -> {
             while (true) {
                 for (var r : engine.stateStore().requests("bench")) {
-                    engine.releaseRequest(r.requestIdx());
+                    router.abandon(r.requestIdx());
                 }
                 try {
                     Thread.sleep(10);
@@ -111,6 +112,6 @@ public final class HttpBenchServer {
         }, "bench-accounting");
         accounting.setDaemon(true);
         accounting.start();
-        return Router.builder(engine).signer(signer).build();
+        return router;
     }
 }

@@ -56,7 +56,7 @@ public class RoutingBenchmark {
     @Benchmark
     public Object route() {
         RouteAnswer answer = router.route("bench", 100L, 0);
-        router.engine().releaseRequest(answer.requestIdx());
+        router.abandon(answer.requestIdx());
         return answer;
     }
 

@@ -22,6 +22,7 @@ import dev.autoscaler.core.engine.internal.ProviderActions;
 import dev.autoscaler.core.engine.internal.ProviderSync;
 import dev.autoscaler.core.engine.internal.ReportProcessor;
 import dev.autoscaler.core.engine.internal.RequestLedger;
+import dev.autoscaler.core.engine.internal.RoutingHooks;
 import dev.autoscaler.core.store.InMemoryStateStore;
 import dev.autoscaler.spi.AutoscalerListener;
 import dev.autoscaler.spi.InstanceProvider;
@@ -90,6 +91,7 @@ public final class Autoscaler implements AutoCloseable {
     private final Object syncLock = new Object();
     private final List<TaskScheduler.Cancellable> scheduled = new ArrayList<>();
     private final List<ReportObserver> reportObservers = new CopyOnWriteArrayList<>();
+    private final RoutingHooks routingHooks = new EngineRoutingHooks();
     private volatile boolean started;
 
     private Autoscaler(Builder b) {
@@ -275,16 +277,6 @@ public final class Autoscaler implements AutoCloseable {
         return reports.deleteRequests(instanceId, mtoken, requestIdxs);
     }
 
-    /**
-     * Forgets a request (waiting, or routed and not yet accounted for by its worker) and gives back
-     * its reservation, if it had one. The router calls this when a reservation or a wait times out.
-     *
-     * @return true when the request was known
-     */
-    public boolean releaseRequest(long requestIdx) {
-        return ledger.release(requestIdx).isPresent();
-    }
-
     /** Adds an endpoint, or replaces the configuration of an existing one (live). */
     public void putEndpoint(EndpointConfig config) {
         synchronized (configLock) {
@@ -416,23 +408,12 @@ public final class Autoscaler implements AutoCloseable {
     }
 
     /**
-     * Counts a request's cost as arriving traffic, once, when the router first sees it. The router
-     * calls this; so may an embedder that routes requests itself.
+     * The engine's side of routing, for this library's {@link dev.autoscaler.core.router.Router}: the
+     * traffic and spill-over it counts and the requests it forgets. Not user API (its package is
+     * internal); route through a {@code Router}, whose {@code abandon} forgets a request a client gave up on.
      */
-    public void recordRoutedRequest(String endpoint, double cost) {
-        controller(endpoint).tracker().recordRouted(cost, ctx.clock().nanoTime());
-    }
-
-    /**
-     * Counts a request's cost as spill-over of an overflow group: work the router sent to that group,
-     * or that waited, because every primary group was full. The policy sizes an overflow group from
-     * this rate alone ({@link dev.autoscaler.GroupSnapshot#spillRateShort()}). The router calls this,
-     * at most once per request; the work is already counted by {@link #recordRoutedRequest}.
-     *
-     * @throws NotFoundException for an unknown endpoint
-     */
-    public void recordSpillOver(String endpoint, String group, double cost) {
-        controller(endpoint).spillTracker(group).recordRouted(cost, ctx.clock().nanoTime());
+    public RoutingHooks routingHooks() {
+        return routingHooks;
     }
 
     public StateStore stateStore() {
@@ -588,6 +569,24 @@ public final class Autoscaler implements AutoCloseable {
     }
 
     /** Configures an {@link Autoscaler}. */
+    /** The router's hooks, on this engine's controllers and ledger. */
+    private final class EngineRoutingHooks implements RoutingHooks {
+        @Override
+        public void recordRoutedRequest(String endpoint, double cost) {
+            controller(endpoint).tracker().recordRouted(cost, ctx.clock().nanoTime());
+        }
+
+        @Override
+        public void recordSpillOver(String endpoint, String group, double cost) {
+            controller(endpoint).spillTracker(group).recordRouted(cost, ctx.clock().nanoTime());
+        }
+
+        @Override
+        public boolean releaseRequest(long requestIdx) {
+            return ledger.release(requestIdx).isPresent();
+        }
+    }
+
     public static final class Builder {
         private static final Pattern OWNER = Pattern.compile("^[A-Za-z0-9_-]+$");
 
@@ -746,8 +745,4 @@ public final class Autoscaler implements AutoCloseable {
         }
     }
 
-    /** For tests in this package. */
-    Optional<EndpointController> controllerFor(String name) {
-        return Optional.ofNullable(controllers.get(name));
-    }
 }

@@ -7,7 +7,7 @@ import dev.autoscaler.core.ExecutorTaskScheduler;
 import dev.autoscaler.core.compare.HardwareComparison;
 import dev.autoscaler.core.http.AutoscalerApi;
 import dev.autoscaler.core.http.AutoscalerHttpServer;
-import dev.autoscaler.core.plugin.PluginRegistry;
+import dev.autoscaler.core.provider.InstanceProviderFactories;
 import dev.autoscaler.core.router.Router;
 import dev.autoscaler.core.ticket.TicketFormats;
 import dev.autoscaler.spi.InstanceProvider;
@@ -43,8 +43,7 @@ public final class ConfiguredServer implements AutoCloseable {
         this.config = config;
         AutoscalerHttpServer.configureJdkServer();
         Clock clock = Clock.system();
-        InstanceProviderFactory factory = PluginRegistry.load("instance provider", InstanceProviderFactory.class,
-                null, InstanceProviderFactory::name).require(config.providerName());
+        InstanceProviderFactory factory = InstanceProviderFactories.load().require(config.providerName());
         TicketFormats.Builder ticketKeys = TicketFormats.builder();
         // made only when a key lives in it: a config that names both key files elsewhere leaves no directory
         config.stateDir().filter(dir -> config.rsaKeyFile().map(f -> dir.equals(f.getParent())).orElse(false)

@@ -12,11 +12,9 @@ import java.util.random.RandomGenerator;
  * as over HTTP, and a real signature per answer. So what the simulator measures is the product.
  */
 public final class RouterDispatcher implements SimDispatcher {
-    private final Autoscaler engine;
     private final Router router;
 
     public RouterDispatcher(Autoscaler engine, RandomGenerator random) {
-        this.engine = engine;
         this.router = Router.builder(engine).tickets(Keys.TICKETS).random(random).build();
     }
 
@@ -31,7 +29,7 @@ public final class RouterDispatcher implements SimDispatcher {
 
     @Override
     public void abandoned(String endpoint, long requestIdx) {
-        engine.releaseRequest(requestIdx);
+        router.abandon(requestIdx);
     }
 
     @Override

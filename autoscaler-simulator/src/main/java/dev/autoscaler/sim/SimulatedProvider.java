@@ -47,11 +47,8 @@ public final class SimulatedProvider implements InstanceProvider {
     private Consumer<LoadReport> reportSink = r -> { };
     private SimWorldListener listener = SimWorldListener.NONE;
     private long nextId = 1;
-    private int created;
     private int stuck;
-    private int resumes;
     private int stalls;
-    private int rejectedReports;
 
     /**
      * @param world  the market and the workers' behaviour
@@ -99,7 +96,6 @@ public final class SimulatedProvider implements InstanceProvider {
         long now = clock.nanoTime();
         live.put(instance.idString, instance);
         byUrl.put(url, instance);
-        created++;
         if (instance.stuck()) {
             stuck++;
         }
@@ -112,7 +108,6 @@ public final class SimulatedProvider implements InstanceProvider {
     public void start(String instanceId) {
         SimulatedInstance instance = require(instanceId);
         if (instance.phase() == SimulatedInstance.Phase.STOPPED) {
-            resumes++;
             instance.start(clock.nanoTime());
             if (instance.phase() == SimulatedInstance.Phase.STALLED) {
                 stalls++;
@@ -189,34 +184,14 @@ public final class SimulatedProvider implements InstanceProvider {
         return sum;
     }
 
-    /** Instances rented so far. */
-    public int createdCount() {
-        return created;
-    }
-
     /** Of those, how many were doomed to stay loading. */
     public int stuckCount() {
         return stuck;
     }
 
-    /** Starts of stopped instances so far. */
-    public int resumeCount() {
-        return resumes;
-    }
-
     /** Of those, how many stalled waiting for their GPU. */
     public int stallCount() {
         return stalls;
-    }
-
-    /** Reports the sink refused (unknown worker or wrong mtoken). */
-    public int rejectedReportCount() {
-        return rejectedReports;
-    }
-
-    /** Instances not destroyed. */
-    public int liveCount() {
-        return live.size();
     }
 
     // ---- plumbing for the instances ----
@@ -237,7 +212,7 @@ public final class SimulatedProvider implements InstanceProvider {
         try {
             reportSink.accept(report);
         } catch (AuthenticationException e) {
-            rejectedReports++;
+            // a worker the engine no longer knows (or a wrong mtoken): refused, as over HTTP with a 401
         }
     }
 

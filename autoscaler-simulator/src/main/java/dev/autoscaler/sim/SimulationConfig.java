@@ -139,26 +139,6 @@ public record SimulationConfig(EndpointConfig endpoint, WorldModel world, Worklo
                 dropAfterSeconds, tailSeconds, maxDrainSeconds);
     }
 
-    public SimulationConfig withSeed(long s) {
-        return new SimulationConfig(endpoint, world, workload, s, tickInterval, syncInterval, repollSeconds,
-                dropAfterSeconds, tailSeconds, maxDrainSeconds);
-    }
-
-    public SimulationConfig withTailSeconds(double t) {
-        return new SimulationConfig(endpoint, world, workload, seed, tickInterval, syncInterval, repollSeconds,
-                dropAfterSeconds, t, maxDrainSeconds);
-    }
-
-    public SimulationConfig withTickInterval(Duration d) {
-        return new SimulationConfig(endpoint, world, workload, seed, d, syncInterval, repollSeconds,
-                dropAfterSeconds, tailSeconds, maxDrainSeconds);
-    }
-
-    public SimulationConfig withDropAfterSeconds(double s) {
-        return new SimulationConfig(endpoint, world, workload, seed, tickInterval, syncInterval, repollSeconds,
-                s, tailSeconds, maxDrainSeconds);
-    }
-
     private static void positive(String field, Duration d) {
         if (d == null || d.isNegative() || d.isZero()) {
             throw new InvalidConfigException(field, "must be a positive duration, got " + d);

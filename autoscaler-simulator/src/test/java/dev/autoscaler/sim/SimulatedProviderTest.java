@@ -9,6 +9,7 @@ import dev.autoscaler.ManualClock;
 import dev.autoscaler.ProviderException;
 import dev.autoscaler.Settings;
 import dev.autoscaler.WorkerGroupConfig;
+import dev.autoscaler.core.provider.InstanceProviderFactories;
 import dev.autoscaler.spi.CreateInstanceRequest;
 import dev.autoscaler.spi.Instance;
 import dev.autoscaler.spi.InstanceProviderFactory;
@@ -17,7 +18,6 @@ import dev.autoscaler.spi.ProviderContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -243,8 +243,7 @@ class SimulatedProviderTest {
     @Test
     @DisplayName("the factory named simulated is found with ServiceLoader and makes a working provider")
     void factory() {
-        InstanceProviderFactory factory = ServiceLoader.load(InstanceProviderFactory.class).stream()
-                .map(ServiceLoader.Provider::get).filter(f -> f.name().equals("simulated")).findFirst().orElseThrow();
+        InstanceProviderFactory factory = InstanceProviderFactories.load().require("simulated");
         var p = (SimulatedProvider) factory.create(Settings.of(Map.of("boot_median_s", "30", "boot_p95_s", "30")),
                 new ProviderContext(clock, ""));
         p.reportTo(reports::add);

@@ -7,12 +7,11 @@ import dev.autoscaler.InvalidConfigException;
 import dev.autoscaler.ManualClock;
 import dev.autoscaler.Settings;
 import dev.autoscaler.Sleeper;
+import dev.autoscaler.core.provider.InstanceProviderFactories;
 import dev.autoscaler.spi.InstanceProvider;
-import dev.autoscaler.spi.InstanceProviderFactory;
 import dev.autoscaler.spi.ProviderContext;
 import dev.autoscaler.vast.fake.FakeVastServer;
 import java.util.Map;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -20,14 +19,12 @@ class VastInstanceProviderFactoryTest {
     private final ManualClock clock = new ManualClock();
 
     @Test
-    @DisplayName("ServiceLoader finds the factory under the name vast")
+    @DisplayName("the library's plugin discovery finds the factory under the name vast")
     void discovered() {
-        assertThat(ServiceLoader.load(InstanceProviderFactory.class).stream().map(ServiceLoader.Provider::get))
-                .anySatisfy(f -> {
-                    assertThat(f.name()).isEqualTo("vast");
-                    assertThat(f).isInstanceOf(VastInstanceProviderFactory.class);
-                    assertThat(f.description()).contains("Vast");
-                });
+        assertThat(InstanceProviderFactories.load().require("vast")).satisfies(f -> {
+            assertThat(f).isInstanceOf(VastInstanceProviderFactory.class);
+            assertThat(f.description()).contains("Vast");
+        });
     }
 
     @Test

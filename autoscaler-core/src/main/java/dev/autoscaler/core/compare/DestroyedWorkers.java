@@ -12,13 +12,7 @@ final class DestroyedWorkers {
     }
 
     final Key key;
-    long workers;
-    double servedWork;
-    double costUsd;
-    double billedSeconds;
-    double readySeconds;
-    double readyPerfSeconds;
-    long errors;
+    final Totals totals = new Totals();
     /** One sample per worker that measured its max_perf. */
     final Samples maxPerf = new Samples();
     final Samples coldStartSeconds = new Samples();
@@ -30,13 +24,7 @@ final class DestroyedWorkers {
 
     /** Adds a worker's totals, closed at its destruction. */
     void fold(WorkerTally t) {
-        workers++;
-        servedWork += t.servedWork;
-        costUsd += t.costUsd;
-        billedSeconds += t.billedSeconds;
-        readySeconds += t.readySeconds;
-        readyPerfSeconds += t.readyPerfSeconds;
-        errors += t.errors;
+        totals.add(t.totals);
         if (t.maxPerf > 0) {
             maxPerf.add(t.maxPerf);
         }

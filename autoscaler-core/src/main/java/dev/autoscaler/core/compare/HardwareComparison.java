@@ -90,7 +90,7 @@ public final class HardwareComparison implements AutoscalerListener, ReportObser
         // close the interval at the old perf before a new max_perf changes the ready capacity
         tally.accrue(now);
         tally.refresh(worker);
-        tally.servedWork += report.curPerf();
+        tally.totals.servedWork += report.curPerf();
     }
 
     /** The endpoint's figures now, groups and GPU types ranked; empty lists for an endpoint it never saw. */
@@ -129,38 +129,20 @@ public final class HardwareComparison implements AutoscalerListener, ReportObser
 
     /** One report entry (a group or a GPU type) being summed from destroyed and live workers. */
     private static final class Entry {
-        long workers;
-        double served;
-        double cost;
-        double billed;
-        double ready;
-        double readyPerf;
-        long errors;
+        final Totals totals = new Totals();
         final List<Samples> maxPerf = new ArrayList<>();
         final List<Samples> cold = new ArrayList<>();
         final List<Samples> resume = new ArrayList<>();
 
         void add(DestroyedWorkers d) {
-            workers += d.workers;
-            served += d.servedWork;
-            cost += d.costUsd;
-            billed += d.billedSeconds;
-            ready += d.readySeconds;
-            readyPerf += d.readyPerfSeconds;
-            errors += d.errors;
+            totals.add(d.totals);
             maxPerf.add(d.maxPerf);
             cold.add(d.coldStartSeconds);
             resume.add(d.resumeSeconds);
         }
 
         void add(WorkerTally t) {
-            workers++;
-            served += t.servedWork;
-            cost += t.costUsd;
-            billed += t.billedSeconds;
-            ready += t.readySeconds;
-            readyPerf += t.readyPerfSeconds;
-            errors += t.errors;
+            totals.add(t.totals);
             if (t.maxPerf > 0) {
                 Samples one = new Samples();
                 one.add(t.maxPerf);
@@ -171,6 +153,13 @@ public final class HardwareComparison implements AutoscalerListener, ReportObser
         }
 
         HardwareFigures figures(String name) {
+            long workers = totals.workers;
+            double served = totals.servedWork;
+            double cost = totals.costUsd;
+            double billed = totals.billedSeconds;
+            double ready = totals.readySeconds;
+            double readyPerf = totals.readyPerfSeconds;
+            long errors = totals.errors;
             return new HardwareFigures(name, (int) Math.min(workers, Integer.MAX_VALUE), served, cost,
                     cost > 0 ? served / cost : Double.NaN, Samples.distribution(maxPerf),
                     Samples.distribution(cold), Samples.distribution(resume), (int) Math.min(errors, Integer.MAX_VALUE),

@@ -22,12 +22,7 @@ final class WorkerTally {
     private long createdAtNanos = NONE;
     private long startAskedAtNanos = NONE;
 
-    double servedWork;
-    double costUsd;
-    double billedSeconds;
-    double readySeconds;
-    double readyPerfSeconds;
-    int errors;
+    final Totals totals = Totals.ofOneWorker();
     /** Bounded: a worker stopped and started for months keeps the last {@value Samples#CAPACITY} resumes. */
     final Samples coldStartSeconds = new Samples();
     final Samples resumeSeconds = new Samples();
@@ -63,12 +58,12 @@ final class WorkerTally {
             return;
         }
         if (state.isBilledFull()) {
-            billedSeconds += seconds;
-            costUsd += pricePerHour * seconds / 3600;
+            totals.billedSeconds += seconds;
+            totals.costUsd += pricePerHour * seconds / 3600;
         }
         if (state == WorkerState.READY) {
-            readySeconds += seconds;
-            readyPerfSeconds += maxPerf * reliability * seconds;
+            totals.readySeconds += seconds;
+            totals.readyPerfSeconds += maxPerf * reliability * seconds;
         }
     }
 
@@ -98,7 +93,7 @@ final class WorkerTally {
             case ERROR -> {
                 // a boot that ends in an error is not a cold start or resume time
                 if (state != WorkerState.ERROR) {
-                    errors++;
+                    totals.errors++;
                 }
                 clearBoot();
             }

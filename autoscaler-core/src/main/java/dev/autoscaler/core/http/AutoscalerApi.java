@@ -36,6 +36,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -203,15 +204,20 @@ public final class AutoscalerApi {
         return error(404, "Not found: " + abbreviate(request.path()));
     }
 
+    /** The token of an {@code Authorization: Bearer <token>} header (the scheme in any case), trimmed; empty for none. */
+    private static Optional<String> bearerToken(ApiRequest request) {
+        String authorization = request.header("Authorization");
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? Optional.of(authorization.substring(7).trim()) : Optional.empty();
+    }
+
     // ---- /admin/ ----
 
     private ApiResponse admin(ApiRequest request) {
         if (admin == null) {
             return error(404, "Not found: " + abbreviate(request.path()) + " (the admin API is off: no admin key is configured)");
         }
-        String authorization = request.header("Authorization");
-        byte[] presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        byte[] presented = bearerToken(request).orElse("").getBytes(StandardCharsets.UTF_8);
         if (presented.length == 0 || !MessageDigest.isEqual(adminKey, presented)) {
             return new ApiResponse(401, ApiResponse.JSON, Map.of("WWW-Authenticate", "Bearer"), errorBody(AUTH_ERROR));
         }
@@ -223,7 +229,7 @@ public final class AutoscalerApi {
             byte[] body = request.method().equals("HEAD") ? new byte[0] : write(g -> JsonBodies.MAPPER.writeTree(g, result.body()));
             return ApiResponse.json(result.status(), body);
         } catch (InvalidConfigException e) {
-            return badRequest(request, new InvalidRequestException(e.field(), message(e)));
+            return badRequest(request, new InvalidRequestException(e.field(), e.reason()));
         } catch (PluginNotFoundException e) {
             String field = "scaling policy".equals(e.kind()) ? "policy" : "provider";
             return badRequest(request, new InvalidRequestException(field, e.getMessage()));
@@ -234,13 +240,6 @@ public final class AutoscalerApi {
         } catch (AdminRoutes.MethodNotAllowed e) {
             return methodNotAllowed(e.allow());
         }
-    }
-
-    /** An InvalidConfigException's message without its leading {@code field: }, as the field is given apart. */
-    private static String message(InvalidConfigException e) {
-        String m = e.getMessage();
-        String head = e.field() + ": ";
-        return m.startsWith(head) ? m.substring(head.length()) : m;
     }
 
     private static final Map<String, String> NO_STORE = Map.of("Cache-Control", "no-store");
@@ -296,10 +295,7 @@ public final class AutoscalerApi {
             throw new InvalidRequestException("endpoint", "no endpoint named '" + abbreviate(endpointName) + "'");
         }
         List<String> presented = new ArrayList<>(3);
-        String authorization = request.header("Authorization");
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            presented.add(authorization.substring(7).trim());
-        }
+        bearerToken(request).ifPresent(presented::add);
         String bodyKey;
         try {
             bodyKey = f == null ? null : f.optionalString("api_key");

@@ -127,7 +127,7 @@ public final class EndpointConfigJson {
                             t.string("template_hash").orElse(hash), t.flatMap("env"), t.string("onstart").orElse(""),
                             t.number("disk").orElse(WorkerTemplate.DEFAULT_DISK_GB), t.integers("ports"));
                 } catch (InvalidConfigException ex) {
-                    throw new InvalidConfigException(t.path(ex.field().replace("template.", "")), message(ex));
+                    throw new InvalidConfigException(t.path(ex.field().replace("template.", "")), ex.reason());
                 }
                 t.rejectUnknown();
                 b.template(wt);
@@ -171,13 +171,7 @@ public final class EndpointConfigJson {
         if (ex.field().startsWith(prefix)) {
             return ex;
         }
-        return new InvalidConfigException(node.path(ex.field()), message(ex));
-    }
-
-    private static String message(InvalidConfigException ex) {
-        String m = ex.getMessage();
-        String head = ex.field() + ": ";
-        return m.startsWith(head) ? m.substring(head.length()) : m;
+        return new InvalidConfigException(node.path(ex.field()), ex.reason());
     }
 
     /** An endpoint as the admin API shows it (no secret). */

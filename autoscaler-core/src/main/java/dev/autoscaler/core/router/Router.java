@@ -11,6 +11,7 @@ import dev.autoscaler.WorkerIntent;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.WorkerState;
 import dev.autoscaler.core.Autoscaler;
+import dev.autoscaler.core.engine.internal.RoutingHooks;
 import dev.autoscaler.core.router.internal.GroupPicker;
 import dev.autoscaler.core.router.internal.RequestTimes;
 import dev.autoscaler.core.router.internal.WorkerBreakdown;
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * <p>Accounting, so that a request is counted once as demand and its work never twice as load:
  * <ul>
  *   <li>the first call (request_idx absent or 0, or one this engine does not know) gets a new
- *       {@code request_idx}, is counted with {@link Autoscaler#recordRoutedRequest} and recorded in
+ *       {@code request_idx}, is counted with {@link RoutingHooks#recordRoutedRequest} and recorded in
  *       the state store as a {@link RequestRecord}; a re-poll with a known index is not counted again;</li>
  *   <li>while it waits, the record is the waiting demand the engine's snapshot sees; it expires after
  *       {@link Builder#waitingTimeout} without a re-poll;</li>
@@ -62,7 +63,7 @@ import org.slf4j.LoggerFactory;
  *       removes the record gives the reservation back, so it ends exactly once.</li>
  * </ul>
  * Spill-over, once per request on its first call: routed to an overflow group's worker, its cost
- * counts as that group's spill-over ({@link Autoscaler#recordSpillOver}); left waiting while
+ * counts as that group's spill-over ({@link RoutingHooks#recordSpillOver}); left waiting while
  * primary workers are up but full, it counts for the overflow groups, split equally. The policy
  * sizes overflow groups from that alone.
  *
@@ -77,6 +78,7 @@ public final class Router {
     private static final RandomGenerator PER_THREAD_RANDOM = () -> ThreadLocalRandom.current().nextLong();
 
     private final Autoscaler engine;
+    private final RoutingHooks hooks;
     private final StateStore store;
     private final Clock clock;
     private final Function<String, TicketSigner> signers;
@@ -93,6 +95,7 @@ public final class Router {
 
     private Router(Builder b) {
         this.engine = b.engine;
+        this.hooks = engine.routingHooks();
         this.store = engine.stateStore();
         this.clock = engine.clock();
         this.signers = Objects.requireNonNull(b.signers, "signers");
@@ -153,7 +156,7 @@ public final class Router {
         boolean firstCall = record == null;
         if (firstCall) {
             record = newRequest(endpoint, costValue, now);
-            engine.recordRoutedRequest(endpoint, costValue);
+            hooks.recordRoutedRequest(endpoint, costValue);
         } else if (!record.isWaiting()) {
             Optional<RouteAnswer> again = answerAgain(config, record, wireCost, requestId, now);
             if (again.isPresent()) {
@@ -189,7 +192,7 @@ public final class Router {
             Optional<RouteAnswer> routed = tryRoute(config, record, chosen, wireCost, requestId, now);
             if (routed.isPresent()) {
                 if (firstCall && isOverflow(config, chosen)) {
-                    engine.recordSpillOver(endpoint, chosen.group(), record.cost());
+                    hooks.recordSpillOver(endpoint, chosen.group(), record.cost());
                 }
                 return routed.get();
             }
@@ -232,7 +235,7 @@ public final class Router {
             for (RequestRecord r : store.requests(endpoint)) {
                 long idle = now - times.lastTouched(r.requestIdx(), r.firstSeenNanos());
                 long limit = r.isWaiting() ? waitingTimeoutNanos : reservationTimeoutNanos;
-                if (idle > limit && engine.releaseRequest(r.requestIdx())) {
+                if (idle > limit && hooks.releaseRequest(r.requestIdx())) {
                     times.forget(r.requestIdx());
                     ended++;
                     log.debug("request {} of endpoint {} {} after {} s", r.requestIdx(), endpoint,
@@ -253,6 +256,18 @@ public final class Router {
                 log.warn("sweeping stale requests failed; the next sweep retries", e);
             }
         }, period, period);
+    }
+
+    /**
+     * Forgets a request whose client gave up on it, and gives back its reservation if it had one (a
+     * wait or a reservation that is not abandoned ends by itself, in {@link #sweep()}).
+     *
+     * @return true when the request was known
+     */
+    public boolean abandon(long requestIdx) {
+        boolean known = hooks.releaseRequest(requestIdx);
+        times.forget(requestIdx);
+        return known;
     }
 
     /** The engine this router routes for. */
@@ -279,7 +294,7 @@ public final class Router {
     private void recordWaitingSpillOver(EndpointConfig config, double cost) {
         List<WorkerGroupConfig> overflowGroups = config.groups().stream().filter(WorkerGroupConfig::overflow).toList();
         for (WorkerGroupConfig group : overflowGroups) {
-            engine.recordSpillOver(config.name(), group.name(), cost / overflowGroups.size());
+            hooks.recordSpillOver(config.name(), group.name(), cost / overflowGroups.size());
         }
     }
 
@@ -337,7 +352,7 @@ public final class Router {
 
     /** Its worker went away before taking it: end the reservation, and let the request wait again under its index. */
     private RequestRecord waitAgain(RequestRecord routed, long now) {
-        engine.releaseRequest(routed.requestIdx());
+        hooks.releaseRequest(routed.requestIdx());
         return newRequestWithIdx(routed, now);
     }
 

@@ -89,16 +89,6 @@ public final class TicketFormats {
         throw new PluginNotFoundException("ticket format", String.valueOf(format), NAMES);
     }
 
-    /** The shared {@code vast-rsa} signer. */
-    public VastRsaSigner vastRsaSigner() {
-        return vastRsa;
-    }
-
-    /** The shared {@code ed25519} signer. */
-    public Ed25519TicketSigner ed25519Signer() {
-        return ed25519;
-    }
-
     public RsaSigningKey rsaKey() {
         return vastRsa.key();
     }

@@ -99,16 +99,16 @@ class PoisonedNumbersTest {
         ScalingDecision decisionBefore = vast.decide(before);
 
         for (double poison : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -5}) {
-            h.engine.recordRoutedRequest("llm", poison);
-            h.engine.recordSpillOver("llm", "main", poison);
+            h.engine.routingHooks().recordRoutedRequest("llm", poison);
+            h.engine.routingHooks().recordSpillOver("llm", "main", poison);
         }
         EndpointSnapshot afterNonFinite = h.engine.snapshot("llm");
         assertThat(afterNonFinite.load()).isEqualTo(before.load());
         assertThat(vast.decide(afterNonFinite).targets()).isEqualTo(decisionBefore.targets());
 
         // 1e308 twice would overflow a plain sum to Infinity; clamped, the windows stay finite
-        h.engine.recordRoutedRequest("llm", 1e308);
-        h.engine.recordRoutedRequest("llm", 1e308);
+        h.engine.routingHooks().recordRoutedRequest("llm", 1e308);
+        h.engine.routingHooks().recordRoutedRequest("llm", 1e308);
         h.advance(Duration.ofSeconds(1));
         EndpointSnapshot afterHuge = h.engine.snapshot("llm");
         assertThat(Double.isFinite(afterHuge.load().arrivalRateShort())).isTrue();

@@ -18,7 +18,6 @@ import dev.autoscaler.spi.InstanceStatus;
 import dev.autoscaler.spi.ProviderContext;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 class StaticInstanceProviderTest {
@@ -73,8 +72,7 @@ class StaticInstanceProviderTest {
 
     @Test
     void the_factory_is_registered_as_static_and_reads_settings_naming_bad_ones() {
-        InstanceProviderFactory factory = ServiceLoader.load(InstanceProviderFactory.class).stream()
-                .map(ServiceLoader.Provider::get).filter(f -> f.name().equals("static")).findFirst().orElseThrow();
+        InstanceProviderFactory factory = InstanceProviderFactories.load().require("static");
         ProviderContext ctx = new ProviderContext(new ManualClock(), "");
 
         var made = factory.create(Settings.of(Map.of("workers.0.id", "5", "workers.0.mtoken", "m", "workers.0.url", "http://x:1")), ctx);

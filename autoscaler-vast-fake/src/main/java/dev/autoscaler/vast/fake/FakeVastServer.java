@@ -294,11 +294,6 @@ public final class FakeVastServer implements AutoCloseable {
         return calls.stream().filter(c -> c.api() == api).count();
     }
 
-    /** How many emulated worker reports the engine accepted (200); 0 without emulated workers. */
-    public long workerReportsAccepted() {
-        return workers == null ? 0 : workers.reportsAccepted();
-    }
-
     /** How many calls were refused with 429. */
     public int rateLimitedCalls() {
         return rateLimited.get();

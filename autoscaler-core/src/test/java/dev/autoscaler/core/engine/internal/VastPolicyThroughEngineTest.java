@@ -43,7 +43,7 @@ class VastPolicyThroughEngineTest {
     private void run(Autoscaler engine, int seconds, double rate) {
         for (int s = 0; s < seconds; s++) {
             if (rate > 0) {
-                engine.recordRoutedRequest("llm", rate);
+                engine.routingHooks().recordRoutedRequest("llm", rate);
             }
             for (WorkerRecord w : engine.workers("llm")) {
                 if (w.state() == WorkerState.LOADING || w.state() == WorkerState.STARTING || w.state() == WorkerState.READY) {
