@@ -253,7 +253,13 @@ public final class Autoscaler implements AutoCloseable {
      * @throws dev.autoscaler.AuthenticationException for an unknown worker id or a wrong mtoken
      */
     public WorkerRecord report(LoadReport report) {
-        WorkerRecord worker = reports.apply(report);
+        WorkerRecord worker;
+        try {
+            worker = reports.apply(report);
+        } catch (dev.autoscaler.AuthenticationException unknown) {
+            // a fixed fleet's declared worker not handed out yet reports too: accepted, nothing to apply
+            return sync.standbyWorker(report.id(), report.mtoken()).orElseThrow(() -> unknown);
+        }
         for (ReportObserver observer : reportObservers) {
             try {
                 observer.onReport(report, worker);

@@ -44,6 +44,8 @@ public final class ProviderSync {
     private final Function<String, InstanceProvider> providers;
     private final Set<String> warnedUnknown = new HashSet<>();
     private final Orphans orphans;
+    /** Declared, unlabelled instances with their own token, by instance id (a static fleet's free workers). */
+    private final Map<String, Standby> standby = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ProviderSync(EngineContext ctx, Function<String, InstanceProvider> providers,
                         dev.autoscaler.OrphanPolicy orphanPolicy, java.time.Duration orphanGrace) {
@@ -101,10 +103,14 @@ public final class ProviderSync {
                     + " answered its list with nothing: taken as a failed list, not as an empty account");
         }
         Set<String> listed = new HashSet<>();
+        standby.values().removeIf(s -> s.provider().equals(providerName));
         for (Instance instance : instances) {
             listed.add(instance.id());
             Optional<WorkerLabel> label = WorkerLabel.parse(instance.label()).filter(l -> l.owner().equals(ctx.owner()));
             if (label.isEmpty()) {
+                if (instance.label().isEmpty() && instance.hasOwnMtoken()) {
+                    standby.put(instance.id(), new Standby(providerName, instance.mtoken()));
+                }
                 continue; // unlabelled or foreign: not ours to touch
             }
             EndpointConfig endpoint = endpoints.get(label.get().endpoint());
@@ -124,6 +130,24 @@ public final class ProviderSync {
         }
         dropVanished(providerName, endpoints, listed, listedAt);
         orphans.resolve(providerName, listed, providers.apply(providerName));
+    }
+
+    /**
+     * A declared worker of a fixed fleet that no group uses yet (listed unlabelled, with its own
+     * token), when {@code mtoken} is its token: its reports are accepted (and change nothing) instead
+     * of being refused until a tick hands it out.
+     */
+    public Optional<WorkerRecord> standbyWorker(long instanceId, String mtoken) {
+        String id = Long.toString(instanceId);
+        Standby s = standby.get(id);
+        if (s == null || !MtokenMinter.matches(s.mtoken(), mtoken)) {
+            return Optional.empty();
+        }
+        return Optional.of(WorkerRecord.builder("standby-" + id, "", "", "", s.mtoken()).instanceId(id)
+                .state(WorkerState.STOPPED).build());
+    }
+
+    private record Standby(String provider, String mtoken) {
     }
 
     /** The orphans the last syncs saw and have not resolved yet. */
