@@ -21,7 +21,7 @@ public record GroupTarget(int active, int cold) {
     /**
      * This target held to {@code maxWorkers} in all: cold is given up first (a stopped worker only
      * saves a future boot), then active. The rule of a group's own {@code max_workers}, shared by
-     * the engine's clamp and the built-in policies.
+     * {@link WorkerCaps}, which the engine applies to every decision.
      */
     public GroupTarget cappedAt(int maxWorkers) {
         if (total() <= maxWorkers) {

@@ -25,4 +25,18 @@ public record ScalingDecision(Map<String, GroupTarget> targets, String reason, b
         return new ScalingDecision(Map.of(), reason, true);
     }
 
+    /**
+     * This decision as the engine works toward it: its targets held to {@code config}'s
+     * {@code max_workers}, each group's and the endpoint's, by {@link WorkerCaps} (the engine applies
+     * the same rule to every decision, after also keeping the current target of each group the
+     * decision leaves out). What the caps changed is appended to the reason. A policy need not cap
+     * its own answer; its tests call this to see what the engine would do with it.
+     */
+    public ScalingDecision capped(EndpointConfig config) {
+        if (keepCurrent) {
+            return this;
+        }
+        WorkerCaps.Capped capped = WorkerCaps.apply(config, targets);
+        return capped.changed() ? new ScalingDecision(capped.targets(), reason + "; " + capped.note(), false) : this;
+    }
 }

@@ -111,6 +111,68 @@ public final class Settings {
         };
     }
 
+    /**
+     * Rejects every key not in {@code known}, so that a misspelt parameter is an error rather than a
+     * default used in silence. The error names the key ({@code policy_params.scale_down_stepp}) and
+     * lists the known ones.
+     *
+     * @param owner what the parameters belong to, for the message, e.g. {@code "the vast policy"}
+     * @throws InvalidConfigException naming the first unknown key, in key order
+     */
+    public void rejectUnknown(String owner, java.util.Collection<String> known) {
+        for (String key : new TreeMap<>(values).keySet()) {
+            if (!known.contains(key)) {
+                throw new InvalidConfigException(prefix + key, "is not a parameter of " + owner + "; known: "
+                        + String.join(", ", new java.util.TreeSet<>(known)));
+            }
+        }
+    }
+
+    /**
+     * A whole number of at least {@code min}, e.g. a count of workers.
+     *
+     * @throws InvalidConfigException naming the key when it is not a whole number or is below {@code min}
+     */
+    public int getIntAtLeast(String key, int defaultValue, int min) {
+        int value = getInt(key, defaultValue);
+        if (value < min) {
+            throw new InvalidConfigException(prefix + key, "must be >= " + min + ", got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * A finite number of at least {@code min}.
+     *
+     * @throws InvalidConfigException naming the key when it is not a number or is below {@code min}
+     */
+    public double getDoubleAtLeast(String key, double defaultValue, double min) {
+        double value = getDouble(key, defaultValue);
+        if (value < min) {
+            throw new InvalidConfigException(prefix + key, "must be >= " + plain(min) + ", got " + plain(value));
+        }
+        return value;
+    }
+
+    /**
+     * One of {@code choices}, e.g. {@code long} or {@code short}.
+     *
+     * @throws InvalidConfigException naming the key and the choices when the value is another
+     */
+    public String getChoice(String key, String defaultValue, String... choices) {
+        String value = values.getOrDefault(key, defaultValue);
+        if (!java.util.Arrays.asList(choices).contains(value)) {
+            throw new InvalidConfigException(prefix + key, "must be one of " + String.join(", ", choices)
+                    + ", got '" + value + "'");
+        }
+        return value;
+    }
+
+    /** {@code 1.0} -> {@code 1}, {@code 0.5} -> {@code 0.5}: numbers in messages as a user wrote them. */
+    private static String plain(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Settings other && values.equals(other.values);

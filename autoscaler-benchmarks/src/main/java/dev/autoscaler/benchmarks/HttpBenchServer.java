@@ -76,11 +76,17 @@ public final class HttpBenchServer {
      * every route is routed (reservations pile up but never fill a worker), behind a router.
      */
     static Router readyRouter(String format, TicketSigner signer, int workers, boolean releaseInBackground) {
+        return readyRouter(format, signer, workers, releaseInBackground, new dev.autoscaler.core.store.InMemoryStateStore());
+    }
+
+    static Router readyRouter(String format, TicketSigner signer, int workers, boolean releaseInBackground,
+            dev.autoscaler.spi.StateStore store) {
         List<StaticWorker> fleet = new ArrayList<>();
         for (int i = 1; i <= workers; i++) {
             fleet.add(new StaticWorker(Integer.toString(100 + i), "tok-" + (100 + i), "http://10.0.0.1:" + (4000 + i)));
         }
         Autoscaler engine = Autoscaler.builder()
+                .stateStore(store)
                 .provider(new StaticInstanceProvider(fleet))
                 .policies((name, params) -> s -> ScalingDecision.of(Map.of("main", new GroupTarget(workers, 0)), "bench"))
                 .endpoint(EndpointConfig.builder("bench").coldWorkers(0).maxQueueTime(1e9).ticketFormat(format)

@@ -357,20 +357,29 @@ public final class Autoscaler implements AutoCloseable {
                         + provider + "'; known: " + providers.keySet().stream().sorted().toList());
             }
         }
-        ScalingPolicy policy = policies.apply(config.policy(), config.policyParams());
+        EndpointController existing = controllers.get(config.name());
+        // A policy keeps its instance (and so its history: windows, stabilisation) across changes that
+        // leave its own parameters alone; a new policy or new policy_params make a new instance.
+        ScalingPolicy policy = existing != null && samePolicy(existing.config(), config) ? existing.policy()
+                : policies.apply(config.policy(), config.policyParams());
         // a new endpoint of a removed one's name takes its workers over: its reconciler retires the groups it lacks
-        EndpointController previous = retiring.remove(config.name());
-        controllers.compute(config.name(), (name, existing) -> {
-            if (existing == null) {
+        EndpointController previous = existing == null ? retiring.remove(config.name()) : null;
+        controllers.compute(config.name(), (name, current) -> {
+            if (current == null) {
                 if (previous != null) {
                     previous.reconfigure(config, policy);
                     return previous;
                 }
                 return new EndpointController(ctx, config, policy);
             }
-            existing.reconfigure(config, policy);
-            return existing;
+            current.reconfigure(config, policy);
+            return current;
         });
+    }
+
+    /** True when a change from {@code before} to {@code after} leaves the policy as it is. */
+    private static boolean samePolicy(EndpointConfig before, EndpointConfig after) {
+        return before.policy().equals(after.policy()) && before.policyParams().equals(after.policyParams());
     }
 
     /** The configuration of an endpoint. */

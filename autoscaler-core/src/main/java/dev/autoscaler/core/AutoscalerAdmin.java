@@ -5,9 +5,11 @@ import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.InvalidConfigException;
 import dev.autoscaler.NotFoundException;
 import dev.autoscaler.WorkerGroupConfig;
+import dev.autoscaler.spi.EndpointConfigStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Changes a running engine's endpoints and worker groups, group by group. Each change is an atomic
@@ -23,12 +25,40 @@ import java.util.Objects;
  *       taken its place, drained of its work before it is destroyed; {@link #rollout} tells how far
  *       it is.</li>
  * </ul>
+ *
+ * <p>With an {@link EndpointConfigStore}, every accepted change saves the whole endpoint set before
+ * the method returns, so that a restart finds it (the admin API answers only after that). Changes
+ * run one at a time, so that the saved set is always the latest one.
  */
 public final class AutoscalerAdmin {
     private final Autoscaler engine;
+    private final EndpointConfigStore store;
 
+    /** An admin whose changes live as long as the engine does. */
     public AutoscalerAdmin(Autoscaler engine) {
+        this(engine, null);
+    }
+
+    /**
+     * An admin that saves the endpoint set to {@code store} after every change.
+     *
+     * @param store where to save; null: nothing is saved
+     */
+    public AutoscalerAdmin(Autoscaler engine, EndpointConfigStore store) {
         this.engine = Objects.requireNonNull(engine, "engine");
+        this.store = store;
+    }
+
+    /**
+     * Runs one change and saves the endpoint set after it. A change that fails saves nothing; a save
+     * that fails throws (the change is applied in memory but would not survive a restart).
+     */
+    private synchronized <T> T saved(Supplier<T> change) {
+        T result = change.get();
+        if (store != null) {
+            store.save(engine.endpointNames().stream().map(engine::endpoint).toList());
+        }
+        return result;
     }
 
     public Autoscaler engine() {
@@ -37,39 +67,45 @@ public final class AutoscalerAdmin {
 
     /** Adds an endpoint; {@link AlreadyExistsException} when its name is taken. */
     public void createEndpoint(EndpointConfig config) {
-        engine.createEndpoint(config);
+        saved(() -> {
+            engine.createEndpoint(config);
+            return null;
+        });
     }
 
     /** Replaces an existing endpoint's whole configuration; {@link NotFoundException} when it does not exist. */
     public EndpointConfig replaceEndpoint(EndpointConfig config) {
-        return engine.updateEndpoint(config.name(), current -> config);
+        return saved(() -> engine.updateEndpoint(config.name(), current -> config));
     }
 
     /** Removes an endpoint: see {@link Autoscaler#removeEndpoint}. */
     public void removeEndpoint(String endpoint) {
-        engine.removeEndpoint(endpoint);
+        saved(() -> {
+            engine.removeEndpoint(endpoint);
+            return null;
+        });
     }
 
     /** Adds a group that the endpoint does not have yet; {@link AlreadyExistsException} when it does. */
     public EndpointConfig createGroup(String endpoint, WorkerGroupConfig group) {
-        return engine.updateEndpoint(endpoint, current -> {
+        return saved(() -> engine.updateEndpoint(endpoint, current -> {
             if (current.group(group.name()).isPresent()) {
                 throw new AlreadyExistsException("endpoint '" + endpoint + "' already has a group '" + group.name() + "'");
             }
             List<WorkerGroupConfig> groups = new ArrayList<>(current.groups());
             groups.add(group);
             return current.toBuilder().groups(groups).build();
-        });
+        }));
     }
 
     /** Adds a group, or replaces the group of that name in place (keeping its position). */
     public EndpointConfig putGroup(String endpoint, WorkerGroupConfig group) {
-        return engine.updateEndpoint(endpoint, current -> withGroup(current, group, true));
+        return saved(() -> engine.updateEndpoint(endpoint, current -> withGroup(current, group, true)));
     }
 
     /** Replaces an existing group; {@link NotFoundException} when the endpoint has no such group. */
     public EndpointConfig replaceGroup(String endpoint, WorkerGroupConfig group) {
-        return engine.updateEndpoint(endpoint, current -> withGroup(current, group, false));
+        return saved(() -> engine.updateEndpoint(endpoint, current -> withGroup(current, group, false)));
     }
 
     /**
@@ -79,7 +115,7 @@ public final class AutoscalerAdmin {
      * @throws InvalidConfigException ({@code group_name}) for the endpoint's last group: remove the endpoint instead
      */
     public EndpointConfig removeGroup(String endpoint, String group) {
-        return engine.updateEndpoint(endpoint, current -> {
+        return saved(() -> engine.updateEndpoint(endpoint, current -> {
             requireGroup(current, group);
             if (current.groups().size() == 1) {
                 throw new InvalidConfigException("group_name", "'" + group + "' is the last group of endpoint '"
@@ -87,13 +123,13 @@ public final class AutoscalerAdmin {
             }
             List<WorkerGroupConfig> groups = current.groups().stream().filter(g -> !g.name().equals(group)).toList();
             return current.toBuilder().groups(groups).build();
-        });
+        }));
     }
 
     /** Sets a group's routing weight ({@code weight}, >= 0); new requests follow it at once. */
     public EndpointConfig setWeight(String endpoint, String group, double weight) {
-        return engine.updateEndpoint(endpoint, current -> withGroup(current,
-                requireGroup(current, group).toBuilder().weight(weight).build(), false));
+        return saved(() -> engine.updateEndpoint(endpoint, current -> withGroup(current,
+                requireGroup(current, group).toBuilder().weight(weight).build(), false)));
     }
 
     /**

@@ -2,19 +2,25 @@ package dev.autoscaler.server;
 
 import dev.autoscaler.Clock;
 import dev.autoscaler.EndpointConfig;
+import dev.autoscaler.InvalidConfigException;
 import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.ExecutorTaskScheduler;
 import dev.autoscaler.core.compare.HardwareComparison;
 import dev.autoscaler.core.http.AutoscalerApi;
 import dev.autoscaler.core.http.AutoscalerHttpServer;
+import dev.autoscaler.core.json.EndpointConfigJson;
 import dev.autoscaler.core.provider.InstanceProviderFactories;
 import dev.autoscaler.core.router.Router;
+import dev.autoscaler.core.store.FileEndpointConfigStore;
 import dev.autoscaler.core.ticket.TicketFormats;
 import dev.autoscaler.spi.InstanceProvider;
 import dev.autoscaler.spi.InstanceProviderFactory;
 import dev.autoscaler.spi.ProviderContext;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -45,14 +51,24 @@ public final class ConfiguredServer implements AutoCloseable {
         Clock clock = Clock.system();
         InstanceProviderFactory factory = InstanceProviderFactories.load().require(config.providerName());
         TicketFormats.Builder ticketKeys = TicketFormats.builder();
-        // made only when a key lives in it: a config that names both key files elsewhere leaves no directory
-        config.stateDir().filter(dir -> config.rsaKeyFile().map(f -> dir.equals(f.getParent())).orElse(false)
-                || config.ed25519KeyFile().map(f -> dir.equals(f.getParent())).orElse(false))
-                .ifPresent(ConfiguredServer::createStateDir);
+        createStateDir(config.stateDir()); // before the keys: by default they live in it
         config.rsaKeyFile().ifPresent(ticketKeys::rsaKeyFile);
         config.ed25519KeyFile().ifPresent(ticketKeys::ed25519KeyFile);
         TicketFormats tickets = ticketKeys.build();
-        for (EndpointConfig e : config.endpoints()) {
+        // The admin API's changes outlive the process: once it has saved the endpoint set, that set is
+        // the truth and the config file's endpoints only seeded it (a corrupt state file stops the start).
+        try {
+            Files.createDirectories(config.stateDir()); // now rather than at the first admin change
+        } catch (IOException e) {
+            throw new InvalidConfigException("state_dir", "cannot create " + config.stateDir() + ": " + e);
+        }
+        FileEndpointConfigStore endpointStore = new FileEndpointConfigStore(config.stateDir(), new EndpointConfigJson());
+        List<EndpointConfig> endpoints = endpointStore.load().map(saved -> {
+            log.warn("endpoints from {} ({}), as the admin API left them; the config file's endpoints are not used "
+                    + "(delete that file to start from them again)", endpointStore.file(), saved.size());
+            return saved;
+        }).orElse(config.endpoints());
+        for (EndpointConfig e : endpoints) {
             tickets.signer(e.ticketFormat()); // an unknown ticket_format fails here, before anything runs
         }
         this.provider = factory.create(config.providerSettings(), new ProviderContext(clock, config.publicUrl()));
@@ -63,7 +79,7 @@ public final class ConfiguredServer implements AutoCloseable {
                 .secret(config.engineSecret()).owner(config.owner()).publicUrl(config.publicUrl())
                 .tickInterval(config.tickInterval()).syncInterval(config.syncInterval()).providerExecutor(providerCalls)
                 .orphans(config.orphans(), config.orphanGrace());
-        config.endpoints().forEach(b::endpoint);
+        endpoints.forEach(b::endpoint);
         this.engine = b.build();
         this.router = Router.builder(engine).tickets(tickets).strategy(config.routingStrategy()).wakeExecutor(wakes).build();
         router.scheduleSweeps(scheduler, Duration.ofSeconds(1));
@@ -71,11 +87,12 @@ public final class ConfiguredServer implements AutoCloseable {
         HardwareComparison comparison = HardwareComparison.attach(engine);
         AutoscalerApi api = AutoscalerApi.builder(router).apiKeys(config.apiKeys()).tickets(tickets)
                 .maxBodyBytes(config.maxBodyBytes()).dashboard(config.dashboard()).comparison(comparison)
-                .adminKey(config.adminKey().orElse(null)).defaultTicketFormat(config.defaultTicketFormat()).build();
+                .adminKey(config.adminKey().orElse(null)).defaultTicketFormat(config.defaultTicketFormat())
+                .endpointStore(endpointStore).build();
         this.http = AutoscalerHttpServer.start(api, new InetSocketAddress(config.listenHost(), config.listenPort()),
                 config.httpThreads());
         engine.start();
-        log.info("serving {} endpoint(s) with provider {} at {} (public {})", config.endpoints().size(),
+        log.info("serving {} endpoint(s) with provider {} at {} (public {})", endpoints.size(),
                 config.providerName(), http.baseUrl(), config.publicUrl());
     }
 

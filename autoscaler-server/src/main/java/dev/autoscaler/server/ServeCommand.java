@@ -67,7 +67,7 @@ public final class ServeCommand {
             return 2;
         }
         ConfiguredServer server = ConfiguredServer.start(config);
-        out.println("autoscaler: serving " + config.endpoints().size() + " endpoint(s) on " + server.baseUrl()
+        out.println("autoscaler: serving " + server.engine().endpointNames().size() + " endpoint(s) on " + server.baseUrl()
                 + " (public " + config.publicUrl() + ", provider " + config.providerName() + ")");
         if (config.dashboard()) {
             out.println("autoscaler: dashboard at " + server.baseUrl() + "/dashboard/");

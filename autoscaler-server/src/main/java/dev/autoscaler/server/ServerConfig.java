@@ -34,7 +34,9 @@ import java.util.Optional;
  * @param defaultTicketFormat the {@code ticket_format} of endpoints that give none ({@code ticket_format}, default {@code vast-rsa})
  * @param dashboard        whether {@code GET /dashboard/} is served ({@code dashboard}, default true; it shows
  *                         no secret, see {@link dev.autoscaler.core.http.AutoscalerApi})
- * @param stateDir         where keys are kept when no file is named ({@code state_dir}, default {@code ./autoscaler-state})
+ * @param stateDir         where serve keeps what must outlive the process ({@code state_dir}, default
+ *                         {@value #DEFAULT_STATE_DIR} in the working directory): the endpoint set as the
+ *                         admin API left it, and the ticket keys when no key file is named
  * @param shutdown         what a SIGTERM does with the instances ({@code shutdown}, default {@code keep})
  * @param shutdownTimeout  how long the shutdown may take at most ({@code shutdown_timeout}, seconds, default 60)
  * @param orphans          what to do with instances labelled ours whose endpoint/group is not configured
@@ -46,23 +48,23 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
                            Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
                            String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
                            List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
-                           String defaultTicketFormat, Optional<Path> stateDir, ShutdownAction shutdown,
+                           String defaultTicketFormat, Path stateDir, ShutdownAction shutdown,
                            Duration shutdownTimeout, OrphanPolicy orphans, Duration orphanGrace) {
-    /** The default {@code state_dir}, relative to the working directory. */
-    public static final Path DEFAULT_STATE_DIR = Path.of("autoscaler-state");
+    /** The state directory when the config names none. */
+    public static final String DEFAULT_STATE_DIR = "autoscaler-state";
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_ORPHAN_GRACE = Duration.ofMinutes(10);
 
-    /** Without a state directory, shutdown keep, orphans destroyed after 10 minutes. */
+    /** Shutdown keep, orphans destroyed after 10 minutes. */
     public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
                         byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
                         Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
                         String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
                         List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
-                        String defaultTicketFormat) {
+                        String defaultTicketFormat, Path stateDir) {
         this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
                 ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
-                dashboard, adminKey, defaultTicketFormat, Optional.empty(), ShutdownAction.KEEP, DEFAULT_SHUTDOWN_TIMEOUT,
+                dashboard, adminKey, defaultTicketFormat, stateDir, ShutdownAction.KEEP, DEFAULT_SHUTDOWN_TIMEOUT,
                 OrphanPolicy.DESTROY, DEFAULT_ORPHAN_GRACE);
     }
 
@@ -74,15 +76,10 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
                         List<EndpointConfig> endpoints, boolean dashboard) {
         this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
                 ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
-                dashboard, Optional.empty(), EndpointConfig.DEFAULT_TICKET_FORMAT);
+                dashboard, Optional.empty(), EndpointConfig.DEFAULT_TICKET_FORMAT, Path.of(DEFAULT_STATE_DIR));
     }
 
     public ServerConfig {
-        stateDir = Objects.requireNonNull(stateDir, "stateDir");
-        Objects.requireNonNull(shutdown, "shutdown");
-        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
-        Objects.requireNonNull(orphans, "orphans");
-        Objects.requireNonNull(orphanGrace, "orphanGrace");
         adminKey = Objects.requireNonNull(adminKey, "adminKey");
         Objects.requireNonNull(defaultTicketFormat, "defaultTicketFormat");
         Objects.requireNonNull(listenHost, "listenHost");
@@ -90,6 +87,11 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
         apiKeys = List.copyOf(apiKeys);
         engineSecret = engineSecret.clone();
         endpoints = List.copyOf(endpoints);
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(shutdown, "shutdown");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(orphans, "orphans");
+        Objects.requireNonNull(orphanGrace, "orphanGrace");
     }
 
     /** A config with the dashboard on (the default). */

@@ -40,12 +40,11 @@ import java.util.function.Function;
  * api_keys: [my-client-key]
  * engine_secret_env: AUTOSCALER_SECRET        # or engine_secret: "at least 16 characters"
  * admin_key_env: AUTOSCALER_ADMIN_KEY         # optional: turns the admin API on (/admin/endpoints...)
- * state_dir: /var/lib/autoscaler              # keys kept here across restarts (default ./autoscaler-state)
+ * state_dir: /var/lib/autoscaler              # keys and the admin API's endpoints, kept across restarts (default ./autoscaler-state)
  * rsa_key_file: /var/lib/autoscaler/rsa.pem   # optional: another place for the key workers fetch once
  * ed25519_key_file: /var/lib/autoscaler/ed25519.json
  * shutdown: keep                              # SIGTERM: keep | stop | destroy the instances
  * orphans: destroy                            # instances of endpoints no longer configured
-
  * provider: {name: vast, settings: {api_key_env: VAST_API_KEY}}
  * endpoints:
  *   - endpoint_name: llama
@@ -165,7 +164,7 @@ public final class ServerConfigLoader {
         Duration sync = root.seconds("sync_interval", 60);
         // Keys live in the state directory unless a file is named: a restart keeps /pubkey/ and the
         // Ed25519 key ring, so the workers it re-adopts (which fetched the keys once) still verify.
-        Path stateDir = root.string("state_dir").map(Path::of).orElse(ServerConfig.DEFAULT_STATE_DIR);
+        Path stateDir = Path.of(root.string("state_dir").orElse(ServerConfig.DEFAULT_STATE_DIR));
         Optional<Path> rsaKeyFile = Optional.of(root.string("rsa_key_file").map(Path::of)
                 .orElse(stateDir.resolve("rsa-key.pem")));
         Optional<Path> edKeyFile = Optional.of(root.string("ed25519_key_file").map(Path::of)
@@ -210,7 +209,7 @@ public final class ServerConfigLoader {
         root.rejectUnknown();
         return new ServerConfig(host, port, publicUrl, apiKeys, secret, owner, tick, sync, rsaKeyFile, edKeyFile,
                 strategy, providerName, providerSettings, threads, maxBody, endpoints, dashboard, adminKey, defaultFormat,
-                Optional.of(stateDir), shutdown, shutdownTimeout, orphans, Duration.ofNanos((long) (grace * 1e9)));
+                stateDir, shutdown, shutdownTimeout, orphans, Duration.ofNanos((long) (grace * 1e9)));
     }
 
     /** The admin API's key, when it is on; at least 16 bytes, as it can remove every endpoint. */

@@ -25,6 +25,7 @@ import dev.autoscaler.core.http.internal.WorkerStatusParser;
 import dev.autoscaler.core.router.RouteAnswer;
 import dev.autoscaler.core.router.Router;
 import dev.autoscaler.core.ticket.TicketFormats;
+import dev.autoscaler.spi.EndpointConfigStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -115,7 +116,7 @@ public final class AutoscalerApi {
         this.maxBodyBytes = b.maxBodyBytes;
         this.adminKey = b.adminKey == null ? null : b.adminKey.getBytes(StandardCharsets.UTF_8);
         TicketFormats tickets = b.ticketFormats;
-        this.admin = adminKey == null ? null : new AdminRoutes(new AutoscalerAdmin(engine), b.endpointJson,
+        this.admin = adminKey == null ? null : new AdminRoutes(new AutoscalerAdmin(engine, b.endpointStore), b.endpointJson,
                 b.defaultTicketFormat, format -> {
                     if (tickets != null) {
                         tickets.signer(format);
@@ -239,6 +240,10 @@ public final class AutoscalerApi {
             return error(409, e.getMessage());
         } catch (AdminRoutes.MethodNotAllowed e) {
             return methodNotAllowed(e.allow());
+        } catch (UncheckedIOException e) {
+            // the endpoint store could not save: the change is in force but would not survive a restart
+            return error(503, "The change is applied but could not be saved, so a restart would lose it: "
+                    + e.getMessage() + ". Fix the state directory and repeat the change.");
         }
     }
 
@@ -459,6 +464,7 @@ public final class AutoscalerApi {
         private TicketFormats ticketFormats;
         private String defaultTicketFormat = EndpointConfig.DEFAULT_TICKET_FORMAT;
         private EndpointConfigJson endpointJson = new EndpointConfigJson();
+        private EndpointConfigStore endpointStore;
         private boolean dashboard = true;
         private HardwareComparison comparison;
 
@@ -537,6 +543,15 @@ public final class AutoscalerApi {
         /** The {@code ticket_format} of endpoints created through the admin API that give none (default {@code vast-rsa}). */
         public Builder defaultTicketFormat(String format) {
             this.defaultTicketFormat = Objects.requireNonNull(format, "format");
+            return this;
+        }
+
+        /**
+         * Where the admin API saves the endpoint set after every change it accepts, before answering
+         * (default: nowhere, changes live as long as the engine).
+         */
+        public Builder endpointStore(EndpointConfigStore store) {
+            this.endpointStore = Objects.requireNonNull(store, "store");
             return this;
         }
 

@@ -231,6 +231,17 @@ public final class EndpointConfigJson {
         return o;
     }
 
+    /**
+     * An endpoint as a store keeps it: what {@link #toJson(EndpointConfig)} shows, with the
+     * {@code api_key} itself instead of {@code has_api_key}, so that {@link #readEndpoint} gives it back
+     * whole. It holds a secret: whoever writes it must keep it as private as the key.
+     */
+    public static ObjectNode toStoredJson(EndpointConfig e) {
+        ObjectNode o = withoutReadOnlyFields(toJson(e));
+        e.apiKey().ifPresent(key -> o.put("api_key", key));
+        return o;
+    }
+
     /** A copy without what {@link #toJson(EndpointConfig)} adds for reading only, so that it can be sent back as is. */
     public static ObjectNode withoutReadOnlyFields(ObjectNode endpoint) {
         ObjectNode copy = endpoint.deepCopy();

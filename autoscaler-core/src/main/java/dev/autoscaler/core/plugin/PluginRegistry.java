@@ -62,26 +62,50 @@ public final class PluginRegistry<T> {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(nameOf, "nameOf");
         Collector<T> collector = new Collector<>(kind, nameOf);
-        Iterator<T> iterator = ServiceLoader.load(service, loader).iterator();
-        int consecutiveFailures = 0;
-        while (consecutiveFailures < MAX_CONSECUTIVE_FAILURES) {
-            T plugin;
-            try {
-                if (!iterator.hasNext()) {
-                    break;
-                }
-                plugin = iterator.next();
-            } catch (ServiceConfigurationError e) {
-                consecutiveFailures++;
-                collector.problem("skipped a " + kind + " provider that failed to load: " + e.getMessage(), e);
-                continue;
-            }
-            consecutiveFailures = 0;
-            collector.add(plugin);
+        collect(service, loader, collector, new java.util.HashSet<>());
+        return collector.build();
+    }
+
+    /**
+     * Loads every implementation of {@code service} that the {@link #defaultLoaders default loaders}
+     * of {@code home} can see: the one discovery path of the built-in registries (policies,
+     * providers, routing strategies), so that plugins a program loads at run time
+     * ({@link PluginJars}, as the thread's context class loader) are found like those on the class path.
+     */
+    public static <T> PluginRegistry<T> loadVisible(String kind, Class<T> service, Class<?> home,
+                                                    Function<? super T, String> nameOf) {
+        return load(kind, service, defaultLoaders(home), nameOf);
+    }
+
+    /**
+     * Where plugins are looked for by default: the class loader of {@code home} (the library's: it
+     * always sees the built-ins and whatever is on the same class path, as SLF4J does), then the
+     * calling thread's context class loader when it is another one (a program's plugin directory, an
+     * application server's deployment).
+     */
+    public static List<ClassLoader> defaultLoaders(Class<?> home) {
+        List<ClassLoader> loaders = new ArrayList<>();
+        loaders.add(home.getClassLoader());
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (context != null && context != home.getClassLoader()) {
+            loaders.add(context);
         }
-        if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
-            collector.problem("stopped loading " + kind + " providers after " + consecutiveFailures
-                    + " failures in a row", null);
+        return loaders;
+    }
+
+    /**
+     * Loads every implementation of {@code service} that any of {@code loaders} can see, in that order;
+     * a class found through several of them (a child loader sees its parent's) counts once.
+     */
+    public static <T> PluginRegistry<T> load(String kind, Class<T> service, List<ClassLoader> loaders,
+                                             Function<? super T, String> nameOf) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(nameOf, "nameOf");
+        Collector<T> collector = new Collector<>(kind, nameOf);
+        java.util.Set<Class<?>> seen = new java.util.HashSet<>();
+        for (ClassLoader loader : loaders) {
+            collect(service, loader, collector, seen);
         }
         return collector.build();
     }
@@ -104,6 +128,38 @@ public final class PluginRegistry<T> {
             }
         }
         return collector.build();
+    }
+
+    private static <T> void collect(Class<T> service, ClassLoader loader, Collector<T> collector, java.util.Set<Class<?>> seen) {
+        // A generic loader: in a named module, ServiceLoader answers only for services the caller
+        // declares it uses, so declare this one (a no-op on the class path).
+        PluginRegistry.class.getModule().addUses(service);
+        Iterator<ServiceLoader.Provider<T>> iterator = ServiceLoader.load(service, loader).stream().iterator();
+        int consecutiveFailures = 0;
+        while (consecutiveFailures < MAX_CONSECUTIVE_FAILURES) {
+            T plugin;
+            try {
+                if (!iterator.hasNext()) {
+                    break;
+                }
+                ServiceLoader.Provider<T> provider = iterator.next();
+                if (!seen.add(provider.type())) {
+                    consecutiveFailures = 0;
+                    continue; // found through an earlier loader already
+                }
+                plugin = provider.get();
+            } catch (ServiceConfigurationError e) {
+                consecutiveFailures++;
+                collector.problem("skipped a " + collector.kind + " provider that failed to load: " + e.getMessage(), e);
+                continue;
+            }
+            consecutiveFailures = 0;
+            collector.add(plugin);
+        }
+        if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
+            collector.problem("stopped loading " + collector.kind + " providers after " + consecutiveFailures
+                    + " failures in a row", null);
+        }
     }
 
     /** What the plugins are, e.g. {@code "scaling policy"}. */

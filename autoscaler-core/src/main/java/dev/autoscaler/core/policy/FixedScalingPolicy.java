@@ -7,19 +7,16 @@ import dev.autoscaler.InvalidConfigException;
 import dev.autoscaler.ScalingDecision;
 import dev.autoscaler.Settings;
 import dev.autoscaler.spi.ScalingPolicy;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * The {@code fixed} policy: the same number of active and cold workers in every group, whatever the
- * load; for tests and static fleets. Each group is held to its own {@code max_workers}, if any, and
- * the sum over groups to the endpoint's, like {@link VastScalingPolicy} does (cold trimmed first,
- * then active, see {@link MaxWorkersCap}). It
- * ignores {@code cold_workers}: the reconciler still never destroys below that floor.
+ * load; for tests and static fleets. The engine holds the decision to each group's
+ * {@code max_workers}, then to the endpoint's ({@link dev.autoscaler.WorkerCaps}), as it does every
+ * policy's. It ignores {@code cold_workers}: the reconciler still never destroys below that floor.
  *
  * <p>Parameters ({@code policy_params}, optional, whole numbers >= 0): {@value #ACTIVE} (default 1)
  * and {@value #COLD} (default 0), per group. Unknown parameters are rejected.
@@ -63,26 +60,11 @@ public final class FixedScalingPolicy implements ScalingPolicy {
     @Override
     public ScalingDecision decide(EndpointSnapshot snapshot) {
         Objects.requireNonNull(snapshot, "snapshot");
-        List<GroupSnapshot> groups = snapshot.groups();
-        int n = groups.size();
-        int[] actives = new int[n];
-        int[] colds = new int[n];
-        List<Boolean> overflow = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            actives[i] = active;
-            colds[i] = cold;
-            overflow.add(groups.get(i).config().overflow());
-        }
-        String groupCapped = MaxWorkersCap.applyGroupCaps(groups.stream().map(GroupSnapshot::config).toList(),
-                actives, colds);
-        String capped = MaxWorkersCap.apply(snapshot.config().maxWorkers(), overflow, actives, colds);
-        capped = groupCapped.isEmpty() ? capped : capped.isEmpty() ? groupCapped : groupCapped + "; " + capped;
         Map<String, GroupTarget> targets = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            targets.put(groups.get(i).name(), new GroupTarget(actives[i], colds[i]));
+        for (GroupSnapshot group : snapshot.groups()) {
+            targets.put(group.name(), new GroupTarget(active, cold));
         }
-        return ScalingDecision.of(targets, "fixed: " + active + " active, " + cold + " cold per group"
-                + (capped.isEmpty() ? "" : "; " + capped));
+        return ScalingDecision.of(targets, "fixed: " + active + " active, " + cold + " cold per group");
     }
 
     @Override

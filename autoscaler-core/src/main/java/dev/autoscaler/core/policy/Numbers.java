@@ -1,12 +1,10 @@
 package dev.autoscaler.core.policy;
 
+import dev.autoscaler.WholeWorkers;
 import java.util.Locale;
 
 /** Number formatting for decision reasons, and the rounding from capacity to whole workers. */
 final class Numbers {
-    /** Below this relative excess over a whole number, a ratio counts as that number (floating-point noise). */
-    private static final double ROUNDING_SLACK = 1e-9;
-
     private Numbers() {
     }
 
@@ -23,19 +21,9 @@ final class Numbers {
         return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
     }
 
-    /**
-     * The whole workers of {@code perf} each that {@code capacity} needs: rounds up, but 3.0000000001
-     * workers is 3 (floating-point noise must not rent a GPU), and any positive capacity is at least 1.
-     * Saturates at {@link Integer#MAX_VALUE}.
-     */
+    /** The whole workers of {@code perf} each that {@code capacity} needs: {@link WholeWorkers#forCapacity}. */
     static int workersFor(double capacity, double perf) {
-        if (!(capacity > 0) || !(perf > 0)) {
-            return 0;
-        }
-        double ratio = capacity / perf;
-        double whole = Math.floor(ratio);
-        double workers = ratio - whole <= ROUNDING_SLACK * Math.max(1, ratio) ? whole : whole + 1;
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, workers));
+        return WholeWorkers.forCapacity(capacity, perf);
     }
 
     /** A figure from outside (load stats, perf estimates) that is not a finite non-negative number counts as 0. */

@@ -3,7 +3,6 @@ package dev.autoscaler.core.policy;
 import dev.autoscaler.InvalidConfigException;
 import dev.autoscaler.Settings;
 import java.util.Set;
-import java.util.TreeSet;
 
 /** Checks shared by the built-in policies' parameters; every error names the parameter. */
 final class PolicyParams {
@@ -12,20 +11,11 @@ final class PolicyParams {
 
     /** A misspelt parameter would otherwise be ignored in silence: reject every key the policy does not know. */
     static void rejectUnknown(String policy, Settings params, Set<String> known) {
-        for (String key : params.asMap().keySet()) {
-            if (!known.contains(key)) {
-                throw new InvalidConfigException(params.fieldName(key), "is not a parameter of the " + policy
-                        + " policy; known: " + String.join(", ", new TreeSet<>(known)));
-            }
-        }
+        params.rejectUnknown("the " + policy + " policy", known);
     }
 
     static int nonNegativeInt(Settings params, String key, int defaultValue) {
-        int value = params.getInt(key, defaultValue);
-        if (value < 0) {
-            throw new InvalidConfigException(params.fieldName(key), "must be >= 0, got " + value);
-        }
-        return value;
+        return params.getIntAtLeast(key, defaultValue, 0);
     }
 
     static double atLeast(Settings params, String key, double defaultValue, double min) {

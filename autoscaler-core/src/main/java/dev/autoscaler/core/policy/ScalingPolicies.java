@@ -29,10 +29,12 @@ public final class ScalingPolicies {
 
     /**
      * The providers visible from this library's own class loader (as SLF4J does), which always sees
-     * the built-ins and any plugin on the same class path.
+     * the built-ins and any plugin on the same class path, and from the thread's context class loader
+     * when it is another one (a program's plugin directory, see {@link dev.autoscaler.core.plugin.PluginJars}).
      */
     public static ScalingPolicies load() {
-        return load(ScalingPolicies.class.getClassLoader());
+        return new ScalingPolicies(PluginRegistry.loadVisible(KIND, ScalingPolicyProvider.class, ScalingPolicies.class,
+                ScalingPolicyProvider::name));
     }
 
     /** The providers visible from {@code loader}, for embedders with their own plugin class loader. */

@@ -78,12 +78,10 @@ import java.util.Set;
  *     pool is not sized by capacity, only by the floor.</li>
  * <li><b>cold_workers floor</b>: {@code active + cold >= config.coldWorkersFor(group)}, the group's
  *     own {@code cold_workers} if set, else the endpoint's: cold is raised to fill it.</li>
- * <li><b>group max_workers cap</b>: a group with a {@code max_workers} of its own has its
- *     active + cold cut to it, cold first, then active.</li>
- * <li><b>max_workers cap</b> ({@link MaxWorkersCap}): the sum over groups of active + cold is cut
- *     to {@code max_workers}, cold first, then active, overflow groups before primary ones. The hard
- *     caps win over every guard and floor.</li>
  * </ol>
+ * The caps are not this policy's: the engine holds every policy's decision to each group's
+ * {@code max_workers}, then to the endpoint's ({@link dev.autoscaler.WorkerCaps}: cold first, then
+ * active, overflow groups before primary ones), and the hard caps win over every guard and floor.
  *
  * <p>The reconciler, not this policy, turns targets into actions (resume before create, stop before
  * destroy, never below the floor, never stop a loading worker) and handles suspended and stopped
@@ -158,24 +156,13 @@ public final class VastScalingPolicy implements ScalingPolicy {
         int n = groups.size();
         int[] active = new int[n];
         int[] cold = new int[n];
-        List<Boolean> overflow = new ArrayList<>(n);
         StringBuilder reason = new StringBuilder(in.forecast.describe(config));
         for (int i = 0; i < n; i++) {
             GroupSnapshot group = groups.get(i);
-            overflow.add(group.config().overflow());
             GroupPlan plan = group.config().overflow() ? planOverflow(group, in) : planPrimary(group, shares[i], in);
             active[i] = plan.active;
             cold[i] = plan.cold;
             reason.append(in.severalGroups || i > 0 ? "; group " + group.name() + ": " : " ").append(plan.notes());
-        }
-        String groupCapped = MaxWorkersCap.applyGroupCaps(groups.stream().map(GroupSnapshot::config).toList(),
-                active, cold);
-        if (!groupCapped.isEmpty()) {
-            reason.append("; ").append(groupCapped);
-        }
-        String capped = MaxWorkersCap.apply(config.maxWorkers(), overflow, active, cold);
-        if (!capped.isEmpty()) {
-            reason.append("; ").append(capped);
         }
         Map<String, GroupTarget> targets = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {

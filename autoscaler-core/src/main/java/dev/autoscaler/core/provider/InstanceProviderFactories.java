@@ -15,9 +15,9 @@ public final class InstanceProviderFactories {
     private InstanceProviderFactories() {
     }
 
-    /** The factories visible from this library's own class loader (as {@code ScalingPolicies.load()}). */
+    /** The factories found as {@link PluginRegistry#loadVisible} finds plugins (as {@code ScalingPolicies.load()}). */
     public static PluginRegistry<InstanceProviderFactory> load() {
-        return PluginRegistry.load(KIND, InstanceProviderFactory.class, InstanceProviderFactories.class.getClassLoader(),
+        return PluginRegistry.loadVisible(KIND, InstanceProviderFactory.class, InstanceProviderFactories.class,
                 InstanceProviderFactory::name);
     }
 }

@@ -18,9 +18,9 @@ public final class RoutingStrategies {
     private RoutingStrategies() {
     }
 
-    /** The providers visible from this library's own class loader (as {@code ScalingPolicies.load()}). */
+    /** The providers found as {@link PluginRegistry#loadVisible} finds plugins (as {@code ScalingPolicies.load()}). */
     public static PluginRegistry<RoutingStrategyProvider> load() {
-        return PluginRegistry.load(KIND, RoutingStrategyProvider.class, RoutingStrategies.class.getClassLoader(),
+        return PluginRegistry.loadVisible(KIND, RoutingStrategyProvider.class, RoutingStrategies.class,
                 RoutingStrategyProvider::name);
     }
 

@@ -3,6 +3,7 @@ package dev.autoscaler.core.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autoscaler.EndpointSnapshot;
 import dev.autoscaler.GroupTarget;
 import dev.autoscaler.InvalidConfigException;
 import dev.autoscaler.ScalingDecision;
@@ -45,19 +46,21 @@ class FixedScalingPolicyTest {
     @Test
     @DisplayName("max_workers trims cold workers first")
     void capTrimsColdFirst() {
-        ScalingDecision decision = fixed(Map.of("active", "8", "cold", "4")).decide(twoGroups().build());
+        ScalingDecision decision = fixed(Map.of("active", "8", "cold", "4")).decide(twoGroups().build())
+                .capped(twoGroups().build().config());
 
         assertThat(decision.targets()).containsOnly(
                 Map.entry("a", new GroupTarget(8, 2)), Map.entry("b", new GroupTarget(8, 2)));
-        assertThat(decision.reason()).isEqualTo("fixed: 8 active, 4 cold per group; max_workers 20 -> 4 fewer cold");
+        assertThat(decision.reason()).isEqualTo("fixed: 8 active, 4 cold per group; max_workers 20: 4 fewer cold");
     }
 
     @Test
     @DisplayName("a group's own max_workers holds it, cold trimmed first, and is named in the reason")
     void groupCap() {
-        ScalingDecision decision = fixed(Map.of("active", "2", "cold", "3")).decide(SnapshotFixture.endpoint()
+        EndpointSnapshot snapshot = SnapshotFixture.endpoint()
                 .group(dev.autoscaler.WorkerGroupConfig.builder("canary").maxWorkers(3).build(), 1000)
-                .group("main", 1000).build());
+                .group("main", 1000).build();
+        ScalingDecision decision = fixed(Map.of("active", "2", "cold", "3")).decide(snapshot).capped(snapshot.config());
 
         assertThat(decision.targets()).containsOnly(
                 Map.entry("canary", new GroupTarget(2, 1)), Map.entry("main", new GroupTarget(2, 3)));
@@ -68,7 +71,8 @@ class FixedScalingPolicyTest {
     @DisplayName("then active ones")
     void capTrimsActive() {
         ScalingDecision decision = fixed(Map.of("active", "8", "cold", "4"))
-                .decide(twoGroups().config(c -> c.maxWorkers(9)).build());
+                .decide(twoGroups().config(c -> c.maxWorkers(9)).build())
+                .capped(twoGroups().config(c -> c.maxWorkers(9)).build().config());
 
         assertThat(decision.targets().values()).extracting(GroupTarget::cold).containsOnly(0);
         assertThat(decision.targets().values().stream().mapToInt(GroupTarget::active).sum()).isEqualTo(9);

@@ -3,6 +3,7 @@ package dev.autoscaler.core.policy;
 import static dev.autoscaler.WorkerState.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autoscaler.EndpointSnapshot;
 import dev.autoscaler.GroupTarget;
 import dev.autoscaler.ScalingDecision;
 import dev.autoscaler.Settings;
@@ -117,11 +118,12 @@ class OverflowGroupPolicyTest {
     @Test
     @DisplayName("max_workers trims the overflow group before the primary one")
     void capTrimsOverflowFirst() {
-        ScalingDecision decision = policy.decide(SnapshotFixture.endpoint()
+        EndpointSnapshot snapshot = SnapshotFixture.endpoint()
                 .config(c -> c.maxWorkers(5).coldMult(1))
                 .group("main", 1000).rate(3600)
                 .group(overflow(0), 1000).spill(3600, 3600)
-                .build());
+                .build();
+        ScalingDecision decision = policy.decide(snapshot).capped(snapshot.config());
 
         assertThat(decision.targets()).containsOnly(
                 Map.entry("main", new GroupTarget(4, 0)), Map.entry("spill", new GroupTarget(1, 0)));
@@ -130,14 +132,15 @@ class OverflowGroupPolicyTest {
     @Test
     @DisplayName("a primary group's own max_workers applies first: its capped wish leaves the room to the overflow group")
     void groupCapBeforeEndpointCap() {
-        ScalingDecision decision = policy.decide(SnapshotFixture.endpoint()
+        EndpointSnapshot snapshot = SnapshotFixture.endpoint()
                 .config(c -> c.maxWorkers(5).coldMult(1))
                 .group(WorkerGroupConfig.builder("main").maxWorkers(1).build(), 1000).rate(3600)
                 .group(overflow(0), 1000).spill(3600, 3600)
-                .build());
+                .build();
+        ScalingDecision decision = policy.decide(snapshot).capped(snapshot.config());
 
         assertThat(decision.targets()).containsOnly(
                 Map.entry("main", new GroupTarget(1, 0)), Map.entry("spill", new GroupTarget(4, 0)));
-        assertThat(decision.reason()).contains("group max_workers: main 1").doesNotContain("max_workers 5 ->");
+        assertThat(decision.reason()).contains("group max_workers: main 1").doesNotContain("max_workers 5:");
     }
 }

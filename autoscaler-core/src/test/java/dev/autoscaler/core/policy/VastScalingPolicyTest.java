@@ -26,7 +26,9 @@ class VastScalingPolicyTest {
     }
 
     private static GroupTarget decide(VastScalingPolicy policy, SnapshotFixture fixture) {
-        ScalingDecision decision = policy.decide(fixture.build());
+        EndpointSnapshot snapshot = fixture.build();
+        // as the engine applies it: held to max_workers by the engine's one cap rule
+        ScalingDecision decision = policy.decide(snapshot).capped(snapshot.config());
         assertThat(decision.keepCurrent()).isFalse();
         assertThat(decision.targets()).hasSize(1);
         return decision.targets().values().iterator().next();
@@ -237,14 +239,15 @@ class VastScalingPolicyTest {
         @Test
         @DisplayName("the cap holds over several groups together")
         void capOverGroups() {
-            ScalingDecision decision = policy.decide(SnapshotFixture.endpoint()
+            EndpointSnapshot snapshot = SnapshotFixture.endpoint()
                     .config(c -> c.targetUtil(1).maxWorkers(10))
                     .group("a", 1000).group("b", 1000).rate(12_000)
-                    .build());
+                    .build();
+            ScalingDecision decision = policy.decide(snapshot).capped(snapshot.config());
 
             assertThat(decision.targets()).containsOnly(
                     Map.entry("a", new GroupTarget(5, 0)), Map.entry("b", new GroupTarget(5, 0)));
-            assertThat(decision.reason()).contains("max_workers 10 -> 18 fewer cold, 2 fewer active");
+            assertThat(decision.reason()).contains("max_workers 10: 18 fewer cold, 2 fewer active");
         }
 
         @Test

@@ -1,14 +1,21 @@
 package dev.autoscaler.examples.cli;
 
+import dev.autoscaler.core.plugin.PluginJars;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code autoscaler} command ({@code ./autoscaler} at the repository root runs it). Commands:
  * {@code demo}, {@code simulate}, {@code policies}, {@code serve}, {@code fake-vast}; {@code --help} prints the usage. A bad command line prints
- * what is wrong and the usage, and exits 2; a failure while running exits 1.
+ * what is wrong and the usage, and exits 2; a failure while running exits 1. Plugin jars are loaded
+ * from {@code --plugins DIR}, {@code AUTOSCALER_PLUGINS} or {@code plugins/} beside the jar
+ * ({@link PluginDirectory}): {@code java -jar} ignores the class path.
  */
 public final class Main {
     /** Exit status of a bad command line. */
@@ -17,8 +24,17 @@ public final class Main {
     public static final int FAILED = 1;
 
     private final Map<String, Command> commands = new LinkedHashMap<>();
+    private final Map<String, String> env;
+    private final Optional<Path> pluginsBesideJar;
 
     Main() {
+        this(System.getenv(), PluginDirectory.besideJar());
+    }
+
+    /** A program that reads {@code env} for its settings and looks for plugins in {@code pluginsBesideJar}. */
+    Main(Map<String, String> env, Optional<Path> pluginsBesideJar) {
+        this.env = Map.copyOf(env);
+        this.pluginsBesideJar = pluginsBesideJar;
         commands.put("simulate", new SimulateCommand());
         commands.put("policies", new PoliciesCommand());
         commands.put("serve", new ServeCliCommand());
@@ -44,7 +60,16 @@ public final class Main {
     }
 
     /** Runs a command line; returns the exit status. */
-    int run(String[] args, PrintStream out, PrintStream err) {
+    int run(String[] commandLine, PrintStream out, PrintStream err) {
+        PluginDirectory plugins;
+        try {
+            plugins = PluginDirectory.of(commandLine, env, pluginsBesideJar);
+        } catch (UsageException e) {
+            err.println("autoscaler: " + e.getMessage());
+            err.print(usage());
+            return USAGE;
+        }
+        String[] args = plugins.rest();
         if (args.length == 0) {
             err.println("autoscaler: a command is required");
             err.print(usage());
@@ -65,14 +90,35 @@ public final class Main {
             out.print(usage());
             return 0;
         }
+        if (plugins.dir().isEmpty()) {
+            return runCommand(command, args[0], rest, out, err);
+        }
+        // The plugin jars' loader is the context class loader while the command runs: the one discovery
+        // path (PluginRegistry.loadVisible) finds their policies, providers and strategies; threads the
+        // command starts inherit it.
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        try (PluginJars jars = PluginJars.open(plugins.dir().get(), Main.class.getClassLoader())) {
+            jars.problems().forEach(problem -> err.println("autoscaler: " + problem));
+            thread.setContextClassLoader(jars.classLoader());
+            return runCommand(command, args[0], rest, out, err);
+        } catch (IOException | UncheckedIOException e) {
+            err.println("autoscaler: plugins (" + plugins.named() + "): " + e.getMessage());
+            return FAILED;
+        } finally {
+            thread.setContextClassLoader(before);
+        }
+    }
+
+    private int runCommand(Command command, String name, String[] rest, PrintStream out, PrintStream err) {
         try {
             return command.run(rest, out, err);
         } catch (UsageException e) {
-            err.println("autoscaler " + args[0] + ": " + e.getMessage());
+            err.println("autoscaler " + name + ": " + e.getMessage());
             err.print(usage());
             return USAGE;
         } catch (RuntimeException e) {
-            err.println("autoscaler " + args[0] + ": " + e.getMessage());
+            err.println("autoscaler " + name + ": " + e.getMessage());
             return FAILED;
         }
     }
@@ -83,6 +129,9 @@ public final class Main {
             b.append(c.usage());
         }
         b.append("  --help\n      this message\n");
+        b.append("\n  " + PluginDirectory.OPTION + " DIR (before or after the command)\n"
+                + "      load the plugin jars (policies, providers, routing strategies) of DIR; default: $"
+                + PluginDirectory.ENV + ",\n      else plugins/ beside the jar. A broken jar is named and left out.\n");
         return b.toString();
     }
 }

@@ -6,10 +6,10 @@ import dev.autoscaler.EndpointSnapshot;
 import dev.autoscaler.EndpointState;
 import dev.autoscaler.GroupTarget;
 import dev.autoscaler.ScalingDecision;
+import dev.autoscaler.WorkerCaps;
 import dev.autoscaler.WorkerGroupConfig;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.spi.ScalingPolicy;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One endpoint's control loop. Each tick: repair broken workers, build the snapshot, ask the policy,
- * clamp its decision to each group's own {@code max_workers}, then to the endpoint's
- * ({@link #clampToGroupCaps}, {@link #clampToMaxWorkers}), publish it when it changes a target, step any rolling
+ * hold its decision to each group's own {@code max_workers}, then to the endpoint's
+ * ({@link WorkerCaps}: the one cap rule, applied to every policy's decision), publish it when it changes a target, step any rolling
  * update of a changed template (which may add a surge to a group's target), and reconcile.
  * A policy that throws is logged and published; the endpoint then keeps its current targets.
  */
@@ -90,6 +90,11 @@ public final class EndpointController {
     /** The reason of the last decision that changed a target. */
     public String lastReason() {
         return lastReason;
+    }
+
+    /** The policy that decides for this endpoint. */
+    public ScalingPolicy policy() {
+        return policy;
     }
 
     /** Swaps the configuration (and the policy, when it changed); takes effect at the next tick. */
@@ -194,14 +199,16 @@ public final class EndpointController {
                         entry.getKey(), cfg.name());
             }
         }
+        // the one place max_workers (each group's, then the endpoint's) holds a decision, whoever made it
+        WorkerCaps.Capped capped = WorkerCaps.apply(cfg, next);
         String reason = decision.reason();
-        String groupsClamped = clampToGroupCaps(next, cfg.groups());
-        if (!groupsClamped.isEmpty()) {
-            reason = reason + " (clamped to group max_workers: " + groupsClamped + ")";
+        if (!capped.groupNote().isEmpty()) {
+            reason = reason + " (clamped to group max_workers: " + capped.groupNote() + ")";
         }
-        if (clampToMaxWorkers(next, cfg.groups(), cfg.maxWorkers())) {
-            reason = reason + " (clamped to max_workers " + cfg.maxWorkers() + ")";
+        if (!capped.endpointNote().isEmpty()) {
+            reason = reason + " (clamped to " + capped.endpointNote() + ")";
         }
+        next = new LinkedHashMap<>(capped.targets());
         publishIfChanged(cfg, next, reason);
         return next;
     }
@@ -214,81 +221,5 @@ public final class EndpointController {
             log.info("endpoint {}: {} -> {}: {}", cfg.name(), previous, next, reason);
             ctx.events().publish(new AutoscalerEvent.DecisionMade(ctx.clock().now(), cfg.name(), previous, next, reason));
         }
-    }
-
-    /**
-     * Holds each group with a {@code max_workers} of its own to it: its cold target is trimmed first
-     * (a stopped worker only saves a future boot), then its active one. Runs before the endpoint
-     * clamp, so that the endpoint's room is shared out among wishes each group can actually have.
-     *
-     * @return the clamped groups with their caps ({@code "h100 2, canary 1"}); empty when none was
-     */
-    static String clampToGroupCaps(Map<String, GroupTarget> targets, List<WorkerGroupConfig> groups) {
-        StringBuilder clamped = new StringBuilder();
-        for (WorkerGroupConfig group : groups) {
-            GroupTarget t = targets.get(group.name());
-            if (t == null || group.maxWorkers().isEmpty() || t.total() <= group.maxWorkers().getAsInt()) {
-                continue;
-            }
-            int cap = group.maxWorkers().getAsInt();
-            targets.put(group.name(), t.cappedAt(cap));
-            clamped.append(clamped.isEmpty() ? "" : ", ").append(group.name()).append(' ').append(cap);
-        }
-        return clamped.toString();
-    }
-
-    /**
-     * Trims the targets until their sum fits the endpoint's {@code max_workers}, in this order: cold
-     * targets of overflow groups, cold targets of primary groups, active targets of overflow groups,
-     * active targets of primary groups; within each step, the last group in config order first.
-     *
-     * <p>Why overflow groups give up workers before primary ones: an overflow group is the fallback,
-     * meant to serve what the primaries cannot. Its wish comes from the spill-over, work the primaries
-     * would take if they had the room, so a worker the endpoint can still afford goes to a primary
-     * first. (Keeping the overflow group and trimming the primaries instead would take away, say, a
-     * canary's or a scarce GPU type's few workers to pay for the fallback's.) The starvation this
-     * clamp once caused, an overflow group trimmed to nothing because a capped primary's uncapped wish
-     * took the endpoint's whole room, is prevented by {@link #clampToGroupCaps} running first: after
-     * it, an overflow group gets all the room the primaries cannot use. The built-in policies trim in
-     * the same order (overflow first, cold first), so the engine's clamp agrees with theirs; it is a
-     * safety net for policies that ignore {@code max_workers}.
-     *
-     * @return true when something was trimmed
-     */
-    static boolean clampToMaxWorkers(Map<String, GroupTarget> targets, List<WorkerGroupConfig> groups, int maxWorkers) {
-        int sum = targets.values().stream().mapToInt(GroupTarget::total).sum();
-        if (sum <= maxWorkers) {
-            return false;
-        }
-        List<String> overflowFirst = new ArrayList<>();
-        List<String> names = List.copyOf(targets.keySet());
-        for (boolean overflow : new boolean[] {true, false}) {
-            for (int i = names.size() - 1; i >= 0; i--) {
-                String name = names.get(i);
-                boolean isOverflow = groups.stream().anyMatch(g -> g.name().equals(name) && g.overflow());
-                if (isOverflow == overflow) {
-                    overflowFirst.add(name);
-                }
-            }
-        }
-        for (String name : overflowFirst) {
-            if (sum <= maxWorkers) {
-                break;
-            }
-            GroupTarget t = targets.get(name);
-            int cut = Math.min(t.cold(), sum - maxWorkers);
-            targets.put(name, new GroupTarget(t.active(), t.cold() - cut));
-            sum -= cut;
-        }
-        for (String name : overflowFirst) {
-            if (sum <= maxWorkers) {
-                break;
-            }
-            GroupTarget t = targets.get(name);
-            int cut = Math.min(t.active(), sum - maxWorkers);
-            targets.put(name, new GroupTarget(t.active() - cut, t.cold()));
-            sum -= cut;
-        }
-        return true;
     }
 }

@@ -22,7 +22,7 @@ public final class LoadTracker {
     static final double MAX_ENTRY = 1e12;
     private static final double MAX_BUCKET = 1e15;
     private static final int WINDOW = LoadStats.LONG_WINDOW_SECONDS;
-    private static final int BURST_WINDOW = 10;
+    private static final int BURST_WINDOW = LoadStats.BURST_WINDOW_SECONDS;
 
     private final double[] routed = new double[WINDOW];
     private final double[] reported = new double[WINDOW];

@@ -122,6 +122,22 @@ class GroupMaxWorkersTest {
         }
 
         @Test
+        @DisplayName("a custom policy's (4,0) + (4,0) under an endpoint cap of 6 is (3,0) + (3,0), the documented split")
+        void customPolicyGetsTheDocumentedSplit() {
+            EngineHarness h = new EngineHarness(endpoint(group("a", null), group("b", null)).maxWorkers(6).build());
+            ask(h, "a", 4, 0, "b", 4, 0);
+
+            h.tick();
+
+            assertThat(h.engine.targets("llm")).containsEntry("a", new GroupTarget(3, 0))
+                    .containsEntry("b", new GroupTarget(3, 0));
+            assertThat(counted(h, "a")).isEqualTo(3);
+            assertThat(counted(h, "b")).isEqualTo(3);
+            assertThat(h.events(AutoscalerEvent.DecisionMade.class).get(0).reason())
+                    .contains("clamped to max_workers 6: 2 fewer active");
+        }
+
+        @Test
         @DisplayName("shares out the room the capped primary cannot use: the overflow group is not starved")
         void cappedPrimaryLeavesRoomToOverflow() {
             EngineHarness h = new EngineHarness(endpoint(group("fast", 1), overflow("cheap")).maxWorkers(5).build());
