@@ -33,6 +33,10 @@ class OrphansTest {
             assertThat(o.policy()).isEqualTo(OrphanPolicy.DESTROY);
             assertThat(o.secondsUntilAction()).isEqualTo(600);
         });
+        String dashboard = new String(dev.autoscaler.core.http.internal.DashboardState.json(h.engine),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(dashboard).contains("\"orphans\":[{\"provider\":\"default\",\"instance_id\":\"" + orphan.id() + "\"")
+                .contains("\"policy\":\"destroy\"").contains("\"seconds_until_action\":600");
         h.scheduler.advance(Duration.ofMinutes(9));
         assertThat(provider.instances).containsKey(orphan.id());
 
