@@ -88,10 +88,10 @@ class AdminKeyConfigTest {
         ServerConfig config = loader.parseJson("""
                 {"listen": "127.0.0.1:0", "public_url": "http://127.0.0.1:1", "engine_secret": "0123456789abcdef-secret",
                  "admin_key": "admin-key-0123456789", "ticket_format": "ed25519",
-                 "rsa_key_file": "%s", "ed25519_key_file": "%s",
+                 "rsa_key_file": "%s", "ed25519_key_file": "%s", "state_dir": "%s",
                  "provider": {"name": "static", "settings": {"workers": [{"id": 1, "mtoken": "m1", "url": "http://127.0.0.1:9"}]}},
                  "endpoints": [{"endpoint_name": "llm", "cold_workers": 0, "groups": [{"group_name": "main"}]}]}
-                """.formatted(dir.resolve("rsa.pem"), dir.resolve("ed25519.json")));
+                """.formatted(dir.resolve("rsa.pem"), dir.resolve("ed25519.json"), dir.resolve("state")));
         HttpClient client = HttpClient.newHttpClient();
         try (ConfiguredServer server = ConfiguredServer.start(config)) {
             HttpResponse<String> created = client.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/admin/endpoints"))
