@@ -27,6 +27,13 @@ public final class EndpointConfig {
     public static final int DEFAULT_MAX_WORKERS = 20;
     /** The default of {@code max_queue_time}. */
     public static final double DEFAULT_MAX_QUEUE_TIME = 30;
+    /**
+     * The default {@code max_cost}: far above any real request (a million perf units: minutes of a
+     * fast GPU's work), far below what could overflow the load windows.
+     */
+    public static final double DEFAULT_MAX_COST = 1_000_000;
+    /** No {@code max_cost} may exceed this: the load windows add up costs, and must stay finite. */
+    public static final double MAX_COST_LIMIT = 1e12;
     /** The default of {@code target_queue_time}. */
     public static final double DEFAULT_TARGET_QUEUE_TIME = 10;
     /** The default of {@code policy}. */
@@ -50,6 +57,7 @@ public final class EndpointConfig {
     private final int coldWorkers;
     private final int maxWorkers;
     private final double maxQueueTime;
+    private final double maxCost;
     private final double targetQueueTime;
     private final Double inactivityTimeout;
     private final EndpointState state;
@@ -76,6 +84,10 @@ public final class EndpointConfig {
         this.coldWorkers = Validate.nonNegative("cold_workers", b.coldWorkers);
         this.maxWorkers = Validate.nonNegative("max_workers", b.maxWorkers);
         this.maxQueueTime = Validate.positive("max_queue_time", b.maxQueueTime);
+        this.maxCost = Validate.positive("max_cost", b.maxCost);
+        if (maxCost > MAX_COST_LIMIT) {
+            throw new InvalidConfigException("max_cost", "must be <= " + MAX_COST_LIMIT + ", got " + maxCost);
+        }
         this.targetQueueTime = Validate.positive("target_queue_time", b.targetQueueTime);
         if (b.inactivityTimeout != null) {
             Validate.finite("inactivity_timeout", b.inactivityTimeout);
@@ -145,6 +157,7 @@ public final class EndpointConfig {
         b.coldWorkers = coldWorkers;
         b.maxWorkers = maxWorkers;
         b.maxQueueTime = maxQueueTime;
+        b.maxCost = maxCost;
         b.targetQueueTime = targetQueueTime;
         b.inactivityTimeout = inactivityTimeout;
         b.state = state;
@@ -198,6 +211,16 @@ public final class EndpointConfig {
     /** {@return {@code max_queue_time}: seconds of queued work one worker may hold before routing skips it (default 30)} */
     public double maxQueueTime() {
         return maxQueueTime;
+    }
+
+    /**
+     * {@code max_cost}: the largest {@code cost} a client may give one {@code /route/} call (default
+     * {@link #DEFAULT_MAX_COST}); a larger one is refused with 400 naming {@code cost}. One request's
+     * claimed cost is what the scaling signal adds up: unbounded, one request could hold the endpoint
+     * at {@code max_workers} for minutes.
+     */
+    public double maxCost() {
+        return maxCost;
     }
 
     /** {@return {@code target_queue_time}: observed queue time above it scales up at once (default 10)} */
@@ -301,7 +324,7 @@ public final class EndpointConfig {
         }
         return name.equals(other.name) && minLoad == other.minLoad && minColdLoad == other.minColdLoad
                 && targetUtil == other.targetUtil && coldMult == other.coldMult && coldWorkers == other.coldWorkers
-                && maxWorkers == other.maxWorkers && maxQueueTime == other.maxQueueTime
+                && maxWorkers == other.maxWorkers && maxQueueTime == other.maxQueueTime && maxCost == other.maxCost
                 && targetQueueTime == other.targetQueueTime && Objects.equals(inactivityTimeout, other.inactivityTimeout)
                 && state == other.state && policy.equals(other.policy) && policyParams.equals(other.policyParams)
                 && ticketFormat.equals(other.ticketFormat) && Objects.equals(apiKey, other.apiKey)
@@ -332,6 +355,7 @@ public final class EndpointConfig {
         private int coldWorkers = DEFAULT_COLD_WORKERS;
         private int maxWorkers = DEFAULT_MAX_WORKERS;
         private double maxQueueTime = DEFAULT_MAX_QUEUE_TIME;
+        private double maxCost = DEFAULT_MAX_COST;
         private double targetQueueTime = DEFAULT_TARGET_QUEUE_TIME;
         private Double inactivityTimeout;
         private EndpointState state = EndpointState.ACTIVE;
@@ -422,6 +446,12 @@ public final class EndpointConfig {
          */
         public Builder maxWorkers(int maxWorkers) {
             this.maxWorkers = maxWorkers;
+            return this;
+        }
+
+        /** See {@link EndpointConfig#maxCost()}; positive, at most {@link #MAX_COST_LIMIT}. */
+        public Builder maxCost(double maxCost) {
+            this.maxCost = maxCost;
             return this;
         }
 

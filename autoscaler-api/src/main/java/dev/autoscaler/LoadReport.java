@@ -54,12 +54,21 @@ public record LoadReport(long id, String mtoken, String version, String url, dou
         }
     }
 
+    /**
+     * The largest figure a report may carry: far above any real worker (a billion perf units/s), far
+     * below what could overflow the sums the engine makes of them.
+     */
+    public static final double MAX_FIGURE = 1e12;
+
     private static void requireLoad(String field, double value) {
         if (!Double.isFinite(value)) {
             throw new InvalidRequestException(field, "must be a finite number, got " + value);
         }
         if (value < 0) {
             throw new InvalidRequestException(field, "must be >= 0, got " + value);
+        }
+        if (value > MAX_FIGURE) {
+            throw new InvalidRequestException(field, "must be <= " + (long) MAX_FIGURE + ", got " + value);
         }
     }
 

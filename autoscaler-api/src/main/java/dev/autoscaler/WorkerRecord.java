@@ -32,6 +32,9 @@ import java.util.Objects;
  * @param version bumped by the state store on every update; for optimistic concurrency
  * @param templateRevision the {@link WorkerTemplate#revision()} of its group's template when it was
  *                         created; empty when unknown (taken as current: never rolled for that alone)
+ * @param reservedRequests how many requests the router sent it that no report has accounted for yet
+ *                         (the count behind {@code reservedLoad}: a request of cost 0 is a reservation too,
+ *                         so a worker holding one is not idle and is never stopped under it)
  */
 public record WorkerRecord(
         String workerId,
@@ -57,7 +60,8 @@ public record WorkerRecord(
         long stateSinceNanos,
         long lastReportNanos,
         long version,
-        String templateRevision) {
+        String templateRevision,
+        int reservedRequests) {
 
     /** The value of {@link #lastReportNanos()} for a worker that never reported. */
     public static final long NEVER = Long.MIN_VALUE;
@@ -75,6 +79,18 @@ public record WorkerRecord(
         gpuName = Objects.requireNonNullElse(gpuName, "");
         errorMsg = Objects.requireNonNullElse(errorMsg, "");
         templateRevision = Objects.requireNonNullElse(templateRevision, "");
+    }
+
+    /** The record without a count of reserved requests. */
+    public WorkerRecord(String workerId, String endpoint, String group, String label, String instanceId, String mtoken,
+                        WorkerState state, WorkerIntent intent, String url, double maxPerf, double reliability,
+                        String gpuName, double pricePerHour, double curLoad, double reservedLoad,
+                        long numRequestsWorking, long numRequestsReceived, String errorMsg, int errorCount,
+                        long createdAtNanos, long stateSinceNanos, long lastReportNanos, long version,
+                        String templateRevision) {
+        this(workerId, endpoint, group, label, instanceId, mtoken, state, intent, url, maxPerf, reliability, gpuName,
+                pricePerHour, curLoad, reservedLoad, numRequestsWorking, numRequestsReceived, errorMsg, errorCount,
+                createdAtNanos, stateSinceNanos, lastReportNanos, version, templateRevision, 0);
     }
 
     /** {@return capacity in perf units/s: measured max_perf x reliability (docs/PROTOCOL.md#capacity-semantics)} */
@@ -149,6 +165,7 @@ public record WorkerRecord(
         b.lastReportNanos = lastReportNanos;
         b.version = version;
         b.templateRevision = templateRevision;
+        b.reservedRequests = reservedRequests;
         return b;
     }
 
@@ -180,6 +197,7 @@ public record WorkerRecord(
         private double pricePerHour;
         private double curLoad;
         private double reservedLoad;
+        private int reservedRequests;
         private long numRequestsWorking;
         private long numRequestsReceived;
         private String errorMsg = "";
@@ -457,6 +475,12 @@ public record WorkerRecord(
             return this;
         }
 
+        /** How many requests the router reserved on it that no report accounted for yet (never below 0). */
+        public Builder reservedRequests(int reservedRequests) {
+            this.reservedRequests = Math.max(0, reservedRequests);
+            return this;
+        }
+
         /**
          * The record.
          *
@@ -466,7 +490,7 @@ public record WorkerRecord(
             return new WorkerRecord(workerId, endpoint, group, label, instanceId, mtoken, state, intent, url,
                     maxPerf, reliability, gpuName, pricePerHour, curLoad, reservedLoad, numRequestsWorking,
                     numRequestsReceived, errorMsg, errorCount, createdAtNanos, stateSinceNanos, lastReportNanos,
-                    version, templateRevision);
+                    version, templateRevision, reservedRequests);
         }
     }
 }

@@ -18,6 +18,7 @@ import dev.autoscaler.core.engine.internal.EngineContext;
 import dev.autoscaler.core.engine.internal.EventPublisher;
 import dev.autoscaler.core.engine.internal.InstanceAddresses;
 import dev.autoscaler.core.engine.internal.WorkerUrlCheck;
+import dev.autoscaler.core.engine.internal.ListFreshness;
 import dev.autoscaler.core.engine.internal.LoadTracker;
 import dev.autoscaler.core.engine.internal.MtokenMinter;
 import dev.autoscaler.core.engine.internal.ProviderActions;
@@ -39,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -92,6 +94,9 @@ public final class Autoscaler implements AutoCloseable {
     private final ReportProcessor reports;
     private final ProviderSync sync;
     private final RequestLedger ledger;
+    private final ListFreshness lists;
+    /** Serialises provider syncs: the scheduled one, the tick's retries, a caller's. */
+    private final Object syncLock = new Object();
     private final List<TaskScheduler.Cancellable> scheduled = new ArrayList<>();
     private final List<ReportObserver> reportObservers = new CopyOnWriteArrayList<>();
     private final RoutingHooks routingHooks = new EngineRoutingHooks();
@@ -119,8 +124,10 @@ public final class Autoscaler implements AutoCloseable {
             secret = new byte[32];
             new SecureRandom().nextBytes(secret);
         }
+        this.lists = new ListFreshness(Objects.requireNonNullElse(b.maxListAge, b.syncInterval.multipliedBy(3)).toNanos());
         ProviderActions actions = new ProviderActions(store, this::recordingProvider,
-                Objects.requireNonNullElse(b.executor, Runnable::run), clock, events, random);
+                Objects.requireNonNullElse(b.executor, Runnable::run), clock, events, random,
+                (endpoint, group) -> lists.fresh(providerNameOf(endpoint, group), clock.nanoTime()));
         this.ctx = new EngineContext(store, clock, actions, events, new MtokenMinter(secret), random, b.owner,
                 defaultProvider, b.publicUrl);
         this.scheduler = b.scheduler;
@@ -129,7 +136,7 @@ public final class Autoscaler implements AutoCloseable {
         this.policies = b.policies != null ? b.policies : ScalingPolicies.load()::create;
         this.reports = new ReportProcessor(store, clock, actions, this::tracker, this::providerNameOf, b.workerUrlCheck,
                 addresses, this::syncSoonForAddresses);
-        this.sync = new ProviderSync(ctx, this::recordingProvider);
+        this.sync = new ProviderSync(ctx, this::recordingProvider, b.orphanPolicy, b.orphanGrace);
         this.ledger = new RequestLedger(store);
         for (EndpointConfig endpoint : b.endpoints) {
             putEndpoint(endpoint);
@@ -149,6 +156,12 @@ public final class Autoscaler implements AutoCloseable {
      * Adopts the instances the providers list with this engine's labels, then schedules the control
      * ticks and provider syncs on the scheduler (when one was given). Call it once the HTTP surface
      * is up: workers fetch {@code /pubkey/} as they start.
+     *
+     * <p>Until every provider in use has answered one list, the engine runs no control tick and
+     * serves no wake-up: it would see no worker and rent a second fleet beside the one it is about to
+     * adopt. A failed list is retried with backoff by the ticks ({@link #waitingReason()} says why it
+     * waits). Afterwards a group creates only while its provider's last successful list is younger
+     * than {@link Builder#maxListAge} (default 3 x the sync interval).
      */
     public synchronized void start() {
         if (started) {
@@ -162,10 +175,17 @@ public final class Autoscaler implements AutoCloseable {
         }
     }
 
-    /** Runs one control tick for every endpoint now. */
+    /**
+     * Runs one control tick for every endpoint now. Before the first successful list of every
+     * provider (and while the last one failed) it first retries the sync, with backoff; it ticks no
+     * endpoint before that sync has succeeded once.
+     */
     public void tick() {
         lastTickStartNanos = ctx.clock().nanoTime();
         ticked = true;
+        if (!ensureListed()) {
+            return;
+        }
         for (EndpointController controller : controllers.values()) {
             controller.tick();
         }
@@ -174,6 +194,16 @@ public final class Autoscaler implements AutoCloseable {
                 retiring.remove(entry.getKey(), entry.getValue());
             }
         }
+        try {
+            ctx.actions().retryDestroys(this::providerNameOf);
+        } catch (RuntimeException e) {
+            log.error("retrying failed destroys failed; the next tick retries", e);
+        }
+    }
+
+    /** How many workers wait for their instance to be confirmed gone (destroys in flight or failed). */
+    public int pendingDestroys() {
+        return (int) ctx.store().allWorkers().stream().filter(w -> w.state() == dev.autoscaler.WorkerState.DESTROYING).count();
     }
 
     /**
@@ -183,16 +213,58 @@ public final class Autoscaler implements AutoCloseable {
      * fails (it is logged); throws {@link NotFoundException} for an unknown endpoint.
      */
     public void tick(String endpoint) {
-        controller(endpoint).tick();
+        EndpointController controller = controller(endpoint);
+        if (!lists.adopted()) {
+            log.debug("endpoint {}: no wake-up before the first successful provider list", endpoint);
+            return;
+        }
+        controller.tick();
+    }
+
+    /** Syncs now when the first list has not succeeded yet, or the last one failed, and the backoff allows. */
+    private boolean ensureListed() {
+        if (lists.retryDue(ctx.clock().nanoTime(), sync.providersInUse(configuredEndpoints()))) {
+            syncWithProviders();
+        }
+        return lists.adopted();
+    }
+
+    /**
+     * Why the engine holds back now (no tick before the first successful list; no create while the
+     * last list is too old), or empty when it does not.
+     */
+    public Optional<String> waitingReason() {
+        return lists.waitingReason(ctx.clock().nanoTime(), sync.providersInUse(configuredEndpoints()));
+    }
+
+    /** True once every provider in use has answered a list since start, so that ticks run. */
+    public boolean hasListedProviders() {
+        return lists.adopted();
+    }
+
+    /**
+     * Instances with this engine's label whose endpoint or group is not configured, not resolved yet
+     * (see {@link Builder#orphans}), oldest first.
+     */
+    public List<dev.autoscaler.OrphanInstance> orphans() {
+        return sync.orphans();
     }
 
     /** Lists every provider's instances now: adopts ours, drops vanished ones, destroys failed ones. */
     public void syncWithProviders() {
+        synchronized (syncLock) {
+            ProviderSync.Result result = sync.sync(configuredEndpoints());
+            lists.recordSync(result.providers(), result.succeeded(), result.startedAtNanos(), ctx.clock().nanoTime(),
+                    result.error(), ctx.random());
+        }
+    }
+
+    private Map<String, EndpointConfig> configuredEndpoints() {
         Map<String, EndpointConfig> endpoints = new LinkedHashMap<>();
         // removed endpoints still being retired are synced too: their instances live on their own providers
         retiring.forEach((name, c) -> endpoints.put(name, c.config()));
         controllers.forEach((name, c) -> endpoints.put(name, c.config()));
-        sync.sync(endpoints);
+        return endpoints;
     }
 
     /**
@@ -202,7 +274,13 @@ public final class Autoscaler implements AutoCloseable {
      * @throws dev.autoscaler.AuthenticationException for an unknown worker id or a wrong mtoken
      */
     public WorkerRecord report(LoadReport report) {
-        WorkerRecord worker = reports.apply(report);
+        WorkerRecord worker;
+        try {
+            worker = reports.apply(report);
+        } catch (dev.autoscaler.AuthenticationException unknown) {
+            // a fixed fleet's declared worker not handed out yet reports too: accepted, nothing to apply
+            return sync.standbyWorker(report.id(), report.mtoken()).orElseThrow(() -> unknown);
+        }
         for (ReportObserver observer : reportObservers) {
             try {
                 observer.onReport(report, worker);
@@ -483,6 +561,94 @@ public final class Autoscaler implements AutoCloseable {
         return provider;
     }
 
+    /**
+     * Stops the ticks and syncs, then does what {@code action} says with every instance, for at most
+     * {@code timeout}: {@link dev.autoscaler.ShutdownAction#KEEP} leaves them as they are (logged
+     * loudly: running ones keep billing until the next start adopts them), {@code STOP} stops them,
+     * {@code DESTROY} destroys them (waiting for creates in flight to have their instance, and
+     * retrying failed calls until the time is up).
+     *
+     * @param sleeper how to wait between rounds (the system's in a server; one that moves a manual clock in tests)
+     * @return what was done and what is left
+     */
+    public dev.autoscaler.ShutdownSummary shutdown(dev.autoscaler.ShutdownAction action, Duration timeout,
+                                                   dev.autoscaler.Sleeper sleeper) {
+        close();
+        List<WorkerRecord> before = ctx.store().allWorkers();
+        long deadline = ctx.clock().nanoTime() + timeout.toNanos();
+        boolean timedOut = false;
+        if (action != dev.autoscaler.ShutdownAction.KEEP) {
+            while (true) {
+                boolean pending = false;
+                for (WorkerRecord w : ctx.store().allWorkers()) {
+                    pending |= shutdownStep(w, action);
+                }
+                if (!pending) {
+                    break;
+                }
+                long left = deadline - ctx.clock().nanoTime();
+                if (left <= 0) {
+                    timedOut = true;
+                    break;
+                }
+                try {
+                    sleeper.sleep(Math.min(left, 200_000_000L));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    timedOut = true;
+                    break;
+                }
+            }
+        }
+        List<WorkerRecord> after = ctx.store().allWorkers();
+        java.util.Set<String> remaining = new java.util.HashSet<>();
+        List<String> leftRunning = new ArrayList<>();
+        List<String> leftStopped = new ArrayList<>();
+        for (WorkerRecord w : after) {
+            remaining.add(w.workerId());
+            String id = w.instanceId().isEmpty() ? "worker " + w.workerId() : w.instanceId();
+            (w.state() == dev.autoscaler.WorkerState.STOPPED ? leftStopped : leftRunning).add(id);
+        }
+        int destroyed = (int) before.stream().filter(w -> !remaining.contains(w.workerId())).count();
+        int stopped = (int) before.stream().filter(w -> w.state() != dev.autoscaler.WorkerState.STOPPED
+                && after.stream().anyMatch(a -> a.workerId().equals(w.workerId()) && a.state() == dev.autoscaler.WorkerState.STOPPED))
+                .count();
+        dev.autoscaler.ShutdownSummary summary = new dev.autoscaler.ShutdownSummary(action, destroyed, stopped,
+                leftRunning, leftStopped, timedOut);
+        if (action == dev.autoscaler.ShutdownAction.KEEP && !leftRunning.isEmpty()) {
+            log.warn("{}: every instance is left as it is; {} keep running AND BILLING until the next start adopts "
+                    + "them (shutdown: stop or destroy to release them)", summary.describe(), leftRunning.size());
+        } else if (timedOut || !leftRunning.isEmpty()) {
+            log.warn("{}", summary.describe());
+        } else {
+            log.info("{}", summary.describe());
+        }
+        return summary;
+    }
+
+    /** One round of a shutdown for one worker; true while something is still to do for it. */
+    private boolean shutdownStep(WorkerRecord w, dev.autoscaler.ShutdownAction action) {
+        if (ctx.actions().isInFlight(w.workerId())) {
+            return true;
+        }
+        String provider = providerNameOf(w);
+        if (action == dev.autoscaler.ShutdownAction.DESTROY || w.state() == dev.autoscaler.WorkerState.DESTROYING) {
+            if (w.instanceId().isEmpty()) {
+                return true; // still creating: destroyed once its instance is known
+            }
+            ctx.actions().destroy(w, provider, "shutdown: " + action.wireName());
+            return ctx.store().worker(w.workerId()).isPresent();
+        }
+        if (w.state() == dev.autoscaler.WorkerState.STOPPED) {
+            return false;
+        }
+        if (w.state() == dev.autoscaler.WorkerState.CREATING || w.instanceId().isEmpty()) {
+            return true;
+        }
+        ctx.actions().stop(w, provider, "shutdown: stop");
+        return ctx.store().worker(w.workerId()).map(x -> x.state() != dev.autoscaler.WorkerState.STOPPED).orElse(false);
+    }
+
     /** Stops the ticks and syncs. Instances are left as they are: a restarted engine adopts them. */
     @Override
     public synchronized void close() {
@@ -500,9 +666,12 @@ public final class Autoscaler implements AutoCloseable {
     }
 
     private String providerNameOf(WorkerRecord worker) {
-        EndpointController controller = controllers.getOrDefault(worker.endpoint(), retiring.get(worker.endpoint()));
-        return controller == null ? ctx.defaultProviderName()
-                : controller.config().group(worker.group()).map(ctx::providerFor).orElse(ctx.defaultProviderName());
+        return providerNameOf(worker.endpoint(), worker.group());
+    }
+
+    private String providerNameOf(String endpoint, String group) {
+        EndpointController controller = controllers.getOrDefault(endpoint, retiring.get(endpoint));
+        return controller == null ? ctx.defaultProviderName() : controller.providerOf(group);
     }
 
     private LoadTracker tracker(String endpoint) {
@@ -540,6 +709,9 @@ public final class Autoscaler implements AutoCloseable {
         private final List<EndpointConfig> endpoints = new ArrayList<>();
         private Duration tickInterval = Duration.ofSeconds(5);
         private Duration syncInterval = Duration.ofSeconds(60);
+        private Duration maxListAge;
+        private dev.autoscaler.OrphanPolicy orphanPolicy = dev.autoscaler.OrphanPolicy.DESTROY;
+        private Duration orphanGrace = Duration.ofMinutes(10);
         private String publicUrl = "";
         private String owner = "autoscaler";
         private byte[] secret;
@@ -667,11 +839,29 @@ public final class Autoscaler implements AutoCloseable {
         }
 
         /**
-         * The engine's public base URL, given to workers as {@code REPORT_ADDR}.
-         *
-         * @param publicUrl the new value
-         * @return this builder
+         * Creates stop while the last successful list of their provider is older than this (default:
+         * 3 x the sync interval): an engine that cannot list does not know what it would add to.
          */
+        public Builder maxListAge(Duration maxListAge) {
+            this.maxListAge = positive("maxListAge", maxListAge);
+            return this;
+        }
+
+        /**
+         * What to do with instances labelled by this engine's owner for an endpoint or group that is
+         * not configured (default: destroy after 10 minutes; see {@link dev.autoscaler.OrphanPolicy}).
+         * The grace period may be zero (act at the first sync).
+         */
+        public Builder orphans(dev.autoscaler.OrphanPolicy policy, Duration grace) {
+            this.orphanPolicy = Objects.requireNonNull(policy, "policy");
+            if (grace == null || grace.isNegative()) {
+                throw new IllegalArgumentException("orphan grace must be >= 0, got " + grace);
+            }
+            this.orphanGrace = grace;
+            return this;
+        }
+
+        /** The engine's public base URL, given to workers as {@code REPORT_ADDR}. */
         public Builder publicUrl(String publicUrl) {
             this.publicUrl = Objects.requireNonNull(publicUrl, "publicUrl");
             return this;

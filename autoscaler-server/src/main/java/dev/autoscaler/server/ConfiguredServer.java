@@ -50,12 +50,16 @@ public final class ConfiguredServer implements AutoCloseable {
     private final Autoscaler engine;
     private final Router router;
     private final ApiServer http;
+    private final ServerConfig config;
+    private volatile dev.autoscaler.ShutdownSummary shutdownSummary;
 
     private ConfiguredServer(ServerConfig config, DecisionLog decisionLog) {
+        this.config = config;
         AutoscalerHttpServer.configureJdkServer();
         Clock clock = Clock.system();
         InstanceProviderFactory factory = InstanceProviderFactories.load().require(config.providerName());
         TicketFormats.Builder ticketKeys = TicketFormats.builder();
+        createStateDir(config.stateDir()); // before the keys: by default they live in it
         config.rsaKeyFile().ifPresent(ticketKeys::rsaKeyFile);
         config.ed25519KeyFile().ifPresent(ticketKeys::ed25519KeyFile);
         TicketFormats tickets = ticketKeys.build();
@@ -82,7 +86,8 @@ public final class ConfiguredServer implements AutoCloseable {
         Autoscaler.Builder b = Autoscaler.builder().clock(clock).scheduler(scheduler).provider(provider)
                 .secret(config.engineSecret()).owner(config.owner()).publicUrl(config.publicUrl())
                 .tickInterval(config.tickInterval()).syncInterval(config.syncInterval()).providerExecutor(providerCalls)
-                .workerUrlHosts(config.workerUrlHosts());
+                .workerUrlHosts(config.workerUrlHosts())
+                .orphans(config.orphans(), config.orphanGrace());
         endpoints.forEach(b::endpoint);
         this.engine = b.build();
         this.router = Router.builder(engine).tickets(tickets).strategy(config.routingStrategy()).wakeExecutor(wakes).build();
@@ -140,6 +145,11 @@ public final class ConfiguredServer implements AutoCloseable {
         return engine;
     }
 
+    /** What the shutdown left, once {@link #close()} has run; empty before. */
+    public java.util.Optional<dev.autoscaler.ShutdownSummary> shutdownSummary() {
+        return java.util.Optional.ofNullable(shutdownSummary);
+    }
+
     public Router router() {
         return router;
     }
@@ -149,15 +159,40 @@ public final class ConfiguredServer implements AutoCloseable {
         return http.baseUrl();
     }
 
-    /** Stops serving and the loops; instances are left as they are, for the next start to adopt. */
+    /**
+     * Stops serving and the loops, then does what {@code shutdown} says with the instances (keep, the
+     * default: left as they are, for the next start to adopt; stop; destroy), within
+     * {@code shutdown_timeout}, and logs a summary of what it left. Idempotent.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (shutdownSummary != null) {
+            return;
+        }
         http.close();
-        engine.close();
+        shutdownSummary = engine.shutdown(config.shutdown(), config.shutdownTimeout(), dev.autoscaler.Sleeper.system());
         scheduler.close();
         wakes.shutdownNow();
         providerCalls.shutdownNow();
         provider.close();
+    }
+
+    /** The state directory, made when missing, readable by its owner only (it holds private keys). */
+    private static void createStateDir(java.nio.file.Path dir) {
+        try {
+            if (!java.nio.file.Files.isDirectory(dir)) {
+                java.nio.file.Files.createDirectories(dir);
+                try {
+                    java.nio.file.Files.setPosixFilePermissions(dir,
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                } catch (UnsupportedOperationException notPosix) {
+                    // the file system has no POSIX permissions: the key files themselves are still written privately
+                }
+                log.info("created state directory {} (keys kept across restarts)", dir.toAbsolutePath());
+            }
+        } catch (java.io.IOException e) {
+            throw new dev.autoscaler.InvalidConfigException("state_dir", dir + ": cannot create it: " + e.getMessage());
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -9,7 +9,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code autoscaler serve --config FILE}: the engine and its HTTP surface, with the provider the
  * config names (e.g. {@code vast} with {@code VAST_API_KEY}), until the process is stopped (SIGINT or
- * SIGTERM close it cleanly; instances are left for the next start to adopt).
+ * SIGTERM close it cleanly and do what the config's {@code shutdown} says: by default instances are
+ * left for the next start to adopt; a summary of what was left is printed).
  */
 public final class ServeCommand {
 
@@ -89,7 +90,11 @@ public final class ServeCommand {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("autoscaler: stopping (shutdown: " + config.shutdown().wireName() + ", at most "
+                    + config.shutdownTimeout().toSeconds() + " s)");
             server.close();
+            server.shutdownSummary().ifPresent(s -> out.println("autoscaler: " + s.describe()));
+            out.flush();
             stopped.countDown();
         }, "autoscaler-shutdown"));
         try {

@@ -1,5 +1,8 @@
 package dev.autoscaler.server;
 
+import dev.autoscaler.OrphanPolicy;
+import dev.autoscaler.ShutdownAction;
+
 import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.Settings;
 import dev.autoscaler.core.http.ApiServerOptions;
@@ -35,7 +38,7 @@ import java.util.Optional;
  *                         no secret, see {@link dev.autoscaler.core.http.AutoscalerApi})
  * @param stateDir         where serve keeps what must outlive the process ({@code state_dir}, default
  *                         {@value #DEFAULT_STATE_DIR} in the working directory): the endpoint set as the
- *                         admin API left it
+ *                         admin API left it, and the ticket keys when no key file is named
  * @param httpServer       which HTTP server serves the API ({@code http_server}: {@code netty}, {@code jdk};
  *                         default: the preferred one on the class path, Netty in {@code ./autoscaler})
  * @param httpOptions      how it holds against slow and greedy clients: {@code http_header_timeout},
@@ -49,6 +52,11 @@ import java.util.Optional;
  *                         address their provider gives; empty (the default): the provider's address only
  * @param metrics          whether {@code GET /metrics} is served ({@code metrics}, default true; like the
  *                         dashboard it needs no key and shows no secret: endpoint and group names and figures)
+ * @param shutdown         what a SIGTERM does with the instances ({@code shutdown}, default {@code keep})
+ * @param shutdownTimeout  how long the shutdown may take at most ({@code shutdown_timeout}, seconds, default 60)
+ * @param orphans          what to do with instances labelled ours whose endpoint/group is not configured
+ *                         ({@code orphans}, default {@code destroy})
+ * @param orphanGrace      how long an orphan is only shown before the policy acts ({@code orphan_grace}, seconds, default 600)
  */
 public record ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
                            byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
@@ -56,11 +64,14 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
                            String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
                            List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
                            String defaultTicketFormat, Path stateDir, String httpServer, ApiServerOptions httpOptions,
-                           Optional<Duration> ed25519Rotation, List<String> workerUrlHosts, boolean metrics) {
+                           Optional<Duration> ed25519Rotation, List<String> workerUrlHosts, boolean metrics,
+                           ShutdownAction shutdown, Duration shutdownTimeout, OrphanPolicy orphans, Duration orphanGrace) {
     /** The state directory when the config names none. */
     public static final String DEFAULT_STATE_DIR = "autoscaler-state";
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_ORPHAN_GRACE = Duration.ofMinutes(10);
 
-    /** With {@code /metrics} on (the default). */
+    /** With the defaults of what it does not name: {@code /metrics} on, shutdown keep, orphans destroyed after 10 minutes. */
     public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
                         byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
                         Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
@@ -70,7 +81,8 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
         this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
                 ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
                 dashboard, adminKey, defaultTicketFormat, stateDir, ApiServers.DEFAULT,
-                ApiServerOptions.defaults().withHandlerThreads(httpThreads), Optional.empty(), List.of(), true);
+                ApiServerOptions.defaults().withHandlerThreads(httpThreads), Optional.empty(), List.of(), true,
+                ShutdownAction.KEEP, DEFAULT_SHUTDOWN_TIMEOUT, OrphanPolicy.DESTROY, DEFAULT_ORPHAN_GRACE);
     }
 
     /** Without an admin key (admin API off), endpoints defaulting to {@code vast-rsa}. */
@@ -83,7 +95,7 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
                 ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
                 dashboard, Optional.empty(), EndpointConfig.DEFAULT_TICKET_FORMAT, Path.of(DEFAULT_STATE_DIR),
                 ApiServers.DEFAULT, ApiServerOptions.defaults().withHandlerThreads(httpThreads), Optional.empty(), List.of(),
-                true);
+                true, ShutdownAction.KEEP, DEFAULT_SHUTDOWN_TIMEOUT, OrphanPolicy.DESTROY, DEFAULT_ORPHAN_GRACE);
     }
 
     public ServerConfig {
@@ -99,6 +111,10 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
         Objects.requireNonNull(httpOptions, "httpOptions");
         Objects.requireNonNull(ed25519Rotation, "ed25519Rotation");
         workerUrlHosts = List.copyOf(workerUrlHosts);
+        Objects.requireNonNull(shutdown, "shutdown");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(orphans, "orphans");
+        Objects.requireNonNull(orphanGrace, "orphanGrace");
     }
 
     /** A config with the dashboard on (the default). */
@@ -121,7 +137,8 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
     public String toString() {
         // never the secret or the keys
         return "ServerConfig[listen=" + listenHost + ":" + listenPort + ", public_url=" + publicUrl + ", api_keys="
-                + apiKeys.size() + ", admin_api=" + (adminKey.isPresent() ? "on" : "off") + ", provider=" + providerName + ", endpoints="
+                + apiKeys.size() + ", admin_api=" + (adminKey.isPresent() ? "on" : "off") + ", provider=" + providerName + ", shutdown=" + shutdown.wireName() + ", orphans=" + orphans.wireName()
+                + ", endpoints="
                 + endpoints.stream().map(EndpointConfig::name).toList() + "]";
     }
 }

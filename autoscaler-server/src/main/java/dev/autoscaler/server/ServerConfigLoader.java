@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.InvalidConfigException;
+import dev.autoscaler.OrphanPolicy;
 import dev.autoscaler.Settings;
+import dev.autoscaler.ShutdownAction;
 import dev.autoscaler.core.http.ApiServerOptions;
 import dev.autoscaler.core.http.ApiServers;
 import dev.autoscaler.core.http.AutoscalerHttpServer;
@@ -41,9 +43,11 @@ import java.util.function.Function;
  * api_keys: [my-client-key]
  * engine_secret_env: AUTOSCALER_SECRET        # or engine_secret: "at least 16 characters"
  * admin_key_env: AUTOSCALER_ADMIN_KEY         # optional: turns the admin API on (/admin/endpoints...)
- * rsa_key_file: /var/lib/autoscaler/rsa.pem   # kept across restarts: workers fetch /pubkey/ once
+ * state_dir: /var/lib/autoscaler              # keys and the admin API's endpoints, kept across restarts (default ./autoscaler-state)
+ * rsa_key_file: /var/lib/autoscaler/rsa.pem   # optional: another place for the key workers fetch once
  * ed25519_key_file: /var/lib/autoscaler/ed25519.json
- * state_dir: /var/lib/autoscaler/state          # the endpoints as the admin API left them (default ./autoscaler-state)
+ * shutdown: keep                              # SIGTERM: keep | stop | destroy the instances
+ * orphans: destroy                            # instances of endpoints no longer configured
  * provider: {name: vast, settings: {api_key_env: VAST_API_KEY}}
  * endpoints:
  *   - endpoint_name: llama
@@ -198,8 +202,27 @@ public final class ServerConfigLoader {
         }, "autoscaler");
         Duration tick = p.attempt(() -> root.seconds("tick_interval", 5), Duration.ofSeconds(5));
         Duration sync = p.attempt(() -> root.seconds("sync_interval", 60), Duration.ofSeconds(60));
-        Optional<Path> rsaKeyFile = p.attempt(() -> root.string("rsa_key_file").map(Path::of), Optional.empty());
-        Optional<Path> edKeyFile = p.attempt(() -> root.string("ed25519_key_file").map(Path::of), Optional.empty());
+        // Keys live in the state directory unless a file is named: a restart keeps /pubkey/ and the
+        // Ed25519 key ring, so the workers it re-adopts (which fetched the keys once) still verify.
+        Path stateDir = p.attempt(() -> Path.of(root.string("state_dir").orElse(ServerConfig.DEFAULT_STATE_DIR)),
+                Path.of(ServerConfig.DEFAULT_STATE_DIR));
+        Optional<Path> rsaKeyFile = p.attempt(() -> Optional.of(root.string("rsa_key_file").map(Path::of)
+                .orElse(stateDir.resolve("rsa-key.pem"))), Optional.empty());
+        Optional<Path> edKeyFile = p.attempt(() -> Optional.of(root.string("ed25519_key_file").map(Path::of)
+                .orElse(stateDir.resolve("ed25519-ring.json"))), Optional.empty());
+        ShutdownAction shutdown = p.attempt(() -> root.string("shutdown").map(ShutdownAction::fromWireName)
+                .orElse(ShutdownAction.KEEP), ShutdownAction.KEEP);
+        Duration shutdownTimeout = p.attempt(() -> root.seconds("shutdown_timeout",
+                ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT.toSeconds()), ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT);
+        OrphanPolicy orphans = p.attempt(() -> root.string("orphans").map(OrphanPolicy::fromWireName)
+                .orElse(OrphanPolicy.DESTROY), OrphanPolicy.DESTROY);
+        Duration orphanGrace = p.attempt(() -> {
+            double grace = root.number("orphan_grace").orElse((double) ServerConfig.DEFAULT_ORPHAN_GRACE.toSeconds());
+            if (!(grace >= 0) || Double.isInfinite(grace)) {
+                throw new InvalidConfigException("orphan_grace", "must be >= 0 seconds, got " + grace);
+            }
+            return Duration.ofNanos((long) (grace * 1e9));
+        }, ServerConfig.DEFAULT_ORPHAN_GRACE);
         String strategy = p.attempt(() -> root.string("routing_strategy").orElse("least-wait"), "least-wait");
         String defaultFormat = p.attempt(() -> root.string("ticket_format").orElse(EndpointConfig.DEFAULT_TICKET_FORMAT),
                 EndpointConfig.DEFAULT_TICKET_FORMAT);
@@ -245,8 +268,6 @@ public final class ServerConfigLoader {
         }
         boolean dashboard = p.attempt(() -> root.bool("dashboard").orElse(true), true);
         boolean metrics = p.attempt(() -> root.bool("metrics").orElse(true), true);
-        Path stateDir = p.attempt(() -> Path.of(root.string("state_dir").orElse(ServerConfig.DEFAULT_STATE_DIR)),
-                Path.of(ServerConfig.DEFAULT_STATE_DIR));
         String httpServer = p.attempt(() -> root.string("http_server").orElse(ApiServers.DEFAULT), ApiServers.DEFAULT);
         ApiServerOptions defaults = ApiServerOptions.defaults();
         ApiServerOptions httpOptions = p.attempt(() -> new ApiServerOptions(threads,
@@ -274,7 +295,8 @@ public final class ServerConfigLoader {
         }
         return new ServerConfig(hostPort[0], Integer.parseInt(hostPort[1]), publicUrl, apiKeys, secret, owner, tick, sync,
                 rsaKeyFile, edKeyFile, strategy, providerName[0], providerSettings, threads, maxBody, endpoints, dashboard,
-                adminKey, defaultFormat, stateDir, httpServer, httpOptions, rotation, workerUrlHosts, metrics);
+                adminKey, defaultFormat, stateDir, httpServer, httpOptions, rotation, workerUrlHosts, metrics, shutdown,
+                shutdownTimeout, orphans, orphanGrace);
     }
 
     private static String[] listen(ConfigNode root) {

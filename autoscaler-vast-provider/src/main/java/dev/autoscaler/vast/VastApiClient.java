@@ -10,6 +10,7 @@ import dev.autoscaler.vast.internal.Backoff;
 import dev.autoscaler.vast.internal.CallSpacer;
 import dev.autoscaler.vast.internal.ErrorBody;
 import dev.autoscaler.vast.internal.ErrorClassifier;
+import dev.autoscaler.vast.internal.RateLimitAnswer;
 import dev.autoscaler.vast.internal.Route;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -44,7 +45,10 @@ import org.slf4j.LoggerFactory;
  * create, list, start, stop, label, reboot and destroy instances.
  *
  * <p>Every call keeps Vast's minimum spacing per API path (so that 429s stay rare), retries 429,
- * 502, 503, 504 and timeouts a bounded number of times with exponential backoff and full jitter,
+ * 502, 503, 504 and timeouts a bounded number of times with exponential backoff and full jitter
+ * (after a 429: never before the server's {@code Retry-After} or the {@code threshold} its body
+ * names, the jitter on top, and the path's spacing grown, decaying again after successes; see
+ * {@link CallSpacer}),
  * and fails with a {@link VastApiException} whose {@link Kind} says what to do next. Time and
  * waiting are injected ({@link Clock}, {@link Sleeper}), so tests never really sleep.
  *
@@ -109,12 +113,14 @@ public final class VastApiClient implements AutoCloseable {
         JsonNode answer = call(Route.SEARCH_OFFERS, request);
         List<VastOffer> offers = new ArrayList<>();
         JsonNode list = answer.get("offers");
-        if (list != null && list.isArray()) {
-            for (JsonNode offer : list) {
-                VastOffer parsed = VastOffer.fromJson(offer);
-                if (parsed.id() >= 0) {
-                    offers.add(parsed);
-                }
+        if (list == null || !list.isArray()) {
+            // an answer without its list is not "no offers": the caller must not conclude the market is empty
+            throw missing("search offers", "offers");
+        }
+        for (JsonNode offer : list) {
+            VastOffer parsed = VastOffer.fromJson(offer);
+            if (parsed.id() >= 0) {
+                offers.add(parsed);
             }
         }
         return offers;
@@ -160,7 +166,7 @@ public final class VastApiClient implements AutoCloseable {
             } else if (!exchange.retryable() || retry >= maxRetries) {
                 throw error;
             }
-            pause(Route.CREATE, retry++, error);
+            pause(Route.CREATE, retry++, exchange);
         }
     }
 
@@ -221,7 +227,7 @@ public final class VastApiClient implements AutoCloseable {
             JsonNode answer = call(Route.LIST_V1, request(url.build()).get().build());
             JsonNode instances = answer.get("instances");
             int before = all.size();
-            readInstances(instances, all);
+            readInstances("list instances", instances, all);
             String next = dev.autoscaler.vast.internal.Json.text(answer, "next_token");
             if (next.isEmpty() || all.size() == before) {
                 return all;
@@ -239,13 +245,18 @@ public final class VastApiClient implements AutoCloseable {
         HttpUrl url = url("api/v0/instances/").newBuilder().addQueryParameter("owner", "me").build();
         JsonNode answer = call(Route.LIST_LEGACY, request(url).get().build());
         List<VastInstance> all = new ArrayList<>();
-        readInstances(answer.get("instances"), all);
+        readInstances("list instances (legacy)", answer.get("instances"), all);
         return all;
     }
 
-    private static void readInstances(JsonNode instances, List<VastInstance> into) {
+    /**
+     * Reads a list answer's instances. An answer without an {@code instances} array is an error, never
+     * an empty account: read as empty, it would make the engine drop every worker as vanished and
+     * replace instances that still run.
+     */
+    private static void readInstances(String what, JsonNode instances, List<VastInstance> into) {
         if (instances == null || !instances.isArray()) {
-            return;
+            throw missing(what, "instances");
         }
         for (JsonNode node : instances) {
             VastInstance instance = VastInstance.fromJson(node);
@@ -253,6 +264,12 @@ public final class VastApiClient implements AutoCloseable {
                 into.add(instance);
             }
         }
+    }
+
+    private static VastApiException missing(String what, String field) {
+        return new VastApiException(Kind.UNAVAILABLE, 200, "",
+                "Vast " + what + ": the answer has no '" + field + "' array; taken as a failed call, not as an empty list",
+                null);
     }
 
     /** {@return true once the v1 list answered 404/405/501 and the client fell back to the legacy list} */
@@ -305,11 +322,27 @@ public final class VastApiClient implements AutoCloseable {
             if (!exchange.retryable() || retry >= maxRetries) {
                 throw exchange.error();
             }
-            pause(route, retry++, exchange.error());
+            pause(route, retry++, exchange);
         }
     }
 
-    private void pause(Route route, int retry, VastApiException cause) {
+    /**
+     * Waits before retry {@code retry}. After a 429 the route's spacing does the waiting: it is closed
+     * until the time the server asked for (Retry-After, or the threshold in the body) plus the jittered
+     * backoff on top, so the jitter is never absorbed into a wait the server asked for anyway.
+     */
+    private void pause(Route route, int retry, Exchange exchange) {
+        VastApiException cause = exchange.error();
+        if (exchange.status() == 429) {
+            long jitter = backoff.delayNanos(retry);
+            spacer.rateLimited(route.pathKey(), exchange.retryAfterNanos(), exchange.thresholdNanos(), jitter);
+            log.warn("Vast {} rate limited ({}); retry {} of {} after the server's {} ms (threshold {} ms) + {} ms; "
+                    + "spacing now {} ms", route.description(), cause.getMessage(), retry + 1, maxRetries,
+                    TimeUnit.NANOSECONDS.toMillis(exchange.retryAfterNanos()),
+                    TimeUnit.NANOSECONDS.toMillis(exchange.thresholdNanos()), TimeUnit.NANOSECONDS.toMillis(jitter),
+                    TimeUnit.NANOSECONDS.toMillis(spacer.intervalNanos(route.pathKey())));
+            return;
+        }
         long delay = backoff.delayNanos(retry);
         log.warn("Vast {} failed ({}); retry {} of {} in {} ms", route.description(), cause.getMessage(), retry + 1,
                 maxRetries, TimeUnit.NANOSECONDS.toMillis(delay));
@@ -336,6 +369,7 @@ public final class VastApiClient implements AutoCloseable {
             String text = responseBody == null ? "" : responseBody.string();
             log.debug("{} -> HTTP {}", what, status);
             if (status >= 200 && status < 300) {
+                spacer.succeeded(route.pathKey());
                 return success(route, what, status, text);
             }
             ErrorBody error = ErrorBody.parse(json, text);
@@ -344,6 +378,10 @@ public final class VastApiClient implements AutoCloseable {
                     redact(what + ": HTTP " + status + ": " + error.describe()), null);
             boolean retryable = status == 429 || status == 502 || status == 503 || status == 504;
             boolean unknown = status == 500 || status == 502 || status == 504;
+            if (status == 429) {
+                return Exchange.rateLimited(failure, RateLimitAnswer.retryAfterNanos(response.header("Retry-After")),
+                        RateLimitAnswer.thresholdNanos(text));
+            }
             return Exchange.failed(failure, retryable, unknown);
         } catch (ConnectException | UnknownHostException | NoRouteToHostException notSent) {
             // the request never left: safe to repeat, even a create
@@ -418,13 +456,18 @@ public final class VastApiClient implements AutoCloseable {
 
     /** The outcome of one HTTP exchange. */
     private record Exchange(int status, JsonNode answer, VastApiException error, boolean retryable,
-                            boolean outcomeUnknown) {
+                            boolean outcomeUnknown, long retryAfterNanos, long thresholdNanos) {
         static Exchange ok(int status, JsonNode answer) {
-            return new Exchange(status, answer, null, false, false);
+            return new Exchange(status, answer, null, false, false, 0, 0);
         }
 
         static Exchange failed(VastApiException error, boolean retryable, boolean outcomeUnknown) {
-            return new Exchange(error.httpStatus(), null, error, retryable, outcomeUnknown);
+            return new Exchange(error.httpStatus(), null, error, retryable, outcomeUnknown, 0, 0);
+        }
+
+        /** A 429: refused before anything was done, so retryable even for a create. */
+        static Exchange rateLimited(VastApiException error, long retryAfterNanos, long thresholdNanos) {
+            return new Exchange(429, null, error, true, false, retryAfterNanos, thresholdNanos);
         }
 
         boolean ok() {

@@ -124,7 +124,7 @@ class VastApiClientRetryTest {
     @DisplayName("retries")
     class Retries {
         @Test
-        @DisplayName("429 is retried after the spacing and a jittered backoff, then succeeds")
+        @DisplayName("429 is retried after the spacing plus a jittered backoff, then succeeds")
         void rateLimited() {
             script.then(new MockResponse().setResponseCode(429).setBody("API requests too frequent"))
                     .then(new MockResponse().setResponseCode(429).setBody("API requests too frequent"))
@@ -132,8 +132,9 @@ class VastApiClientRetryTest {
 
             client.listInstances();
 
-            // backoff 0.5 x 1 s, then the spacing tops it up to 1 s; then 0.5 x 2 s = 1 s
-            assertThat(arrivalTimes()).containsExactly(0L, SECOND, 2 * SECOND);
+            // the jitter comes on top of the spacing, never inside it: 1 s + 0.5 x 1 s; then the spacing
+            // has doubled to 2 s, and the jitter is 0.5 x 2 s: 1.5 s + 2 s + 1 s
+            assertThat(arrivalTimes()).containsExactly(0L, 1_500_000_000L, 4_500_000_000L);
         }
 
         @Test

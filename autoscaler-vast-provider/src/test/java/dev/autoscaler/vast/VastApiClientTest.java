@@ -248,6 +248,30 @@ class VastApiClientTest {
         }
 
         @Test
+        @DisplayName("an answer without an instances array is an error, never an empty account")
+        void missingInstances() {
+            script.thenJson(200, "{\"success\":true,\"next_token\":null}")
+                    .thenJson(200, "{\"success\":true,\"instances\":null}")
+                    .thenJson(200, "{\"instances\":{\"id\":11}}");
+
+            for (int i = 0; i < 3; i++) {
+                VastApiException e = catchThrowableOfType(VastApiException.class, () -> client.listInstances());
+                assertThat(e).hasMessageContaining("no 'instances' array");
+                assertThat(e.retryable()).isTrue();
+            }
+        }
+
+        @Test
+        @DisplayName("a legacy list answer without instances is an error too")
+        void missingInstancesLegacy() {
+            script.thenJson(404, "{\"detail\":\"Not Found\"}").thenJson(200, "{}");
+
+            VastApiException e = catchThrowableOfType(VastApiException.class, () -> client.listInstances());
+
+            assertThat(e).hasMessageContaining("no 'instances' array");
+        }
+
+        @Test
         @DisplayName("a v1 5xx is an error, not a reason to fall back")
         void noFallbackOn5xx() {
             script.thenJson(500, "{\"msg\":\"boom\"}");

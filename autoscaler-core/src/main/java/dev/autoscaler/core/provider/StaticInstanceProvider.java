@@ -125,9 +125,10 @@ public final class StaticInstanceProvider implements InstanceProvider {
 
     private Instance instance(StaticWorker w) {
         Slot slot = inUse.get(w.id());
-        // A free worker is listed unlabelled: the engine leaves unlabelled instances alone.
+        // A free worker is listed unlabelled: the engine leaves unlabelled instances alone, but knows its
+        // token, so that its reports are accepted before a tick hands it out.
         return slot == null
-                ? new Instance(w.id(), "", InstanceStatus.RUNNING, w.url(), w.gpuName(), w.pricePerHour(), 1.0)
+                ? new Instance(w.id(), "", InstanceStatus.RUNNING, w.url(), w.gpuName(), w.pricePerHour(), 1.0, w.mtoken())
                 : new Instance(w.id(), slot.label(), slot.status(), w.url(), w.gpuName(), w.pricePerHour(), 1.0, w.mtoken());
     }
 

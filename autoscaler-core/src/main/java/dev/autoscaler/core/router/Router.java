@@ -135,6 +135,12 @@ public final class Router {
         EndpointConfig config = engine.endpoint(endpoint);
         Number wireCost = normalizeCost(cost);
         double costValue = wireCost.doubleValue();
+        if (costValue > config.maxCost()) {
+            // one request's claimed cost is what the scaling signal adds up: a huge one would hold the
+            // endpoint at max_workers for minutes, and several could overflow the load windows
+            throw new InvalidRequestException("cost", "must be <= " + formatCost(config.maxCost())
+                    + " (the endpoint's max_cost), got " + wireCost);
+        }
         if (requestIdx < 0) {
             throw new InvalidRequestException("request_idx", "must be >= 0, got " + requestIdx);
         }
@@ -322,7 +328,8 @@ public final class Router {
         // The condition fails when the worker changed since we looked: a report, a stop, another route.
         Optional<WorkerRecord> after = store.updateWorkerIf(chosen.workerId(),
                 w -> isRoutable(config, w) && hasRoom(w, cost, config.maxQueueTime()),
-                w -> w.toBuilder().reservedLoad(w.reservedLoad() + cost).build()).ifApplied();
+                w -> w.toBuilder().reservedLoad(w.reservedLoad() + cost).reservedRequests(w.reservedRequests() + 1)
+                        .build()).ifApplied();
         if (after.isEmpty()) {
             return Optional.empty();
         }
@@ -379,7 +386,7 @@ public final class Router {
     private void unreserve(String workerId, double cost) {
         store.updateWorker(workerId, w -> {
             double left = w.reservedLoad() - cost;
-            return w.toBuilder().reservedLoad(left < 1e-9 ? 0 : left).build();
+            return w.toBuilder().reservedLoad(left < 1e-9 ? 0 : left).reservedRequests(w.reservedRequests() - 1).build();
         });
     }
 
@@ -449,6 +456,10 @@ public final class Router {
         long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
         long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(msb, lsb).toString();
+    }
+
+    private static String formatCost(double cost) {
+        return cost == Math.rint(cost) && Math.abs(cost) < 1e15 ? Long.toString((long) cost) : Double.toString(cost);
     }
 
     /**

@@ -41,7 +41,9 @@ import java.util.regex.Pattern;
  * types and an account whose instances go through a lifecycle on the injected {@link Clock}:
  * {@code null} (provisioning) then {@code loading} for a boot delay, {@code running} with mapped
  * ports, {@code stopped}, {@code rebooting}, {@code exited}. It enforces Vast's rate limits per API
- * path (429 with no Retry-After when calls come closer than the path's interval) and has faults a
+ * path (429 with no Retry-After when calls come closer than the path's interval; in
+ * {@linkplain #strictRateLimits strict mode} with Retry-After, the path closed until then, and every
+ * call that comes sooner counted) and has faults a
  * test can switch on: error statuses for a number of calls or for a while, calls that are never
  * answered, creates that succeed but drop their answer, instances stuck loading, instances that
  * turn {@code exited}, resumes that stall waiting for their GPU, and a missing v1 list.
@@ -86,7 +88,11 @@ public final class FakeVastServer implements AutoCloseable {
     private final List<HttpExchange> hung = new ArrayList<>();
     private final List<RecordedCall> calls = new ArrayList<>();
     private final AtomicInteger rateLimited = new AtomicInteger();
+    private final AtomicInteger callsSoonerThanAsked = new AtomicInteger();
+    /** Strict mode: per path, the time before which the last 429 asked the client not to call again. */
+    private final Map<Api, Long> askedNotBefore = new EnumMap<>(Api.class);
     private boolean rateLimits;
+    private Duration strictRetryAfter;
     private boolean v1Disabled;
     private int dropCreateAnswers;
     private int loseOffers;
@@ -246,6 +252,23 @@ public final class FakeVastServer implements AutoCloseable {
         rateLimits = enforce;
     }
 
+    /**
+     * Strict rate limiting, as a server that means its 429s: each 429 carries {@code Retry-After}
+     * (whole seconds, rounded up from {@code retryAfter}) and the path's interval as
+     * {@code threshold=S} in its body, and the path stays closed until that time has passed. A call
+     * that comes sooner than the last 429 asked is refused again and counted
+     * ({@link #callsSoonerThanAsked()}); a well-behaved client makes none. Turns rate limits on.
+     */
+    public synchronized void strictRateLimits(Duration retryAfter) {
+        rateLimits = true;
+        strictRetryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
+    }
+
+    /** In strict mode: how many calls came before the time a 429 asked the client to wait for. */
+    public int callsSoonerThanAsked() {
+        return callsSoonerThanAsked.get();
+    }
+
     /** Clears every pending fault and answers the calls left hanging (with 503). */
     public synchronized void clearFaults() {
         faults.clear();
@@ -304,9 +327,7 @@ public final class FakeVastServer implements AutoCloseable {
                     answer = faultAnswer(fault.status);
                 } else if (!admit(api)) {
                     rateLimited.incrementAndGet();
-                    answer = api == Api.CREATE
-                            ? Answer.json(429, "{\"success\":false,\"error\":\"rate_limited\",\"msg\":\"API requests too frequent\"}")
-                            : Answer.text(429, "API requests too frequent endpoint threshold=1.0");
+                    answer = rateLimitedAnswer(api);
                 } else {
                     answer = null;
                 }
@@ -327,6 +348,9 @@ public final class FakeVastServer implements AutoCloseable {
         if (answer == Answer.DROP) {
             exchange.close();
             return;
+        }
+        if (answer.retryAfterSeconds > 0) {
+            exchange.getResponseHeaders().set("Retry-After", Long.toString(answer.retryAfterSeconds));
         }
         send(exchange, answer.status, answer.contentType, answer.body);
     }
@@ -362,12 +386,20 @@ public final class FakeVastServer implements AutoCloseable {
         return null;
     }
 
-    /** Vast's rate limit: a minimum interval between accepted calls on a path; refused calls do not count. */
+    /**
+     * Vast's rate limit: a minimum interval between accepted calls on a path; refused calls do not
+     * count. In strict mode a path is also closed until the time its last 429 asked for.
+     */
     private boolean admit(Api api) {
         if (!rateLimits) {
             return true;
         }
         long now = clock.nanoTime();
+        Long notBefore = askedNotBefore.get(api);
+        if (strictRetryAfter != null && notBefore != null && now < notBefore) {
+            callsSoonerThanAsked.incrementAndGet();
+            return false;
+        }
         long interval = intervals.getOrDefault(api, 0L);
         Long last = lastAccepted.get(api);
         if (last != null && now - last < interval) {
@@ -375,6 +407,24 @@ public final class FakeVastServer implements AutoCloseable {
         }
         lastAccepted.put(api, now);
         return true;
+    }
+
+    /** A 429 in Vast's shapes; in strict mode with Retry-After, and the path closed until then. */
+    private Answer rateLimitedAnswer(Api api) {
+        String threshold = String.format(java.util.Locale.ROOT, "%.1f", intervals.getOrDefault(api, 0L) / 1e9);
+        if (strictRetryAfter == null) {
+            return api == Api.CREATE
+                    ? Answer.json(429, "{\"success\":false,\"error\":\"rate_limited\",\"msg\":\"API requests too frequent\"}")
+                    : Answer.text(429, "API requests too frequent endpoint threshold=" + threshold);
+        }
+        long seconds = Math.max(1, (strictRetryAfter.toNanos() + 999_999_999L) / 1_000_000_000L);
+        long now = clock.nanoTime();
+        askedNotBefore.merge(api, now + seconds * 1_000_000_000L, Math::max);
+        Answer body = api == Api.CREATE
+                ? Answer.json(429, "{\"success\":false,\"error\":\"rate_limited\",\"msg\":\"API requests too frequent endpoint threshold="
+                        + threshold + "\"}")
+                : Answer.text(429, "API requests too frequent endpoint threshold=" + threshold);
+        return body.withRetryAfter(seconds);
     }
 
     private static Api route(String method, String path) {
@@ -628,15 +678,19 @@ public final class FakeVastServer implements AutoCloseable {
         }
     }
 
-    private record Answer(int status, String contentType, String body) {
-        static final Answer DROP = new Answer(0, "", "");
+    private record Answer(int status, String contentType, String body, long retryAfterSeconds) {
+        static final Answer DROP = new Answer(0, "", "", 0);
 
         static Answer json(int status, String body) {
-            return new Answer(status, "application/json", body);
+            return new Answer(status, "application/json", body, 0);
         }
 
         static Answer text(int status, String body) {
-            return new Answer(status, "text/plain; charset=utf-8", body);
+            return new Answer(status, "text/plain; charset=utf-8", body, 0);
+        }
+
+        Answer withRetryAfter(long seconds) {
+            return new Answer(status, contentType, body, seconds);
         }
     }
 

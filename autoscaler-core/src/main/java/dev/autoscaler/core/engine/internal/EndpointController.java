@@ -66,6 +66,14 @@ public final class EndpointController {
         return config;
     }
 
+    /** The provider of a group's instances: its configured one, or a removed group's. */
+    public String providerOf(String group) {
+        EndpointConfig cfg = config;
+        return cfg.group(group).map(ctx::providerFor)
+                .or(() -> reconciler.removedGroupProvider(group))
+                .orElse(ctx.defaultProviderName());
+    }
+
     public LoadTracker tracker() {
         return tracker;
     }

@@ -13,6 +13,14 @@ import dev.autoscaler.LoadStats;
  * directly, or no router) the workers' reports are.
  */
 public final class LoadTracker {
+    /**
+     * The most one entry (a request's cost, a report's figure) may add, and the most a one-second
+     * bucket may hold: far above real traffic, far below overflow. A value that is not finite or is
+     * negative adds nothing. The router and the report parser refuse such values already; this keeps
+     * the windows finite whatever an embedder passes in.
+     */
+    static final double MAX_ENTRY = 1e12;
+    private static final double MAX_BUCKET = 1e15;
     private static final int WINDOW = LoadStats.LONG_WINDOW_SECONDS;
     private static final int BURST_WINDOW = LoadStats.BURST_WINDOW_SECONDS;
 
@@ -27,7 +35,7 @@ public final class LoadTracker {
     /** A request's cost, counted once when the router first sees it. */
     public synchronized void recordRouted(double cost, long nowNanos) {
         roll(nowNanos);
-        routed[index(currentSecond)] += cost;
+        add(routed, cost);
         lastRoutedSecond = currentSecond;
         lastArrivalNanos = nowNanos;
     }
@@ -35,9 +43,9 @@ public final class LoadTracker {
     /** A worker report's {@code new_load} and {@code cur_perf}. */
     public synchronized void recordReport(double newLoad, double servedWork, boolean busy, long nowNanos) {
         roll(nowNanos);
-        reported[index(currentSecond)] += newLoad;
-        served[index(currentSecond)] += servedWork;
-        if (newLoad > 0 || busy) {
+        add(reported, newLoad);
+        add(served, servedWork);
+        if (sane(newLoad) > 0 || busy) {
             lastArrivalNanos = Math.max(lastArrivalNanos, nowNanos);
         }
     }
@@ -101,6 +109,19 @@ public final class LoadTracker {
             served[i] = 0;
         }
         currentSecond = second;
+    }
+
+    private void add(double[] buckets, double value) {
+        int i = index(currentSecond);
+        buckets[i] = Math.min(MAX_BUCKET, buckets[i] + sane(value));
+    }
+
+    /** The value clamped to [0, MAX_ENTRY]; 0 for NaN and infinities. */
+    static double sane(double value) {
+        if (!Double.isFinite(value) || value <= 0) {
+            return 0;
+        }
+        return Math.min(value, MAX_ENTRY);
     }
 
     private static int index(long second) {

@@ -37,9 +37,17 @@ public final class ProviderActions {
     private final RandomGenerator random;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, CreateBackoff> backoffs = new ConcurrentHashMap<>();
+    private final DestroyRetries destroyRetries = new DestroyRetries();
+    private final java.util.function.BiPredicate<String, String> listFresh;
 
+    /**
+     * @param listFresh whether a group ({@code endpoint, group}) may create now as far as the provider
+     *                  lists go: its provider's last successful list is recent enough (see {@link ListFreshness})
+     */
     public ProviderActions(StateStore store, Function<String, InstanceProvider> providers, Executor executor,
-                           Clock clock, EventPublisher events, RandomGenerator random) {
+                           Clock clock, EventPublisher events, RandomGenerator random,
+                           java.util.function.BiPredicate<String, String> listFresh) {
+        this.listFresh = listFresh;
         this.store = store;
         this.providers = providers;
         this.executor = executor;
@@ -62,10 +70,13 @@ public final class ProviderActions {
         return inFlight.contains(workerId);
     }
 
-    /** True when the group may ask for a new instance now (no failure backoff pending). */
+    /**
+     * True when the group may ask for a new instance now: no failure backoff pending, and its
+     * provider's last successful list is recent enough.
+     */
     public boolean createAllowed(String endpoint, String group) {
         CreateBackoff backoff = backoffs.get(endpoint + "/" + group);
-        return backoff == null || backoff.allows(clock.nanoTime());
+        return (backoff == null || backoff.allows(clock.nanoTime())) && listFresh.test(endpoint, group);
     }
 
     /**
@@ -134,10 +145,27 @@ public final class ProviderActions {
 
     /** Stops a worker: it joins the cold pool. */
     public void stop(WorkerRecord worker, String providerName, String reason) {
+        stop(worker, providerName, reason, w -> true);
+    }
+
+    /**
+     * Stops a worker only if it holds no work: the same conditional update that moves it to stopping
+     * re-checks that it has no reservation, no {@code cur_load} and no request working. A route that
+     * reserved on it since the caller looked wins: the worker is left serving. A route that comes after
+     * the move finds it stopping, not routable, and goes to another worker.
+     *
+     * @return true when the stop went out
+     */
+    public boolean stopIfIdle(WorkerRecord worker, String providerName, String reason) {
+        return stop(worker, providerName, reason, WorkerDrain::isIdle);
+    }
+
+    private boolean stop(WorkerRecord worker, String providerName, String reason,
+                         java.util.function.Predicate<WorkerRecord> still) {
         WorkerState before = worker.state();
-        WorkerRecord moving = transition(worker, WorkerState.STOPPING, WorkerIntent.COLD, reason);
+        WorkerRecord moving = transition(worker, WorkerState.STOPPING, WorkerIntent.COLD, reason, still);
         if (moving == null) {
-            return;
+            return false;
         }
         run(worker.workerId(), () -> {
             try {
@@ -154,6 +182,7 @@ public final class ProviderActions {
             published(moving, InstanceAction.STOP, reason);
             moveBack(moving, WorkerState.STOPPING, WorkerState.STOPPED, "stopped");
         });
+        return true;
     }
 
     /** Reboots a worker that reported an error. */
@@ -177,29 +206,80 @@ public final class ProviderActions {
         });
     }
 
-    /** Destroys a worker's instance for good. Retried by the next tick when it fails. */
+    /**
+     * Destroys a worker's instance for good. A failed destroy leaves the worker DESTROYING;
+     * {@link #retryDestroys} tries again, with backoff, until the provider confirms it gone, whatever
+     * happened to its endpoint or group meanwhile.
+     */
     public void destroy(WorkerRecord worker, String providerName, String reason) {
+        destroy(worker, providerName, reason, w -> true);
+    }
+
+    /**
+     * Destroys a worker only if it holds no work, re-checked in the same conditional update that
+     * moves it to destroying (see {@link #stopIfIdle}).
+     *
+     * @return true when the destroy went out
+     */
+    public boolean destroyIfIdle(WorkerRecord worker, String providerName, String reason) {
+        return destroy(worker, providerName, reason, WorkerDrain::isIdle);
+    }
+
+    private boolean destroy(WorkerRecord worker, String providerName, String reason,
+                            java.util.function.Predicate<WorkerRecord> still) {
         if (worker.instanceId().isEmpty()) {
-            return; // still creating: the reconciler waits for the instance before it destroys it
+            return false; // still creating: the reconciler waits for the instance before it destroys it
         }
         WorkerRecord moving = worker.state() == WorkerState.DESTROYING
                 ? claim(worker)
-                : transition(worker, WorkerState.DESTROYING, worker.intent(), reason);
+                : transition(worker, WorkerState.DESTROYING, worker.intent(), reason, still);
         if (moving == null) {
-            return;
+            return false;
         }
         run(worker.workerId(), () -> {
             try {
                 providers.apply(providerName).destroy(moving.instanceId());
             } catch (ProviderException e) {
                 if (e.kind() != ProviderException.Kind.NOT_FOUND) {
+                    destroyRetries.failed(moving.workerId(), clock.nanoTime(), random);
                     failed(moving, InstanceAction.DESTROY, e);
-                    return; // stays DESTROYING; the next tick tries again
+                    return; // stays DESTROYING; retryDestroys tries again after a backoff
                 }
             }
+            destroyRetries.forget(moving.workerId());
             published(moving, InstanceAction.DESTROY, reason);
             remove(moving.workerId(), reason);
         });
+        return true;
+    }
+
+    /**
+     * Tries again every destroy that failed, of every endpoint (configured, removed or unknown), each
+     * after its own backoff (full jitter, 2 s doubling up to 5 min). The engine runs it every tick.
+     *
+     * @param providerOf the provider a worker's instance lives on
+     * @return how many workers are still waiting for their instance to be confirmed gone
+     */
+    public int retryDestroys(Function<WorkerRecord, String> providerOf) {
+        long now = clock.nanoTime();
+        int pending = 0;
+        for (WorkerRecord w : store.allWorkers()) {
+            if (w.state() != WorkerState.DESTROYING) {
+                continue;
+            }
+            pending++;
+            if (!isInFlight(w.workerId()) && destroyRetries.due(w.workerId(), now)) {
+                destroy(w, providerOf.apply(w), "retrying destroy (failed " + destroyRetries.failures(w.workerId())
+                        + " times so far)");
+            }
+        }
+        destroyRetries.retainOnly(store);
+        return pending;
+    }
+
+    /** How many destroys have failed and wait for their retry now. */
+    public int failingDestroys() {
+        return destroyRetries.size();
     }
 
     // ---- plumbing ----
@@ -210,11 +290,18 @@ public final class ProviderActions {
 
     /** Moves a worker into an in-between state and marks it in flight; null when that lost a race. */
     private WorkerRecord transition(WorkerRecord worker, WorkerState next, WorkerIntent intent, String reason) {
+        return transition(worker, next, intent, reason, w -> true);
+    }
+
+    /** As above, and only while {@code still} holds for the stored record, in the same conditional update. */
+    private WorkerRecord transition(WorkerRecord worker, WorkerState next, WorkerIntent intent, String reason,
+                                    java.util.function.Predicate<WorkerRecord> still) {
         if (!inFlight.add(worker.workerId())) {
             return null;
         }
         long now = clock.nanoTime();
-        var moved = store.updateWorkerIf(worker.workerId(), w -> w.state() == worker.state() && w.state().canMoveTo(next),
+        var moved = store.updateWorkerIf(worker.workerId(),
+                w -> w.state() == worker.state() && w.state().canMoveTo(next) && still.test(w),
                 w -> w.toBuilder().state(next).intent(intent).stateSinceNanos(now).build()).ifApplied();
         if (moved.isEmpty()) {
             inFlight.remove(worker.workerId());
@@ -229,7 +316,7 @@ public final class ProviderActions {
         store.updateWorkerIf(worker.workerId(), w -> w.state() == expected, w -> {
             WorkerRecord.Builder b = w.toBuilder().state(next).stateSinceNanos(now);
             if (next == WorkerState.STOPPED) {
-                b.curLoad(0).reservedLoad(0).numRequestsWorking(0);
+                b.curLoad(0).reservedLoad(0).reservedRequests(0).numRequestsWorking(0);
             }
             return b.build();
         }).ifApplied().ifPresent(w -> publishState(w, expected, next, reason));

@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  *   <li>a second instance with the label of a worker that already has one is a duplicate: destroyed;</li>
  *   <li>an instance the provider reports failed is destroyed; a worker whose instance is no longer
  *       listed is dropped; both are then replaced by the reconciler;</li>
- *   <li>an unlabelled or foreign instance, or one of ours for an endpoint or group that is not
- *       configured here, is never touched.</li>
+ *   <li>an unlabelled or foreign instance is never touched;</li>
+ *   <li>one of ours for an endpoint or group that is not configured here is an orphan: shown, then
+ *       after a grace period destroyed, stopped or kept as the {@link dev.autoscaler.OrphanPolicy}
+ *       says ({@link Orphans}).</li>
  * </ul>
  */
 public final class ProviderSync {
@@ -41,14 +43,26 @@ public final class ProviderSync {
     private final EngineContext ctx;
     private final Function<String, InstanceProvider> providers;
     private final Set<String> warnedUnknown = new HashSet<>();
+    private final Orphans orphans;
+    /** Declared, unlabelled instances with their own token, by instance id (a static fleet's free workers). */
+    private final Map<String, Standby> standby = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public ProviderSync(EngineContext ctx, Function<String, InstanceProvider> providers) {
+    public ProviderSync(EngineContext ctx, Function<String, InstanceProvider> providers,
+                        dev.autoscaler.OrphanPolicy orphanPolicy, java.time.Duration orphanGrace) {
         this.ctx = ctx;
         this.providers = providers;
+        this.orphans = new Orphans(ctx, orphanPolicy, orphanGrace);
     }
 
-    /** Syncs every provider that the configured endpoints use. Never throws. */
-    public void sync(Map<String, EndpointConfig> endpoints) {
+    /** What one sync saw: the providers in use, those whose list succeeded, and the first error. */
+    public record Result(Set<String> providers, Set<String> succeeded, long startedAtNanos, String error) {
+        public boolean complete() {
+            return succeeded.containsAll(providers);
+        }
+    }
+
+    /** The providers the configured endpoints use (the default one always). */
+    public Set<String> providersInUse(Map<String, EndpointConfig> endpoints) {
         Set<String> providerNames = new HashSet<>();
         providerNames.add(ctx.defaultProviderName());
         for (EndpointConfig e : endpoints.values()) {
@@ -56,30 +70,55 @@ public final class ProviderSync {
                 providerNames.add(ctx.providerFor(g));
             }
         }
+        return providerNames;
+    }
+
+    /** Syncs every provider that the configured endpoints use. Never throws. */
+    public Result sync(Map<String, EndpointConfig> endpoints) {
+        long startedAt = ctx.clock().nanoTime();
+        Set<String> providerNames = providersInUse(endpoints);
+        Set<String> succeeded = new HashSet<>();
+        String error = null;
         for (String name : providerNames) {
             try {
                 syncProvider(name, endpoints);
+                succeeded.add(name);
             } catch (ProviderException e) {
-                log.warn("listing instances of provider {} failed: {}; the next sync retries", name, e.getMessage());
+                log.warn("listing instances of provider {} failed: {}; retried with backoff", name, e.getMessage());
                 ctx.events().publish(new AutoscalerEvent.ProviderFailed(ctx.clock().now(), "", "", "", null, e));
+                error = error != null ? error : name + ": " + e.getMessage();
             } catch (RuntimeException e) {
                 log.error("sync with provider {} failed unexpectedly", name, e);
+                error = error != null ? error : name + ": " + e;
             }
         }
+        return new Result(Set.copyOf(providerNames), Set.copyOf(succeeded), startedAt, error == null ? "" : error);
     }
 
     private void syncProvider(String providerName, Map<String, EndpointConfig> endpoints) {
         long listedAt = ctx.clock().nanoTime();
         List<Instance> instances = providers.apply(providerName).list();
+        if (instances == null) {
+            throw new ProviderException(ProviderException.Kind.OTHER, "provider " + providerName
+                    + " answered its list with nothing: taken as a failed list, not as an empty account");
+        }
         Set<String> listed = new HashSet<>();
+        standby.values().removeIf(s -> s.provider().equals(providerName));
         for (Instance instance : instances) {
             listed.add(instance.id());
             Optional<WorkerLabel> label = WorkerLabel.parse(instance.label()).filter(l -> l.owner().equals(ctx.owner()));
             if (label.isEmpty()) {
+                if (instance.label().isEmpty() && instance.hasOwnMtoken()) {
+                    standby.put(instance.id(), new Standby(providerName, instance.mtoken()));
+                }
                 continue; // unlabelled or foreign: not ours to touch
             }
             EndpointConfig endpoint = endpoints.get(label.get().endpoint());
             Optional<WorkerGroupConfig> group = endpoint == null ? Optional.empty() : endpoint.group(label.get().group());
+            if (group.isEmpty() && ctx.store().workerByInstanceId(instance.id()).isEmpty()) {
+                orphans.seen(providerName, instance, label.get());
+                continue;
+            }
             if (group.isEmpty() || !ctx.providerFor(group.get()).equals(providerName)) {
                 if (warnedUnknown.add(instance.id())) {
                     log.warn("instance {} is labelled {} but that endpoint/group is not configured here; left alone",
@@ -90,6 +129,30 @@ public final class ProviderSync {
             reconcileInstance(providerName, instance, label.get(), group.get());
         }
         dropVanished(providerName, endpoints, listed, listedAt);
+        orphans.resolve(providerName, listed, providers.apply(providerName));
+    }
+
+    /**
+     * A declared worker of a fixed fleet that no group uses yet (listed unlabelled, with its own
+     * token), when {@code mtoken} is its token: its reports are accepted (and change nothing) instead
+     * of being refused until a tick hands it out.
+     */
+    public Optional<WorkerRecord> standbyWorker(long instanceId, String mtoken) {
+        String id = Long.toString(instanceId);
+        Standby s = standby.get(id);
+        if (s == null || !MtokenMinter.matches(s.mtoken(), mtoken)) {
+            return Optional.empty();
+        }
+        return Optional.of(WorkerRecord.builder("standby-" + id, "", "", "", s.mtoken()).instanceId(id)
+                .state(WorkerState.STOPPED).build());
+    }
+
+    private record Standby(String provider, String mtoken) {
+    }
+
+    /** The orphans the last syncs saw and have not resolved yet. */
+    public List<dev.autoscaler.OrphanInstance> orphans() {
+        return orphans.list();
     }
 
     private void reconcileInstance(String providerName, Instance instance, WorkerLabel label, WorkerGroupConfig group) {

@@ -187,11 +187,12 @@ final class Reconciler {
             if (surplus == 0) {
                 break;
             }
-            if (w.state() != WorkerState.CREATING) {
-                remark(w, WorkerIntent.COLD);
-                workers.loadingForPool.add(w);
-                surplus--;
-            }
+            // a worker still being created is re-marked too: it goes to the pool once it has loaded.
+            // Skipping it would take its place out of a ready worker, and leave the endpoint below its
+            // ready target while the replacement is still on its way.
+            remark(w, WorkerIntent.COLD);
+            workers.loadingForPool.add(w);
+            surplus--;
         }
         List<WorkerRecord> ready = workers.servingOrLoading.stream().filter(w -> w.state() == WorkerState.READY)
                 .sorted(outdatedFirst.thenComparing(IDLE_THEN_WORST_FIRST)).toList();
@@ -214,9 +215,18 @@ final class Reconciler {
                 }
                 continue;
             }
-            ctx.actions().stop(w, provider, "stop for target " + target.active() + " active");
-            workers.stopAsked();
-            surplus--;
+            if (ctx.actions().stopIfIdle(w, provider, "stop for target " + target.active() + " active")) {
+                workers.stopAsked();
+                surplus--;
+                continue;
+            }
+            // a route reserved on it since the tick looked: the stop did not go out; it drains instead
+            WorkerRecord now = ctx.store().worker(w.workerId()).orElse(null);
+            if (now != null && !WorkerDrain.isIdle(now) && drain.startToStop(now, provider, revision, "busy, and above target "
+                    + target.active() + " active: drains, then stops")) {
+                workers.drainingToStop.add(now);
+                surplus--;
+            }
         }
     }
 
@@ -233,8 +243,7 @@ final class Reconciler {
     private void parkPoolWorkersThatLoaded(WorkerGroupConfig group, GroupWorkers workers) {
         String provider = ctx.providerFor(group);
         for (WorkerRecord w : workers.loadingForPool) {
-            if (w.state() == WorkerState.READY) {
-                ctx.actions().stop(w, provider, "loaded for the cold pool");
+            if (w.state() == WorkerState.READY && ctx.actions().stopIfIdle(w, provider, "loaded for the cold pool")) {
                 workers.stopAsked();
             }
         }
@@ -299,7 +308,10 @@ final class Reconciler {
     /**
      * Destroys {@code workers} until {@code count} is down to {@code cap}: stopped workers first, then
      * those not serving (loading, starting), then ready and draining ones, each idle first, then worst
-     * price-performance first. Workers still creating or with a call in flight are left for a later tick.
+     * price-performance first. Workers still creating or with a call in flight are left for a later tick,
+     * and so is the part of the excess that creates in flight make: a running worker (adopted after a
+     * restart, say) is never destroyed in favour of one that is still being created. Once those have
+     * their instance they are loading, and go before any ready worker.
      *
      * @param count how many of {@code workers} are counted against {@code cap}
      * @param cut   the ids destroyed so far this tick: skipped, and added to
@@ -308,6 +320,12 @@ final class Reconciler {
     private int cutDownTo(EndpointConfig config, List<WorkerRecord> workers, int count, int cap, String reason,
                           Set<String> cut) {
         if (count <= cap) {
+            return 0;
+        }
+        long creating = workers.stream()
+                .filter(w -> w.state() == WorkerState.CREATING && !cut.contains(w.workerId())).count();
+        int excess = (int) Math.max(0, count - cap - creating);
+        if (excess == 0) {
             return 0;
         }
         List<WorkerRecord> candidates = new ArrayList<>(workers.stream()
@@ -320,7 +338,7 @@ final class Reconciler {
                 .thenComparing(IDLE_THEN_WORST_FIRST));
         int destroyed = 0;
         for (WorkerRecord w : candidates) {
-            if (count - destroyed <= cap) {
+            if (destroyed >= excess) {
                 break;
             }
             ctx.actions().destroy(w, providerOf(config, w), reason);
@@ -360,15 +378,25 @@ final class Reconciler {
         removedGroupProviders.put(group.name(), ctx.providerFor(group));
     }
 
+    /** The provider of a removed group's instances, if this endpoint had such a group. */
+    java.util.Optional<String> removedGroupProvider(String group) {
+        return java.util.Optional.ofNullable(removedGroupProviders.get(group));
+    }
+
     /** Destroys a worker once it serves nothing (no new routes reach it: its group is not configured). */
     private void retire(WorkerRecord w, String reason) {
         if (w.state() == WorkerState.DESTROYING || w.state() == WorkerState.DESTROYED) {
             return;
         }
-        boolean busy = (w.state() == WorkerState.READY || w.state() == WorkerState.DRAINING)
-                && (w.curLoad() + w.reservedLoad() > 0);
-        if (!busy && w.state() != WorkerState.CREATING && !ctx.actions().isInFlight(w.workerId())) {
-            ctx.actions().destroy(w, removedGroupProviders.getOrDefault(w.group(), ctx.defaultProviderName()), reason);
+        boolean serving = w.state() == WorkerState.READY || w.state() == WorkerState.DRAINING;
+        if (w.state() == WorkerState.CREATING || ctx.actions().isInFlight(w.workerId())) {
+            return;
+        }
+        String provider = removedGroupProviders.getOrDefault(w.group(), ctx.defaultProviderName());
+        if (serving) {
+            ctx.actions().destroyIfIdle(w, provider, reason); // re-checked in the move: busy ones wait
+        } else {
+            ctx.actions().destroy(w, provider, reason);
         }
     }
 

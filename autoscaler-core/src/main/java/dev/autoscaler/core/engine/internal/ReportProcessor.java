@@ -90,11 +90,10 @@ public final class ReportProcessor {
         long now = clock.nanoTime();
         // Requests the worker now lists as in flight are in its cur_load: their reservations end in
         // the same versioned update that records that cur_load, so nothing is counted twice.
-        double nowReported = ledger.takeListed(known.workerId(), report.workingRequestIdxs());
+        RequestLedger.Taken nowReported = ledger.takeListed(known.workerId(), report.workingRequestIdxs());
         WorkerUpdate update = store.updateWorkerIf(known.workerId(), w -> true, w -> {
             WorkerRecord applied = applyTo(w, report, now);
-            return nowReported == 0 ? applied
-                    : applied.toBuilder().reservedLoad(RequestLedger.lessReserved(w, nowReported)).build();
+            return nowReported.none() ? applied : nowReported.from(applied);
         });
         if (!update.exists()) {
             throw new AuthenticationException("unknown worker id or wrong mtoken");

@@ -61,8 +61,9 @@ public final class RequestLedger {
      * versioned update that records the report's {@code cur_load}. That way no reader ever sees the
      * work both in {@code cur_load} and in the reservation.
      */
-    double takeListed(String workerId, Collection<Long> workingRequestIdxs) {
+    Taken takeListed(String workerId, Collection<Long> workingRequestIdxs) {
         double taken = 0;
+        int count = 0;
         for (Long idx : workingRequestIdxs) {
             if (idx == null || !isReservedOn(idx, workerId)) {
                 continue;
@@ -73,11 +74,24 @@ public final class RequestLedger {
             }
             if (removed.get().workerId().equals(workerId)) {
                 taken += removed.get().cost();
+                count++;
             } else {
                 unreserve(removed.get().workerId(), removed.get().cost()); // cannot happen: routed records keep their worker
             }
         }
-        return taken;
+        return new Taken(taken, count);
+    }
+
+    /** What {@link #takeListed} took off a worker's reservation: the summed cost and the number of requests. */
+    record Taken(double cost, int count) {
+        boolean none() {
+            return count == 0;
+        }
+
+        /** {@code w} with this much less reserved. */
+        WorkerRecord from(WorkerRecord w) {
+            return w.toBuilder().reservedLoad(lessReserved(w, cost)).reservedRequests(w.reservedRequests() - count).build();
+        }
     }
 
     private boolean isReservedOn(long idx, String workerId) {
@@ -85,7 +99,7 @@ public final class RequestLedger {
     }
 
     private void unreserve(String workerId, double cost) {
-        store.updateWorker(workerId, w -> w.toBuilder().reservedLoad(lessReserved(w, cost)).build());
+        store.updateWorker(workerId, w -> new Taken(cost, 1).from(w));
     }
 
     /** Clamped at zero: a stopped worker's reservation was zeroed while its requests were still recorded. */

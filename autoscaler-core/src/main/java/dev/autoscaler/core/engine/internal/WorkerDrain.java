@@ -114,10 +114,11 @@ final class WorkerDrain {
         double seconds = w.secondsInState(ctx.clock().nanoTime());
         boolean toStop = isDrainingToStop(w, currentRevision);
         if (isIdle(w)) {
+            // re-checked in the move itself: a report of new work in between keeps it draining
             if (toStop) {
-                ctx.actions().stop(w, provider, "drained: no work left, stopped for the cold pool");
+                ctx.actions().stopIfIdle(w, provider, "drained: no work left, stopped for the cold pool");
             } else {
-                ctx.actions().destroy(w, provider, "drained: no work left");
+                ctx.actions().destroyIfIdle(w, provider, "drained: no work left");
             }
         } else if (seconds >= drainTimeout.toNanos() / 1e9) {
             String why = String.format("still busy after draining %.0f s (drain timeout %.0f s)", seconds,
@@ -131,6 +132,6 @@ final class WorkerDrain {
     }
 
     static boolean isIdle(WorkerRecord w) {
-        return w.curLoad() + w.reservedLoad() <= 0 && w.numRequestsWorking() == 0;
+        return w.curLoad() + w.reservedLoad() <= 0 && w.numRequestsWorking() == 0 && w.reservedRequests() == 0;
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Deals with broken workers before any scaling, so that the policy sees the endpoint as it will be:
  * an errored worker is rebooted, and destroyed if it errors again; a worker stuck loading or resuming
- * past its timeout (on monotonic time) is destroyed; a destroy that failed is retried. Destroyed
+ * past its timeout (on monotonic time) is destroyed. Destroyed
  * workers are replaced by the reconciler, since they no longer count toward the targets.
  */
 final class WorkerRepair {
@@ -51,7 +51,8 @@ final class WorkerRepair {
                                 seconds, config.resumeTimeout().toSeconds()));
                     }
                 }
-                case DESTROYING -> ctx.actions().destroy(w, provider, "retrying destroy");
+                // a failed destroy is retried by the engine for every endpoint, with backoff
+                // (ProviderActions.retryDestroys): also after its endpoint or group is gone
                 default -> {
                 }
             }

@@ -1,5 +1,7 @@
 package dev.autoscaler.core.http.internal;
 
+import dev.autoscaler.OrphanInstance;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.GroupTarget;
@@ -154,6 +156,23 @@ public final class DashboardState {
             g.writeStringField("gpu", w.gpuName());
             g.writeNumberField("price_per_hour", w.pricePerHour());
             g.writeStringField("url", w.url());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+
+        // why the engine holds back (no list yet, or too old), and instances labelled ours that no
+        // configured endpoint owns: both shown until resolved
+        g.writeStringField("waiting_reason", engine.waitingReason().orElse(""));
+        g.writeArrayFieldStart("orphans");
+        for (OrphanInstance o : engine.orphans()) {
+            g.writeStartObject();
+            g.writeStringField("provider", o.provider());
+            g.writeStringField("instance_id", o.instanceId());
+            g.writeStringField("label", o.label());
+            g.writeStringField("status", o.status());
+            g.writeNumberField("seconds_seen", Math.round(o.secondsSeen()));
+            g.writeStringField("policy", o.policy().wireName());
+            g.writeNumberField("seconds_until_action", Math.round(o.secondsUntilAction()));
             g.writeEndObject();
         }
         g.writeEndArray();

@@ -55,6 +55,14 @@ final class EngineHarness {
         engine.start();
     }
 
+    /** A harness on a given provider account whose provider calls run only when the test runs them. */
+    EngineHarness(EndpointConfig endpoint, FakeInstanceProvider provider, Executor providerExecutor) {
+        this.provider = provider;
+        this.providerExecutor = providerExecutor;
+        this.engine = build(endpoint);
+        engine.start();
+    }
+
     /** A harness whose engine keeps its state in {@code stateStore}. */
     EngineHarness(EndpointConfig endpoint, StateStore stateStore) {
         this.provider = new FakeInstanceProvider();

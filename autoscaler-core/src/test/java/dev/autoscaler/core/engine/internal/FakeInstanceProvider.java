@@ -26,6 +26,8 @@ class FakeInstanceProvider implements InstanceProvider {
     final List<String> measured = new ArrayList<>();
     private final Map<Call, Deque<ProviderException>> failures = new EnumMap<>(Call.class);
     private int nextId;
+    /** The most instances the account ever held at once. */
+    int maxAlive;
     /** GPU name and price for the next creates, in turn; the last one repeats. */
     final Deque<Instance> offers = new ArrayDeque<>();
 
@@ -40,6 +42,10 @@ class FakeInstanceProvider implements InstanceProvider {
 
     void failNext(Call call, ProviderException e) {
         failures.computeIfAbsent(call, c -> new ArrayDeque<>()).add(e);
+    }
+
+    void clearFailures(Call call) {
+        failures.remove(call);
     }
 
     private void maybeFail(Call call) {
@@ -70,6 +76,7 @@ class FakeInstanceProvider implements InstanceProvider {
         double price = offer == null ? 0.5 : offer.pricePerHour();
         Instance instance = new Instance(id, request.label(), InstanceStatus.RUNNING, "http://127.0.0.1:" + id, gpu, price, 1);
         instances.put(id, instance);
+        maxAlive = Math.max(maxAlive, instances.size());
         envs.put(id, request.env());
         return instance;
     }
