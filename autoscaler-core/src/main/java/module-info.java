@@ -14,6 +14,7 @@ module dev.autoscaler.core {
     exports dev.autoscaler.core;
     exports dev.autoscaler.core.client;
     exports dev.autoscaler.core.compare;
+    exports dev.autoscaler.core.history;
     exports dev.autoscaler.core.http;
     exports dev.autoscaler.core.json;
     exports dev.autoscaler.core.plugin;
