@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * (README.md, docs/*.md, ...) and every main source file of every module (its javadoc and comments),
  *
  * <ul>
- *   <li>a {@code NAME.md} mentioned that is not a file, resolved against the mentioning Markdown file's
+ *   <li>a Markdown file name ({@code *.md}) mentioned that is not a file, resolved against the mentioning Markdown file's
  *       folder or the repository root ({@code DESIGN.md} alone is dangling when the file is
  *       {@code docs/DESIGN.md});</li>
  *   <li>a relative Markdown link {@code [text](target)} whose target does not exist;</li>

@@ -38,7 +38,7 @@ class DocumentationLinksTest {
                 "See [the tick](docs/DESIGN.md#the-tick).",                                  // line 4: no such section
                 "Background in ../shared/docs.",                                             // line 5: outside
                 "[up](#project) [down](#nowhere)",                                           // line 6: #nowhere
-                "https://example.com/NOTES.md is a URL, not a file.",                        // fine
+                "https://example.com/notes.md is a URL, not a file.",                        // fine
                 ""));
         Path source = repo.resolve("mod/src/main/java/p/A.java");
         Files.createDirectories(source.getParent());
