@@ -45,6 +45,11 @@ final class FakeVastAccount {
     private int stuckNext;
     private int exitAfterBootNext;
     private int stallStartsNext;
+    /** Every instance coming (+1) or going (-1) under a label, in order: for {@link #peak}. */
+    private final List<LabelChange> labelChanges = new ArrayList<>();
+
+    private record LabelChange(String label, int delta) {
+    }
 
     /** Lifecycle durations. */
     record Timings(Duration provisioning, Duration boot, Duration stop, Duration start, Duration reboot) {
@@ -192,6 +197,7 @@ final class FakeVastAccount {
             instance.phaseEnds = clock.nanoTime() + Math.min(timings.provisioning().toNanos(), timings.boot().toNanos());
         }
         instances.put(instance.id, instance);
+        labelChanges.add(new LabelChange(instance.label, 1));
         return new Created.Made(instance.id);
     }
 
@@ -206,6 +212,7 @@ final class FakeVastAccount {
         instance.startDate = clock.now().toEpochMilli() / 1000.0;
         enterRunning(instance);
         instances.put(instance.id, instance);
+        labelChanges.add(new LabelChange(instance.label, 1));
         return instance.id;
     }
 
@@ -252,6 +259,8 @@ final class FakeVastAccount {
         if (i == null) {
             return false;
         }
+        labelChanges.add(new LabelChange(i.label, -1));
+        labelChanges.add(new LabelChange(label, 1));
         i.label = label;
         return true;
     }
@@ -277,11 +286,25 @@ final class FakeVastAccount {
         if (removed == null) {
             return false;
         }
+        labelChanges.add(new LabelChange(removed.label, -1));
         ObjectNode offer = offers.get(removed.offerId);
         if (offer != null && !withdrawn.contains(removed.offerId)) {
             offer.put("rented", false);
         }
         return true;
+    }
+
+    /** The most instances with a label {@code labels} accepts that existed at one instant. */
+    synchronized int peak(java.util.function.Predicate<String> labels) {
+        int now = 0;
+        int peak = 0;
+        for (LabelChange change : labelChanges) {
+            if (labels.test(change.label())) {
+                now += change.delta();
+                peak = Math.max(peak, now);
+            }
+        }
+        return peak;
     }
 
     synchronized List<ObjectNode> instancesJson() {

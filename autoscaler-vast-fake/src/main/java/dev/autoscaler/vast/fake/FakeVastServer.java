@@ -46,7 +46,9 @@ import java.util.regex.Pattern;
  * call that comes sooner counted) and has faults a
  * test can switch on: error statuses for a number of calls or for a while, calls that are never
  * answered, creates that succeed but drop their answer, instances stuck loading, instances that
- * turn {@code exited}, resumes that stall waiting for their GPU, and a missing v1 list.
+ * turn {@code exited}, resumes that stall waiting for their GPU, a missing v1 list, and
+ * {@linkplain #randomFaults random faults} on a fraction of all calls (500s, timeouts, lost answers).
+ * It keeps the {@linkplain #peakInstances peak} number of instances per label, for tests of caps.
  *
  * <p>With a {@link dev.autoscaler.ManualClock} everything steps with the test: nothing happens
  * between two calls unless the clock moves.
@@ -96,6 +98,8 @@ public final class FakeVastServer implements AutoCloseable {
     private boolean v1Disabled;
     private int dropCreateAnswers;
     private int loseOffers;
+    /** Random faults on every admitted call (null: off). */
+    private RandomFaults randomFaults;
 
     private FakeVastServer(Builder b) throws IOException {
         this.clock = b.clock;
@@ -216,6 +220,50 @@ public final class FakeVastServer implements AutoCloseable {
     }
 
     /**
+     * From now on, each call that passes the rate limiter fails with probability {@code fraction},
+     * drawn from a generator seeded with {@code seed} (so that one seed and one order of calls give
+     * the same faults), in three equally likely ways:
+     * <ul>
+     *   <li><b>error</b>: 500, and the call did nothing;</li>
+     *   <li><b>timeout</b>: the call took effect, but its answer came later than the client waits.
+     *       The client's timeouts run on wall time, so instead of holding the answer the fake moves
+     *       its clock by {@code timeout} (when it is a {@link dev.autoscaler.ManualClock}: the time
+     *       the client would have waited) and answers 504 Gateway Timeout, which is what a client
+     *       behind Vast's proxy sees when the backend is slow: the outcome is unknown;</li>
+     *   <li><b>lost</b>: the call took effect (a create made its instance, a destroy destroyed) and
+     *       the connection closes before the answer.</li>
+     * </ul>
+     * The explicit faults ({@link #failNext}, {@link #hangNext}, ...) and the rate limiter come first.
+     * {@link #randomFaultCounts()} tells how many of each were injected. A {@code fraction} of 0 turns
+     * them off.
+     */
+    public synchronized void randomFaults(long seed, double fraction, Duration timeout) {
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("fraction must be in [0, 1], got " + fraction);
+        }
+        Objects.requireNonNull(timeout, "timeout");
+        randomFaults = fraction == 0 ? null : new RandomFaults(new java.util.SplittableRandom(seed), fraction, timeout);
+    }
+
+    /** {@return how many random faults of each kind ("error", "timeout", "lost") were injected so far} */
+    public synchronized Map<String, Integer> randomFaultCounts() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (RandomFault kind : List.of(RandomFault.ERROR, RandomFault.TIMEOUT, RandomFault.LOST)) {
+            counts.put(kind.name().toLowerCase(java.util.Locale.ROOT), randomFaults == null ? 0 : randomFaults.count(kind));
+        }
+        return counts;
+    }
+
+    /**
+     * The most instances whose label {@code labels} accepts that existed at any one instant since
+     * the fake started: every create, relabel and destroy is recorded in order, so this is exact
+     * however briefly the peak lasted.
+     */
+    public int peakInstances(java.util.function.Predicate<String> labels) {
+        return account.peak(labels);
+    }
+
+    /**
      * The next {@code count} creates lose a race: another renter takes the offer just before, so
      * the offer leaves the market and the create answers 410.
      */
@@ -312,6 +360,7 @@ public final class FakeVastServer implements AutoCloseable {
         Api api = route(method, path);
         Answer answer;
         boolean hang = false;
+        RandomFault chaos = RandomFault.NONE;
         synchronized (this) {
             if (api == null) {
                 answer = Answer.json(404, "{\"detail\":\"Not Found\"}");
@@ -330,6 +379,10 @@ public final class FakeVastServer implements AutoCloseable {
                     answer = rateLimitedAnswer(api);
                 } else {
                     answer = null;
+                    chaos = randomFaults == null ? RandomFault.NONE : randomFaults.draw();
+                    if (chaos == RandomFault.ERROR) {
+                        answer = faultAnswer(500);
+                    }
                 }
             }
         }
@@ -342,6 +395,12 @@ public final class FakeVastServer implements AutoCloseable {
                 answer = serve(api, path, query, body);
             } catch (RuntimeException e) {
                 answer = Answer.json(500, "{\"msg\":\"fake server error: " + e.getClass().getSimpleName() + "\"}");
+            }
+            // the call took effect; only its answer goes wrong
+            if (chaos == RandomFault.TIMEOUT) {
+                answer = timedOut();
+            } else if (chaos == RandomFault.LOST) {
+                answer = Answer.DROP;
             }
         }
         record(new RecordedCall(api, method, path, decode(query), body, answer.status));
@@ -370,6 +429,18 @@ public final class FakeVastServer implements AutoCloseable {
             return Answer.text(status, "<html><body><h1>" + status + " Gateway</h1></body></html>");
         }
         return Answer.json(status, "{\"message\":\"injected fault " + status + "\"}");
+    }
+
+    /** A random fault's timeout: the time the client would have waited passes, then a gateway's 504. */
+    private Answer timedOut() {
+        Duration waited;
+        synchronized (this) {
+            waited = randomFaults == null ? Duration.ZERO : randomFaults.timeout;
+        }
+        if (clock instanceof dev.autoscaler.ManualClock manual) {
+            manual.advance(waited);
+        }
+        return Answer.text(504, "<html><body><h1>504 Gateway Time-out</h1></body></html>");
     }
 
     private Fault activeFault(Api api) {
@@ -661,6 +732,39 @@ public final class FakeVastServer implements AutoCloseable {
     }
 
     private enum FaultKind { STATUS, HANG }
+
+    private enum RandomFault { NONE, ERROR, TIMEOUT, LOST }
+
+    /** The random faults' generator and tally. */
+    private static final class RandomFaults {
+        final java.util.SplittableRandom random;
+        final double fraction;
+        final Duration timeout;
+        final Map<RandomFault, Integer> counts = new EnumMap<>(RandomFault.class);
+
+        RandomFaults(java.util.SplittableRandom random, double fraction, Duration timeout) {
+            this.random = random;
+            this.fraction = fraction;
+            this.timeout = timeout;
+        }
+
+        RandomFault draw() {
+            if (random.nextDouble() >= fraction) {
+                return RandomFault.NONE;
+            }
+            RandomFault kind = switch (random.nextInt(3)) {
+                case 0 -> RandomFault.ERROR;
+                case 1 -> RandomFault.TIMEOUT;
+                default -> RandomFault.LOST;
+            };
+            counts.merge(kind, 1, Integer::sum);
+            return kind;
+        }
+
+        int count(RandomFault kind) {
+            return counts.getOrDefault(kind, 0);
+        }
+    }
 
     private static final class Fault {
         final Set<Api> apis;
