@@ -252,10 +252,16 @@ public final class Autoscaler implements AutoCloseable {
 
     /** Lists every provider's instances now: adopts ours, drops vanished ones, destroys failed ones. */
     public void syncWithProviders() {
+        syncAll();
+    }
+
+    /** As {@link #syncWithProviders()}; true when every provider's list succeeded. */
+    private boolean syncAll() {
         synchronized (syncLock) {
             ProviderSync.Result result = sync.sync(configuredEndpoints());
             lists.recordSync(result.providers(), result.succeeded(), result.startedAtNanos(), ctx.clock().nanoTime(),
                     result.error(), ctx.random());
+            return result.complete();
         }
     }
 
@@ -566,7 +572,9 @@ public final class Autoscaler implements AutoCloseable {
      * {@code timeout}: {@link dev.autoscaler.ShutdownAction#KEEP} leaves them as they are (logged
      * loudly: running ones keep billing until the next start adopts them), {@code STOP} stops them,
      * {@code DESTROY} destroys them (waiting for creates in flight to have their instance, and
-     * retrying failed calls until the time is up).
+     * retrying failed calls until the time is up). With {@code STOP} or {@code DESTROY} it lists the
+     * providers once more when every known worker is done, and handles what that list adopts (an
+     * instance whose create's answer was lost), so that nothing it made is left behind unseen.
      *
      * @param sleeper how to wait between rounds (the system's in a server; one that moves a manual clock in tests)
      * @return what was done and what is left
@@ -578,10 +586,21 @@ public final class Autoscaler implements AutoCloseable {
         long deadline = ctx.clock().nanoTime() + timeout.toNanos();
         boolean timedOut = false;
         if (action != dev.autoscaler.ShutdownAction.KEEP) {
+            boolean listedAfterLastStep = false;
             while (true) {
                 boolean pending = false;
                 for (WorkerRecord w : ctx.store().allWorkers()) {
                     pending |= shutdownStep(w, action);
+                }
+                // A create whose outcome is unknown is settled only by a list; and a last list once
+                // every known worker is done finds what the engine lost track of (adopted, then
+                // handled by the next round), so that the summary's "nothing left" is the provider's word.
+                if (ctx.actions().hasUnknownCreates() || !pending && !listedAfterLastStep) {
+                    boolean listed = syncAll() && !ctx.actions().hasUnknownCreates();
+                    boolean more = ctx.store().allWorkers().stream().anyMatch(w -> action
+                            == dev.autoscaler.ShutdownAction.DESTROY || w.state() != dev.autoscaler.WorkerState.STOPPED);
+                    listedAfterLastStep = listed && !more;
+                    pending |= !listedAfterLastStep;
                 }
                 if (!pending) {
                     break;

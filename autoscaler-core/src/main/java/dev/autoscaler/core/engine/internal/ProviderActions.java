@@ -38,6 +38,8 @@ public final class ProviderActions {
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, CreateBackoff> backoffs = new ConcurrentHashMap<>();
     private final DestroyRetries destroyRetries = new DestroyRetries();
+    /** Workers whose create's outcome is unknown, with when it failed (monotonic nanos). */
+    private final Map<String, Long> unknownCreates = new ConcurrentHashMap<>();
     private final java.util.function.BiPredicate<String, String> listFresh;
 
     /**
@@ -95,8 +97,18 @@ public final class ProviderActions {
             } catch (ProviderException e) {
                 backoff(stored).failed(clock.nanoTime(), random);
                 failed(stored, InstanceAction.CREATE, e);
-                // The provider either made nothing or lost track of what it made; a labelled orphan
-                // is adopted by the next provider sync, so dropping the record leaks nothing.
+                if (e.kind() == ProviderException.Kind.TIMEOUT && !stored.label().isEmpty()) {
+                    // The instance may exist (the create's answer was lost and the provider could not
+                    // find out). Dropping the record would let the reconciler rent a replacement at
+                    // once, past max_workers, while the first one boots; so the worker stays CREATING,
+                    // counted against the caps, until a provider list taken after now binds it by
+                    // its label or shows it does not exist (resolveUnknownCreates).
+                    unknownCreates.put(stored.workerId(), clock.nanoTime());
+                    log.info("create of worker {} has an unknown outcome; it stays creating until a provider list "
+                            + "shows whether instance labelled {} exists", stored.workerId(), stored.label());
+                    return;
+                }
+                // The provider made nothing (or found out that it made nothing): nothing to wait for.
                 remove(stored.workerId(), "create failed: " + e.getMessage());
                 return;
             }
@@ -275,6 +287,40 @@ public final class ProviderActions {
         }
         destroyRetries.retainOnly(store);
         return pending;
+    }
+
+    /**
+     * After a provider list that started at {@code listedAtNanos} and did not show the instance of a
+     * worker whose create's outcome was unknown (it would have bound it, by label): when that create
+     * failed before the list started, the instance does not exist and the worker is dropped (the
+     * reconciler replaces it). Called by the provider sync for the workers of {@code providerName}.
+     *
+     * @param providerOf the provider a worker's instance lives on
+     * @return how many workers were dropped
+     */
+    public int resolveUnknownCreates(String providerName, long listedAtNanos, Function<WorkerRecord, String> providerOf) {
+        int dropped = 0;
+        for (Map.Entry<String, Long> entry : unknownCreates.entrySet()) {
+            String workerId = entry.getKey();
+            WorkerRecord w = store.worker(workerId).orElse(null);
+            if (w == null || w.state() != WorkerState.CREATING || !w.instanceId().isEmpty()) {
+                unknownCreates.remove(workerId); // bound by its label, or gone
+                continue;
+            }
+            if (entry.getValue() < listedAtNanos && providerName.equals(providerOf.apply(w)) && !isInFlight(workerId)) {
+                unknownCreates.remove(workerId);
+                remove(workerId, "create's outcome was unknown and the provider lists no instance labelled " + w.label());
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
+    /** True while some worker's create has an unknown outcome that no provider list has settled yet. */
+    public boolean hasUnknownCreates() {
+        unknownCreates.keySet().removeIf(id -> store.worker(id).map(w -> w.state() != WorkerState.CREATING
+                || !w.instanceId().isEmpty()).orElse(true));
+        return !unknownCreates.isEmpty();
     }
 
     /** How many destroys have failed and wait for their retry now. */

@@ -129,6 +129,7 @@ public final class ProviderSync {
             reconcileInstance(providerName, instance, label.get(), group.get());
         }
         dropVanished(providerName, endpoints, listed, listedAt);
+        ctx.actions().resolveUnknownCreates(providerName, listedAt, w -> providerOf(w, endpoints));
         orphans.resolve(providerName, listed, providers.apply(providerName));
     }
 
@@ -230,6 +231,12 @@ public final class ProviderSync {
         } catch (ProviderException e) {
             log.warn("destroying duplicate instance {} failed: {}; the next sync retries", instance.id(), e.getMessage());
         }
+    }
+
+    private String providerOf(WorkerRecord w, Map<String, EndpointConfig> endpoints) {
+        EndpointConfig endpoint = endpoints.get(w.endpoint());
+        return endpoint == null ? ctx.defaultProviderName()
+                : endpoint.group(w.group()).map(ctx::providerFor).orElse(ctx.defaultProviderName());
     }
 
     private void dropVanished(String providerName, Map<String, EndpointConfig> endpoints, Set<String> listed, long listedAt) {
