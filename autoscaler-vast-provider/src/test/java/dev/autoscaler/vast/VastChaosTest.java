@@ -59,9 +59,9 @@ class VastChaosTest {
     private static final byte[] SECRET = "vast-chaos-secret-0123456789abcd".getBytes();
     private static final String OWNER = "chaos";
     private static final Duration TICK = Duration.ofSeconds(5);
-    private static final int LLM_MAX = 4;
+    private static final int LLM_MAX = 6;
     private static final int OLD_MAX = 3;
-    private static final int CYCLES = 3;
+    private static final int CYCLES = 4;
 
     private final ManualClock clock = new ManualClock();
     private final ManualScheduler scheduler = new ManualScheduler(clock);
@@ -85,7 +85,10 @@ class VastChaosTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void nothingLeftBillingNoCapPassed(long seed) {
-        fake = FakeVastServer.builder(clock).bootDelay(Duration.ofSeconds(60)).start();
+        // Vast stricter than the client's spacing (4.5 s between creates, 1 s between lists): 429s happen
+        fake = FakeVastServer.builder(clock).bootDelay(Duration.ofSeconds(60))
+                .rateLimit(Api.CREATE, Duration.ofSeconds(6)).rateLimit(Api.LIST_V1, Duration.ofSeconds(2))
+                .rateLimit(Api.DESTROY, Duration.ofSeconds(2)).start();
         closeables.add(fake);
         fake.strictRateLimits(Duration.ofSeconds(2));
         fake.randomFaults(seed, 0.05, Duration.ofSeconds(30));
