@@ -52,7 +52,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * a failing seed fails the same way again.
  *
  * <p>Run it alone: {@code mvn -B -q -pl autoscaler-vast-provider -am verify -Dtest=VastChaosTest
- * -Dsurefire.failIfNoSpecifiedTests=false}; add {@code -Dchaos.seed=N} to replay one seed.
+ * -Dsurefire.failIfNoSpecifiedTests=false}; add {@code -Dchaos.seed=N} to replay one seed, or
+ * {@code -Dchaos.seeds=N} to run seeds 1 to N, {@code -Dchaos.fraction=0.2} for more faults than 5%.
  */
 @DisplayName("chaos: 5% of Vast calls fail, rate limits strict; nothing is left billing, no cap is passed")
 class VastChaosTest {
@@ -69,10 +70,13 @@ class VastChaosTest {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private FakeVastServer fake;
 
-    /** Seeds 1 to 20; {@code -Dchaos.seed=N} replays one. */
+    /** Seeds 1 to 20; {@code -Dchaos.seed=N} replays one, {@code -Dchaos.seeds=N} runs 1 to N. */
     static LongStream seeds() {
         String one = System.getProperty("chaos.seed", "");
-        return one.isBlank() ? LongStream.rangeClosed(1, 20) : LongStream.of(Long.parseLong(one.trim()));
+        if (!one.isBlank()) {
+            return LongStream.of(Long.parseLong(one.trim()));
+        }
+        return LongStream.rangeClosed(1, Long.getLong("chaos.seeds", 20));
     }
 
     @AfterEach
@@ -91,7 +95,7 @@ class VastChaosTest {
                 .rateLimit(Api.DESTROY, Duration.ofSeconds(2)).start();
         closeables.add(fake);
         fake.strictRateLimits(Duration.ofSeconds(2));
-        fake.randomFaults(seed, 0.05, Duration.ofSeconds(30));
+        fake.randomFaults(seed, Double.parseDouble(System.getProperty("chaos.fraction", "0.05")), Duration.ofSeconds(30));
 
         Autoscaler first = engine(seed, true);
 
