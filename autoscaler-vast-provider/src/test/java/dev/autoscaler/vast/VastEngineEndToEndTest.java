@@ -243,6 +243,25 @@ class VastEngineEndToEndTest {
     }
 
     @Test
+    @DisplayName("a lost create answer whose label lookup fails too: the worker waits for a list; never more instances than asked")
+    void lostCreateAnswerAndFailedLookup() {
+        fake();
+        Autoscaler engine = engine(provider());
+        target(3, 0);
+        // the first create's answer is lost, and the list that looks for its label answers 500 (not
+        // retried): the client cannot tell whether the instance exists
+        fake.dropNextCreateAnswers(1);
+        fake.failNext(1, 500, Api.LIST_V1);
+
+        assertThat(runUntil(engine, Duration.ofMinutes(15), () -> count(engine, WorkerState.READY) == 3)).isTrue();
+        runUntil(engine, Duration.ofMinutes(2), () -> false);
+
+        assertThat(fake.peakInstances(l -> l.startsWith("e2e:llm:"))).isEqualTo(3);
+        assertThat(fake.callCount(Api.CREATE)).isEqualTo(3);
+        assertNoLeakNoDuplicate(engine, 3);
+    }
+
+    @Test
     @DisplayName("a restarted engine with a fresh provider adopts every instance and rents nothing new")
     void restartAdoption() {
         fake();
