@@ -364,6 +364,60 @@ class FakeVastServerTest {
         }
 
         @Test
+        @DisplayName("random faults: seeded, about the fraction asked, the three kinds; timeouts and lost answers take effect")
+        void randomFaults() throws Exception {
+            fake.enforceRateLimits(false);
+            fake.randomFaults(7, 0.3, Duration.ofSeconds(30));
+            long offer = fake.offerIds().get(0);
+            int errors = 0;
+            int timeouts = 0;
+            int lost = 0;
+            for (int i = 0; i < 200; i++) {
+                long before = clock.nanoTime();
+                try {
+                    int code = call("PUT", "/api/v0/asks/" + offer + "/", "{\"image\":\"img\",\"label\":\"x:" + i + "\"}").code();
+                    if (code == 500) {
+                        errors++;
+                    } else if (code == 504) {
+                        timeouts++;
+                        assertThat(clock.nanoTime() - before).as("the client's wait passed").isEqualTo(30_000_000_000L);
+                    }
+                } catch (IOException dropped) {
+                    lost++;
+                }
+                // whatever the answer, destroy (faults off) what was made, so that the offer is free again
+                fake.randomFaults(0, 0, Duration.ZERO);
+                for (FakeInstance made : fake.instances()) {
+                    call("DELETE", "/api/v0/instances/" + made.id() + "/", "{}");
+                }
+                fake.randomFaults(1000 + i, 0.3, Duration.ofSeconds(30));
+            }
+            assertThat(errors + timeouts + lost).isBetween(30, 90);
+            assertThat(errors).isPositive();
+            assertThat(timeouts).isPositive();
+            assertThat(lost).isPositive();
+            // a create is made unless it failed with 500: one +1 and one -1 per instance
+            assertThat(fake.peakInstances(l -> l.startsWith("x:"))).isEqualTo(1);
+            assertThat(fake.calls().stream().filter(c -> c.api() == Api.CREATE).count()).isEqualTo(200);
+            assertThat(fake.calls().stream().filter(c -> c.api() == Api.DESTROY).count()).isEqualTo(200 - errors);
+        }
+
+        @Test
+        @DisplayName("peakInstances counts the most instances alive at one instant, per label")
+        void peak() throws Exception {
+            fake.enforceRateLimits(false);
+            List<Long> offers = fake.offerIds();
+            long a = create(offers.get(0), "p:a");
+            create(offers.get(1), "p:b");
+            call("DELETE", "/api/v0/instances/" + a + "/", "{}");
+            create(offers.get(2), "q:c");
+            create(offers.get(3), "p:d");
+
+            assertThat(fake.peakInstances(l -> l.startsWith("p:"))).isEqualTo(2);
+            assertThat(fake.peakInstances(l -> true)).isEqualTo(3);
+        }
+
+        @Test
         @DisplayName("every call is recorded with its path, body and status")
         void recorded() throws Exception {
             call("POST", "/api/v0/bundles/", "{\"limit\":1}");
