@@ -22,8 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The engine's metrics in a Micrometer {@link MeterRegistry}, fed by its events (the core depends on
- * no metrics library). Names as Micrometer writes them to Prometheus; every meter has an
- * {@code endpoint} tag, most a {@code group} one. Gauges follow the last control tick.
+ * no metrics library). Names as Micrometer writes them to Prometheus; every meter but the three
+ * engine-wide gauges has an {@code endpoint} tag, most a {@code group} one. Per-endpoint gauges follow
+ * the last control tick; the engine-wide ones are read at each scrape.
  *
  * <table>
  *   <caption>Meters</caption>
@@ -41,6 +42,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <tr><td>{@code autoscaler_policy_errors_total{endpoint}}</td><td>a policy threw; the endpoint kept its size</td></tr>
  *   <tr><td>{@code autoscaler_provider_calls_total{endpoint,group,action}}</td><td>provider calls that succeeded (and adoptions)</td></tr>
  *   <tr><td>{@code autoscaler_provider_errors_total{endpoint,group,action,kind}}</td><td>provider calls that failed, by {@code ProviderException.Kind}</td></tr>
+ *   <tr><td>{@code autoscaler_pending_destroys}</td><td>engine-wide: workers whose instance is not confirmed gone yet, removed endpoints included; it stays up while destroys fail</td></tr>
+ *   <tr><td>{@code autoscaler_orphan_instances}</td><td>engine-wide: labelled instances of endpoints or groups not configured, not resolved yet</td></tr>
+ *   <tr><td>{@code autoscaler_waiting_for_provider_list}</td><td>engine-wide: 1 while creates are held back for want of a fresh provider list ({@code /readyz} says why)</td></tr>
  *   <tr><td>{@code autoscaler_rejected_load_total{endpoint,group}}</td><td>work the workers rejected ({@code rej_load} of their reports: tickets that failed verification, mostly), perf units</td></tr>
  * </table>
  */
@@ -62,6 +66,17 @@ public final class AutoscalerMetrics implements AutoscalerListener, ReportObserv
     /** Metrics of {@code engine} in {@code registry}, from now on (attach before {@code start()} to count adoptions). */
     public static AutoscalerMetrics attach(Autoscaler engine, MeterRegistry registry) {
         AutoscalerMetrics metrics = new AutoscalerMetrics(registry);
+        // engine-wide, read at each scrape: a destroy pending after its endpoint was removed, or an
+        // orphan, belongs to no configured endpoint and must show all the same
+        Gauge.builder("autoscaler.pending.destroys", engine, Autoscaler::pendingDestroys)
+                .description("workers whose instance is not confirmed gone yet (destroys in flight or failed and retried)")
+                .strongReference(true).register(registry);
+        Gauge.builder("autoscaler.orphan.instances", engine, e -> e.orphans().size())
+                .description("instances with this engine's label whose endpoint or group is not configured, not resolved yet")
+                .register(registry);
+        Gauge.builder("autoscaler.waiting.for.provider.list", engine, e -> e.waitingReason().isPresent() ? 1 : 0)
+                .description("1 while the engine holds back creates: no successful provider list since start, or the last one too old")
+                .register(registry);
         engine.addListener(metrics);
         engine.addReportObserver(metrics);
         return metrics;

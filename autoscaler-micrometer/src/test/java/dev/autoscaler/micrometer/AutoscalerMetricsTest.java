@@ -94,6 +94,65 @@ class AutoscalerMetricsTest {
     }
 
     @Test
+    @DisplayName("engine-wide gauges: waiting for a provider list, then pending destroys of a removed endpoint while they fail")
+    void engineWideGauges() {
+        java.util.Map<String, dev.autoscaler.spi.Instance> made = new java.util.LinkedHashMap<>();
+        dev.autoscaler.spi.InstanceProvider failingDestroys = new dev.autoscaler.spi.InstanceProvider() {
+            @Override
+            public dev.autoscaler.spi.Instance create(dev.autoscaler.spi.CreateInstanceRequest request) {
+                String id = Integer.toString(500 + made.size());
+                dev.autoscaler.spi.Instance instance = new dev.autoscaler.spi.Instance(id, request.label(),
+                        dev.autoscaler.spi.InstanceStatus.RUNNING, "http://10.0.0.2:" + id, "RTX 4090", 0.5, 1);
+                made.put(id, instance);
+                return instance;
+            }
+
+            @Override
+            public void start(String id) {
+            }
+
+            @Override
+            public void stop(String id) {
+            }
+
+            @Override
+            public void reboot(String id) {
+            }
+
+            @Override
+            public void destroy(String id) {
+                throw new dev.autoscaler.ProviderException(dev.autoscaler.ProviderException.Kind.UNAVAILABLE, "HTTP 500");
+            }
+
+            @Override
+            public List<dev.autoscaler.spi.Instance> list() {
+                return List.copyOf(made.values());
+            }
+        };
+        PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Autoscaler e = Autoscaler.builder().clock(clock).scheduler(scheduler).provider(failingDestroys)
+                .secret("0123456789abcdef0123456789abcdef".getBytes())
+                .policies((name, params) -> s -> ScalingDecision.of(Map.of("gpu", new GroupTarget(1, 0)), "one"))
+                .endpoint(EndpointConfig.builder("llm").coldWorkers(0).addGroup(WorkerGroupConfig.builder("gpu").build()).build())
+                .build();
+        AutoscalerMetrics.attach(e, own);
+        Map<String, PrometheusText.Family> before = PrometheusText.parse(own.scrape());
+        assertThat(PrometheusText.value(before, "autoscaler_waiting_for_provider_list", Map.of())).isEqualTo(1);
+
+        e.start();
+        scheduler.advance(Duration.ofSeconds(5)); // creates one worker
+        e.removeEndpoint("llm");
+        scheduler.advance(Duration.ofSeconds(5)); // its destroy fails: retried, pending
+        scheduler.advance(Duration.ofSeconds(5));
+
+        Map<String, PrometheusText.Family> m = PrometheusText.parse(own.scrape());
+        assertThat(PrometheusText.value(m, "autoscaler_waiting_for_provider_list", Map.of())).isZero();
+        assertThat(PrometheusText.value(m, "autoscaler_pending_destroys", Map.of())).isEqualTo(1);
+        assertThat(PrometheusText.value(m, "autoscaler_orphan_instances", Map.of())).isZero();
+        assertThat(m.get("autoscaler_pending_destroys").type()).isEqualTo("gauge");
+    }
+
+    @Test
     @DisplayName("the parser is strict: it rejects what the format forbids")
     void strictParser() {
         assertThatThrownBy(() -> PrometheusText.parse("x 1\n")).hasMessageContaining("before any TYPE");

@@ -72,7 +72,9 @@ import org.slf4j.LoggerFactory;
  *   as {@code Authorization: Bearer} or {@code api_key} in the query); 404 unless one was given to the builder</td></tr>
  *   <tr><td>{@code GET /healthz}</td><td>200 while the process answers (no key)</td></tr>
  *   <tr><td>{@code GET /readyz}</td><td>200 when the state store answers, the control loop ticked within
- *   1.5 tick intervals and every ticket format has its key; else 503, naming the failing check (no key)</td></tr>
+ *   1.5 tick intervals, every ticket format has its key and every provider has answered a list since
+ *   start; else 503, naming the failing check (no key); {@code waiting_reason} says why creates are held
+ *   back, if they are</td></tr>
  *   <tr><td>{@code GET /decisions/?endpoint=NAME}</td><td>the endpoint's decision history with reasons,
  *   holds included (endpoint API key or admin key); 404 unless one was given to the builder</td></tr>
  *   <tr><td>{@code GET} + {@link Builder#get}</td><td>the host's own routes, such as {@code /metrics}</td></tr>
@@ -280,6 +282,7 @@ public final class AutoscalerApi {
                         g.writeStringField(c.getKey(), c.getValue());
                     }
                     g.writeEndObject();
+                    g.writeStringField("waiting_reason", probes.waitingReason());
                     g.writeEndObject();
                 }));
             }

@@ -85,6 +85,73 @@ class OperationsRoutesTest {
         }
 
         @Test
+        @DisplayName("is 503 until the provider has answered a list, saying why; waiting_reason is empty once it has")
+        void waitsForTheFirstList() {
+            dev.autoscaler.ManualClock clock = new dev.autoscaler.ManualClock();
+            dev.autoscaler.ManualScheduler scheduler = new dev.autoscaler.ManualScheduler(clock);
+            boolean[] listFails = {true};
+            dev.autoscaler.core.provider.StaticInstanceProvider fleet = new dev.autoscaler.core.provider.StaticInstanceProvider(
+                    List.of(new dev.autoscaler.core.provider.StaticWorker("101", "tok-101", "http://10.0.0.1:4001")));
+            dev.autoscaler.spi.InstanceProvider provider = new dev.autoscaler.spi.InstanceProvider() {
+                @Override
+                public dev.autoscaler.spi.Instance create(dev.autoscaler.spi.CreateInstanceRequest request) {
+                    return fleet.create(request);
+                }
+
+                @Override
+                public void start(String id) {
+                    fleet.start(id);
+                }
+
+                @Override
+                public void stop(String id) {
+                    fleet.stop(id);
+                }
+
+                @Override
+                public void reboot(String id) {
+                    fleet.reboot(id);
+                }
+
+                @Override
+                public void destroy(String id) {
+                    fleet.destroy(id);
+                }
+
+                @Override
+                public List<dev.autoscaler.spi.Instance> list() {
+                    if (listFails[0]) {
+                        throw new dev.autoscaler.ProviderException(dev.autoscaler.ProviderException.Kind.UNAVAILABLE, "HTTP 500");
+                    }
+                    return fleet.list();
+                }
+            };
+            dev.autoscaler.core.Autoscaler engine = dev.autoscaler.core.Autoscaler.builder().clock(clock).scheduler(scheduler)
+                    .provider(provider).secret("0123456789abcdef0123456789abcdef".getBytes())
+                    .endpoint(dev.autoscaler.EndpointConfig.builder("llm").coldWorkers(0)
+                            .addGroup(dev.autoscaler.WorkerGroupConfig.builder("main").build()).build())
+                    .build();
+            engine.start();
+            AutoscalerApi waiting = AutoscalerApi.builder(dev.autoscaler.core.router.Router.builder(engine)
+                    .tickets(RouterHarness.TICKETS).build()).tickets(RouterHarness.TICKETS).build();
+            scheduler.advance(Duration.ofSeconds(5));
+
+            ApiResponse notReady = waiting.handle(new ApiRequest("GET", "/readyz", null, Map.of(), new byte[0]));
+            assertThat(notReady.status()).isEqualTo(503);
+            assertThat(json(notReady).path("checks").path("control_loop").asText()).isEqualTo("ok");
+            assertThat(json(notReady).path("checks").path("provider_list").asText())
+                    .startsWith("waiting for the first successful list").contains("HTTP 500");
+            assertThat(json(notReady).path("waiting_reason").asText()).startsWith("waiting for the first successful list");
+
+            listFails[0] = false;
+            scheduler.advance(Duration.ofSeconds(60)); // the ticks retry the list with backoff
+            ApiResponse ready = waiting.handle(new ApiRequest("GET", "/readyz", null, Map.of(), new byte[0]));
+            assertThat(ready.status()).isEqualTo(200);
+            assertThat(json(ready).path("checks").path("provider_list").asText()).isEqualTo("ok");
+            assertThat(json(ready).path("waiting_reason").asText()).isEmpty();
+        }
+
+        @Test
         @DisplayName("answer GET only: POST is 405")
         void methods() {
             assertThat(api.handle(ApiRequest.of("POST", "/readyz", null, new byte[0])).status()).isEqualTo(405);

@@ -10,9 +10,10 @@ import java.util.Optional;
 
 /**
  * The answers of {@code GET /healthz} and {@code GET /readyz}. Liveness is the process answering at
- * all. Readiness is three checks: the state store answers a lookup, the control loop started a tick
+ * all. Readiness is four checks: the state store answers a lookup, the control loop started a tick
  * within one and a half tick intervals (so a loop that stops shows within half an interval of its
- * first missed tick), and every endpoint's ticket format has its signing key. The answer names each
+ * first missed tick), every endpoint's ticket format has its signing key, and every provider in use
+ * has answered a list since start ({@link #waitingReason} says why the engine waits). The answer names each
  * check and what failed, never a key, a worker or a figure of the traffic.
  */
 public final class Probes {
@@ -30,7 +31,25 @@ public final class Probes {
         checks.put("store", store());
         checks.put("control_loop", controlLoop());
         checks.put("keys", keys());
+        checks.put("provider_list", providerList());
         return checks;
+    }
+
+    /**
+     * Why the engine holds back now (no successful provider list since start, or the last one too
+     * old for creates), empty when it does not. Shown beside the checks: a list that is only stale
+     * holds back creates but not routing to the workers the engine knows, so it does not fail readiness.
+     */
+    public String waitingReason() {
+        return engine.waitingReason().orElse("");
+    }
+
+    /** Not ready before the first successful list: the engine knows none of its workers yet. */
+    private String providerList() {
+        if (!engine.running() || engine.hasListedProviders()) {
+            return "ok";
+        }
+        return engine.waitingReason().orElse("no successful provider list since start");
     }
 
     public static boolean allOk(Map<String, String> checks) {
