@@ -10,7 +10,10 @@ import java.util.List;
  * <p>Contract (checked by {@code InstanceProviderContract} in the autoscaler-testkit module):
  * <ul>
  *   <li>{@link #create} returns only once the instance exists, carrying the request's label; a create
- *       whose outcome is unknown must not be retried blindly (look for the label first);</li>
+ *       whose outcome is unknown must not be retried blindly (look for the label first), and fails
+ *       with {@link dev.autoscaler.ProviderException.Kind#TIMEOUT} when it stays unknown: the engine
+ *       then waits for a list to show whether the instance exists, and any other kind tells it that
+ *       nothing was made;</li>
  *   <li>{@link #list} returns every instance of the account, labelled or not; the engine keeps to
  *       its own labels and never touches the others;</li>
  *   <li>{@link #destroy} of an instance that is already gone succeeds.</li>

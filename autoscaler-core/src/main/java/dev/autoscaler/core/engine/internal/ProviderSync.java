@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>an instance with our owner's label and no worker is adopted (after a restart, or after a
  *       create whose answer was lost), its mtoken derived again from its label;</li>
- *   <li>an instance whose label names a worker still creating binds that worker;</li>
+ *   <li>an instance whose label names a worker still creating binds that worker; a worker whose
+ *       create's outcome was unknown and whose label this list (taken after the failure) does not
+ *       show is dropped, to be replaced ({@link ProviderActions#resolveUnknownCreates});</li>
  *   <li>a second instance with the label of a worker that already has one is a duplicate: destroyed;</li>
  *   <li>an instance the provider reports failed is destroyed; a worker whose instance is no longer
  *       listed is dropped; both are then replaced by the reconciler;</li>
