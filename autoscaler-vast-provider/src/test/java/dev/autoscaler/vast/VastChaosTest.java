@@ -123,9 +123,18 @@ class VastChaosTest {
         runUntil(seed, "scale-up before restart", first, Duration.ofSeconds(20), () -> false);
         first.close();
         fake.failNext(1, 500, Api.LIST_V1);
+        int restartedAt = fake.calls().size();
         Autoscaler second = engine(seed + 1000, false);
         runUntil(seed, "after restart", second, Duration.ofMinutes(30), () -> ready(second, "llm") == 3
                 && onFake("llm") == 3);
+        List<FakeVastServer.RecordedCall> afterRestart = fake.calls().subList(restartedAt, fake.calls().size());
+        assertThat(afterRestart.get(0)).as("seed " + seed + ": the new engine's first list fails")
+                .satisfies(c -> assertThat(c.api()).isEqualTo(Api.LIST_V1))
+                .satisfies(c -> assertThat(c.status()).isEqualTo(500));
+        int firstListed = indexOf(afterRestart, c -> c.api() == Api.LIST_V1 && c.status() == 200);
+        int firstCreate = indexOf(afterRestart, c -> c.api() == Api.CREATE);
+        assertThat(firstCreate).as("seed " + seed + ": no create before the new engine's first successful list")
+                .isGreaterThan(firstListed);
 
         // SIGTERM with shutdown: destroy
         ShutdownSummary summary = second.shutdown(ShutdownAction.DESTROY, Duration.ofMinutes(10),
@@ -133,8 +142,9 @@ class VastChaosTest {
 
         String context = "seed " + seed + ", calls " + fake.calls().size() + ", faults " + fake.randomFaultCounts() + ", shutdown " + summary.describe();
         assertThat(fake.instances()).as(context).isEmpty();
-        assertThat(fake.peakInstances(l -> l.startsWith(OWNER + ":llm:"))).as(context).isLessThanOrEqualTo(LLM_MAX);
-        assertThat(fake.peakInstances(l -> l.startsWith(OWNER + ":old:"))).as(context).isLessThanOrEqualTo(OLD_MAX);
+        // at the cap (the scale-ups reached it) and never past it
+        assertThat(fake.peakInstances(l -> l.startsWith(OWNER + ":llm:"))).as(context).isEqualTo(LLM_MAX);
+        assertThat(fake.peakInstances(l -> l.startsWith(OWNER + ":old:"))).as(context).isEqualTo(OLD_MAX);
         assertThat(fake.callsSoonerThanAsked()).as(context).isZero();
         int faults = fake.randomFaultCounts().values().stream().mapToInt(Integer::intValue).sum();
         assertThat(faults).as("faults were injected: " + context).isPositive();
@@ -214,6 +224,16 @@ class VastChaosTest {
 
     private static long ready(Autoscaler engine, String endpoint) {
         return engine.workers(endpoint).stream().filter(w -> w.state() == WorkerState.READY).count();
+    }
+
+    /** The index of the first call that matches, or {@code Integer.MAX_VALUE} when none does. */
+    private static int indexOf(List<FakeVastServer.RecordedCall> calls, java.util.function.Predicate<FakeVastServer.RecordedCall> match) {
+        for (int i = 0; i < calls.size(); i++) {
+            if (match.test(calls.get(i))) {
+                return i;
+            }
+        }
+        return Integer.MAX_VALUE;
     }
 
     private long onFake(String endpoint) {
