@@ -137,6 +137,16 @@ public final class Autoscaler implements AutoCloseable {
         this.reports = new ReportProcessor(store, clock, actions, this::tracker, this::providerNameOf, b.workerUrlCheck,
                 addresses, this::syncSoonForAddresses);
         this.sync = new ProviderSync(ctx, this::recordingProvider, b.orphanPolicy, b.orphanGrace);
+        // a create with an unknown outcome is settled by a list taken after it: one second later
+        actions.onUnknownCreate(() -> {
+            if (scheduler != null) {
+                scheduler.schedule(() -> {
+                    if (running()) {
+                        syncWithProviders();
+                    }
+                }, Duration.ofSeconds(1));
+            }
+        });
         this.ledger = new RequestLedger(store);
         for (EndpointConfig endpoint : b.endpoints) {
             putEndpoint(endpoint);

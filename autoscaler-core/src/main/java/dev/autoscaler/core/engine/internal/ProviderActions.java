@@ -40,6 +40,8 @@ public final class ProviderActions {
     private final DestroyRetries destroyRetries = new DestroyRetries();
     /** Workers whose create's outcome is unknown, with when it failed (monotonic nanos). */
     private final Map<String, Long> unknownCreates = new ConcurrentHashMap<>();
+    /** Asks for a provider list soon, to settle a create whose outcome is unknown. */
+    private volatile Runnable listSoon = () -> { };
     private final java.util.function.BiPredicate<String, String> listFresh;
 
     /**
@@ -106,6 +108,7 @@ public final class ProviderActions {
                     unknownCreates.put(stored.workerId(), clock.nanoTime());
                     log.info("create of worker {} has an unknown outcome; it stays creating until a provider list "
                             + "shows whether instance labelled {} exists", stored.workerId(), stored.label());
+                    listSoon.run();
                     return;
                 }
                 // The provider made nothing (or found out that it made nothing): nothing to wait for.
@@ -314,6 +317,14 @@ public final class ProviderActions {
             }
         }
         return dropped;
+    }
+
+    /**
+     * What to run when a create's outcome turns out unknown: the engine schedules a provider list
+     * soon, so that the worker is bound (or replaced) within seconds, not at the next periodic sync.
+     */
+    public void onUnknownCreate(Runnable listSoon) {
+        this.listSoon = java.util.Objects.requireNonNull(listSoon, "listSoon");
     }
 
     /** True while some worker's create has an unknown outcome that no provider list has settled yet. */

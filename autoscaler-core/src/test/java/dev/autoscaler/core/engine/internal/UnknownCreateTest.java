@@ -6,7 +6,6 @@ import dev.autoscaler.ProviderException;
 import dev.autoscaler.ShutdownAction;
 import dev.autoscaler.ShutdownSummary;
 import dev.autoscaler.Sleeper;
-import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.WorkerState;
 import dev.autoscaler.spi.CreateInstanceRequest;
 import dev.autoscaler.spi.Instance;
@@ -17,9 +16,10 @@ import org.junit.jupiter.api.Test;
 /**
  * A create whose outcome is unknown (its answer was lost and the provider could not find out:
  * {@link ProviderException.Kind#TIMEOUT}) keeps its worker CREATING, counted against
- * {@code max_workers}, until a provider list taken after the failure settles it. Found by the chaos
- * test on the fake Vast API: the worker used to be dropped at once, the next tick rented a
- * replacement, and the lost instance, adopted by the next list, made one more than the cap.
+ * {@code max_workers}, until a provider list taken after the failure settles it; the engine asks
+ * for that list one second later. Found by the chaos test on the fake Vast API: the worker used to
+ * be dropped at once, the next tick rented a replacement, and the lost instance, adopted by the
+ * next list, made one more than the cap.
  */
 class UnknownCreateTest {
 
@@ -43,9 +43,16 @@ class UnknownCreateTest {
         }
     }
 
-    private static EngineHarness harness(LosingProvider provider, int maxWorkers) {
-        // a long sync interval: only the test's own syncs list the provider
-        return new EngineHarness(EngineHarness.endpoint().maxWorkers(maxWorkers).build(), provider);
+    private static EngineHarness oneWorker(LosingProvider provider) {
+        EngineHarness h = new EngineHarness(EngineHarness.endpoint().maxWorkers(1).build(), provider);
+        h.target(1, 0);
+        return h;
+    }
+
+    /** A control tick long after the failure (past the create backoff), before any list has run. */
+    private static void tickBeforeAnyList(EngineHarness h) {
+        h.clock.advance(Duration.ofMinutes(1)); // the clock alone: no scheduled task runs
+        h.engine.tick();
     }
 
     @Test
@@ -53,68 +60,80 @@ class UnknownCreateTest {
     void lostAnswerNeverPastTheCap() {
         LosingProvider provider = new LosingProvider();
         provider.loseAnswers = 1;
-        EngineHarness h = harness(provider, 2);
-        h.target(2, 0);
+        EngineHarness h = oneWorker(provider);
 
         h.tick();
-        h.tick();
-        h.tick();
+        tickBeforeAnyList(h);
 
-        assertThat(provider.instances).hasSize(2);
-        assertThat(h.workers()).hasSize(2);
-        assertThat(h.count(WorkerState.CREATING)).as("the unknown one waits for a list").isEqualTo(1);
-        assertThat(provider.count("create")).as("no replacement for it").isEqualTo(2);
+        assertThat(h.workers()).singleElement().satisfies(w -> {
+            assertThat(w.state()).isEqualTo(WorkerState.CREATING);
+            assertThat(w.instanceId()).isEmpty();
+        });
+        assertThat(provider.count("create")).as("no replacement while the outcome is unknown").isEqualTo(1);
 
-        h.engine.syncWithProviders();
-        h.tick();
+        h.tick(); // the list the engine asked for runs: the instance is found by its label
 
-        assertThat(h.workers()).extracting(WorkerRecord::instanceId)
-                .containsExactlyInAnyOrderElementsOf(provider.instances.keySet());
-        assertThat(h.count(WorkerState.CREATING)).isZero();
-        assertThat(provider.maxAlive).isEqualTo(2);
+        assertThat(h.workers()).singleElement().satisfies(w -> {
+            assertThat(w.state()).isEqualTo(WorkerState.LOADING);
+            assertThat(w.instanceId()).isEqualTo(provider.instances.keySet().iterator().next());
+        });
+        assertThat(provider.count("create")).isEqualTo(1);
+        assertThat(provider.maxAlive).isEqualTo(1);
     }
 
     @Test
-    @DisplayName("a create that timed out and made nothing: dropped after the next list, then replaced")
+    @DisplayName("a create that timed out and made nothing: dropped by the next list, then replaced")
     void madeNothingIsReplacedAfterAList() {
         LosingProvider provider = new LosingProvider();
         provider.loseAnswers = 1;
         provider.makeIt = false;
-        EngineHarness h = harness(provider, 1);
-        h.target(1, 0);
+        EngineHarness h = oneWorker(provider);
 
         h.tick();
-        h.tick();
+        tickBeforeAnyList(h);
         assertThat(provider.instances).isEmpty();
         assertThat(h.count(WorkerState.CREATING)).isEqualTo(1);
+        assertThat(provider.count("create")).isEqualTo(1);
 
-        h.engine.syncWithProviders();
-        assertThat(h.workers()).as("the list shows no instance with its label").isEmpty();
+        h.tick(); // the list shows no instance with its label: dropped, and this tick replaces it
 
-        h.clock.advance(Duration.ofMinutes(5)); // past the create backoff
-        h.tick();
         assertThat(provider.instances).hasSize(1);
+        assertThat(provider.count("create")).isEqualTo(2);
         assertThat(h.workers()).singleElement().satisfies(w -> assertThat(w.state()).isEqualTo(WorkerState.LOADING));
     }
 
     @Test
-    @DisplayName("shutdown destroy with a create of unknown outcome: it lists, binds the instance and destroys it")
-    void shutdownSettlesUnknownCreates() {
+    @DisplayName("the engine lists one second after the failure, not at the next periodic sync")
+    void listsSoon() {
         LosingProvider provider = new LosingProvider();
         provider.loseAnswers = 1;
-        EngineHarness h = harness(provider, 2);
-        h.target(2, 0);
+        EngineHarness h = oneWorker(provider);
         h.tick();
-        h.tick();
-        h.tick();
-        assertThat(provider.instances).hasSize(2);
-        assertThat(h.count(WorkerState.CREATING)).isEqualTo(1);
+        long lists = provider.count("list");
 
-        ShutdownSummary s = h.engine.shutdown(ShutdownAction.DESTROY, Duration.ofSeconds(60), Sleeper.advancing(h.clock));
+        h.scheduler.advance(Duration.ofSeconds(1));
 
-        assertThat(provider.instances).isEmpty();
-        assertThat(s.timedOut()).isFalse();
-        assertThat(h.workers()).isEmpty();
+        assertThat(provider.count("list")).isEqualTo(lists + 1);
+        assertThat(h.workers()).singleElement().satisfies(w -> assertThat(w.state()).isEqualTo(WorkerState.LOADING));
+    }
+
+    @Test
+    @DisplayName("shutdown destroy with creates of unknown outcome: it lists, binds or drops them, and destroys what exists")
+    void shutdownSettlesUnknownCreates() {
+        for (boolean made : new boolean[] {true, false}) {
+            LosingProvider provider = new LosingProvider();
+            provider.loseAnswers = 1;
+            provider.makeIt = made;
+            EngineHarness h = oneWorker(provider);
+            h.tick();
+            assertThat(h.count(WorkerState.CREATING)).isEqualTo(1);
+
+            ShutdownSummary s = h.engine.shutdown(ShutdownAction.DESTROY, Duration.ofSeconds(60), Sleeper.advancing(h.clock));
+
+            assertThat(provider.instances).as("made: " + made).isEmpty();
+            assertThat(s.timedOut()).isFalse();
+            assertThat(h.workers()).isEmpty();
+        }
     }
 
     @Test
