@@ -69,6 +69,7 @@ public final class EndpointConfig {
     private final Duration resumeTimeout;
     private final Duration coldDestroyDelay;
     private final Duration drainTimeout;
+    private final Double maxCostPerHour;
     private final List<WorkerGroupConfig> groups;
 
     private EndpointConfig(Builder b) {
@@ -123,6 +124,17 @@ public final class EndpointConfig {
                         "duplicate group name '" + group.name() + "'");
             }
         }
+        if (b.maxCostPerHour != null) {
+            Validate.positive("max_cost_per_hour", b.maxCostPerHour);
+            for (int i = 0; i < groups.size(); i++) {
+                // a new instance's price is unknown until the provider answers: the cap counts it at this bound
+                if (groups.get(i).maxPricePerHour().isEmpty()) {
+                    throw new InvalidConfigException("groups[" + i + "].max_price_per_hour",
+                            "is required when max_cost_per_hour is set: an instance being created counts at it");
+                }
+            }
+        }
+        this.maxCostPerHour = b.maxCostPerHour;
     }
 
     private static Duration positive(String field, Duration value) {
@@ -169,6 +181,7 @@ public final class EndpointConfig {
         b.resumeTimeout = resumeTimeout;
         b.coldDestroyDelay = coldDestroyDelay;
         b.drainTimeout = drainTimeout;
+        b.maxCostPerHour = maxCostPerHour;
         b.groups = new ArrayList<>(groups);
         return b;
     }
@@ -206,6 +219,15 @@ public final class EndpointConfig {
     /** {@return {@code max_workers}: hard cap on the endpoint's workers in every state but destroyed (default 20)} */
     public int maxWorkers() {
         return maxWorkers;
+    }
+
+    /**
+     * {@return {@code max_cost_per_hour}: the most the endpoint's instances may cost together, in $/h, at
+     * any instant (every state but destroyed: stopped ones at their storage price, ones being created at
+     * their group's {@code max_price_per_hour}); empty (the default): no cap but {@code max_workers}}
+     */
+    public OptionalDouble maxCostPerHour() {
+        return maxCostPerHour == null ? OptionalDouble.empty() : OptionalDouble.of(maxCostPerHour);
     }
 
     /** {@return {@code max_queue_time}: seconds of queued work one worker may hold before routing skips it (default 30)} */
@@ -330,7 +352,7 @@ public final class EndpointConfig {
                 && ticketFormat.equals(other.ticketFormat) && Objects.equals(apiKey, other.apiKey)
                 && loadingTimeout.equals(other.loadingTimeout) && resumeTimeout.equals(other.resumeTimeout)
                 && coldDestroyDelay.equals(other.coldDestroyDelay) && drainTimeout.equals(other.drainTimeout)
-                && groups.equals(other.groups);
+                && Objects.equals(maxCostPerHour, other.maxCostPerHour) && groups.equals(other.groups);
     }
 
     @Override
@@ -367,6 +389,7 @@ public final class EndpointConfig {
         private Duration resumeTimeout = DEFAULT_RESUME_TIMEOUT;
         private Duration coldDestroyDelay = DEFAULT_COLD_DESTROY_DELAY;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private Double maxCostPerHour;
         private List<WorkerGroupConfig> groups = new ArrayList<>();
 
         private Builder() {
@@ -446,6 +469,17 @@ public final class EndpointConfig {
          */
         public Builder maxWorkers(int maxWorkers) {
             this.maxWorkers = maxWorkers;
+            return this;
+        }
+
+        /**
+         * See {@link EndpointConfig#maxCostPerHour()}; positive, or null for no spend cap.
+         *
+         * @param maxCostPerHour the cap in $/h, or null
+         * @return this builder
+         */
+        public Builder maxCostPerHour(Double maxCostPerHour) {
+            this.maxCostPerHour = maxCostPerHour;
             return this;
         }
 

@@ -74,6 +74,14 @@ public interface AutoscalerListener {
     }
 
     /**
+     * A spend cap cut creates or resumes.
+     *
+     * @param event the cut
+     */
+    default void onSpendCapped(AutoscalerEvent.SpendCapped event) {
+    }
+
+    /**
      * Dispatches any event to its method.
      *
      * @param event any event
@@ -95,6 +103,8 @@ public interface AutoscalerListener {
             onRoute(e);
         } else if (event instanceof AutoscalerEvent.RequestExpired e) {
             onRequestExpired(e);
+        } else if (event instanceof AutoscalerEvent.SpendCapped e) {
+            onSpendCapped(e);
         }
     }
 }

@@ -97,7 +97,9 @@ public final class Simulation {
         Autoscaler.Builder b = Autoscaler.builder().clock(clock).scheduler(scheduler).provider(provider)
                 .providerExecutor(Runnable::run).random(new SplittableRandom(mix(seed, 2)))
                 .secret(secret(seed)).owner("sim").tickInterval(config.tickInterval())
-                .syncInterval(config.syncInterval()).listener(figures).endpoint(endpoint);
+                .syncInterval(config.syncInterval()).listener(figures).endpoint(endpoint)
+                // the spend caps count stopped instances at the storage share this world bills them
+                .storagePriceFraction(config.world().storagePriceFraction());
         listeners.forEach(b::listener);
         if (policies != null) {
             b.policies(policies);
