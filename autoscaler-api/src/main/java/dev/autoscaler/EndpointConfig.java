@@ -48,6 +48,10 @@ public final class EndpointConfig {
     public static final Duration DEFAULT_COLD_DESTROY_DELAY = Duration.ofMinutes(10);
     /** The default of {@code drain_timeout}. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofMinutes(10);
+    /** The default of {@code stale_after}: three of the 10 s idle report intervals of Vast's worker library. */
+    public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(30);
+    /** The default of {@code silent_after}. */
+    public static final Duration DEFAULT_SILENT_AFTER = Duration.ofSeconds(90);
 
     private final String name;
     private final double minLoad;
@@ -70,6 +74,8 @@ public final class EndpointConfig {
     private final Duration coldDestroyDelay;
     private final Duration drainTimeout;
     private final Double maxCostPerHour;
+    private final Duration staleAfter;
+    private final Duration silentAfter;
     private final List<WorkerGroupConfig> groups;
 
     private EndpointConfig(Builder b) {
@@ -135,6 +141,12 @@ public final class EndpointConfig {
             }
         }
         this.maxCostPerHour = b.maxCostPerHour;
+        this.staleAfter = positive("stale_after", b.staleAfter);
+        this.silentAfter = positive("silent_after", b.silentAfter);
+        if (silentAfter.compareTo(staleAfter) <= 0) {
+            throw new InvalidConfigException("silent_after", "must be more than stale_after (" + staleAfter.toSeconds()
+                    + " s), got " + silentAfter.toSeconds() + " s");
+        }
     }
 
     private static Duration positive(String field, Duration value) {
@@ -182,6 +194,8 @@ public final class EndpointConfig {
         b.coldDestroyDelay = coldDestroyDelay;
         b.drainTimeout = drainTimeout;
         b.maxCostPerHour = maxCostPerHour;
+        b.staleAfter = staleAfter;
+        b.silentAfter = silentAfter;
         b.groups = new ArrayList<>(groups);
         return b;
     }
@@ -228,6 +242,23 @@ public final class EndpointConfig {
      */
     public OptionalDouble maxCostPerHour() {
         return maxCostPerHour == null ? OptionalDouble.empty() : OptionalDouble.of(maxCostPerHour);
+    }
+
+    /**
+     * {@return {@code stale_after}: a ready worker silent (no {@code /worker_status/}) this long makes the
+     * endpoint's figures stale: the engine scales nothing down on them, whatever the policy asks (default 30 s)}
+     */
+    public Duration staleAfter() {
+        return staleAfter;
+    }
+
+    /**
+     * {@return {@code silent_after}: a ready worker silent this long is routed nothing more, and silent twice as
+     * long it is treated as failed (rebooted, then replaced, as a worker that reports an error); more than
+     * {@code stale_after} (default 90 s)}
+     */
+    public Duration silentAfter() {
+        return silentAfter;
     }
 
     /** {@return {@code max_queue_time}: seconds of queued work one worker may hold before routing skips it (default 30)} */
@@ -352,7 +383,8 @@ public final class EndpointConfig {
                 && ticketFormat.equals(other.ticketFormat) && Objects.equals(apiKey, other.apiKey)
                 && loadingTimeout.equals(other.loadingTimeout) && resumeTimeout.equals(other.resumeTimeout)
                 && coldDestroyDelay.equals(other.coldDestroyDelay) && drainTimeout.equals(other.drainTimeout)
-                && Objects.equals(maxCostPerHour, other.maxCostPerHour) && groups.equals(other.groups);
+                && Objects.equals(maxCostPerHour, other.maxCostPerHour) && staleAfter.equals(other.staleAfter)
+                && silentAfter.equals(other.silentAfter) && groups.equals(other.groups);
     }
 
     @Override
@@ -390,6 +422,8 @@ public final class EndpointConfig {
         private Duration coldDestroyDelay = DEFAULT_COLD_DESTROY_DELAY;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private Double maxCostPerHour;
+        private Duration staleAfter = DEFAULT_STALE_AFTER;
+        private Duration silentAfter = DEFAULT_SILENT_AFTER;
         private List<WorkerGroupConfig> groups = new ArrayList<>();
 
         private Builder() {
@@ -480,6 +514,28 @@ public final class EndpointConfig {
          */
         public Builder maxCostPerHour(Double maxCostPerHour) {
             this.maxCostPerHour = maxCostPerHour;
+            return this;
+        }
+
+        /**
+         * See {@link EndpointConfig#staleAfter()}; positive.
+         *
+         * @param staleAfter the new value
+         * @return this builder
+         */
+        public Builder staleAfter(Duration staleAfter) {
+            this.staleAfter = staleAfter;
+            return this;
+        }
+
+        /**
+         * See {@link EndpointConfig#silentAfter()}; more than {@code stale_after}.
+         *
+         * @param silentAfter the new value
+         * @return this builder
+         */
+        public Builder silentAfter(Duration silentAfter) {
+            this.silentAfter = silentAfter;
             return this;
         }
 

@@ -131,7 +131,7 @@ public final class Autoscaler implements AutoCloseable {
                 (endpoint, group) -> lists.fresh(providerNameOf(endpoint, group), clock.nanoTime()));
         SpendCaps spend = new SpendCaps(store, clock, events, b.maxCostPerHour, b.storagePriceFraction,
                 name -> Optional.ofNullable(controllers.get(name)).or(() -> Optional.ofNullable(retiring.get(name)))
-                        .map(EndpointController::config));
+                        .map(EndpointController::config), actions::isDestroyedWhileStopped);
         this.ctx = new EngineContext(store, clock, actions, events, new MtokenMinter(secret), random, b.owner,
                 defaultProvider, b.publicUrl, spend);
         this.scheduler = b.scheduler;

@@ -115,6 +115,16 @@ public final class EndpointConfigJson {
             }
         });
         p.attempt(() -> {
+            if (e.has("stale_after")) {
+                b.staleAfter(e.seconds("stale_after", 1));
+            }
+        });
+        p.attempt(() -> {
+            if (e.has("silent_after")) {
+                b.silentAfter(e.seconds("silent_after", 1));
+            }
+        });
+        p.attempt(() -> {
             if (e.has("cold_destroy_delay")) {
                 double delay = e.number("cold_destroy_delay").orElse(0.0);
                 if (delay < 0) {
@@ -238,6 +248,8 @@ public final class EndpointConfigJson {
         o.put("drain_timeout", e.drainTimeout().toNanos() / 1e9);
         o.put("max_cost", e.maxCost());
         e.maxCostPerHour().ifPresent(c -> o.put("max_cost_per_hour", c));
+        o.put("stale_after", e.staleAfter().toNanos() / 1e9);
+        o.put("silent_after", e.silentAfter().toNanos() / 1e9);
         o.put("has_api_key", e.apiKey().isPresent());
         ArrayNode groups = o.putArray("groups");
         e.groups().forEach(g -> groups.add(toJson(g)));

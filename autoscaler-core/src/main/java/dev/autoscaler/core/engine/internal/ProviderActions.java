@@ -36,6 +36,8 @@ public final class ProviderActions {
     private final EventPublisher events;
     private final RandomGenerator random;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Workers being destroyed from stopped: still billed at the storage price until they are gone. */
+    private final Set<String> destroyedWhileStopped = ConcurrentHashMap.newKeySet();
     private final Map<String, CreateBackoff> backoffs = new ConcurrentHashMap<>();
     private final DestroyRetries destroyRetries = new DestroyRetries();
     private final java.util.function.BiPredicate<String, String> listFresh;
@@ -63,6 +65,11 @@ public final class ProviderActions {
         } catch (RuntimeException e) {
             log.warn("provider {} failed to take a perf measurement", providerName, e);
         }
+    }
+
+    /** True for a worker being destroyed from stopped (its instance is billed at the storage price until gone). */
+    public boolean isDestroyedWhileStopped(String workerId) {
+        return destroyedWhileStopped.contains(workerId);
     }
 
     /** True while a provider call for this worker has not returned. */
@@ -236,6 +243,9 @@ public final class ProviderActions {
         if (moving == null) {
             return false;
         }
+        if (worker.state() == WorkerState.STOPPED) {
+            destroyedWhileStopped.add(worker.workerId());
+        }
         run(worker.workerId(), () -> {
             try {
                 providers.apply(providerName).destroy(moving.instanceId());
@@ -325,6 +335,7 @@ public final class ProviderActions {
     private void remove(String workerId, String reason) {
         WorkerRecord gone = store.worker(workerId).orElse(null);
         store.removeWorker(workerId);
+        destroyedWhileStopped.remove(workerId);
         if (gone != null) {
             publishState(gone, gone.state(), WorkerState.DESTROYED, reason);
         }

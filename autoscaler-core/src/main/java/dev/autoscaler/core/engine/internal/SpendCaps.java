@@ -39,11 +39,15 @@ public final class SpendCaps {
     private final double storagePriceFraction;
     /** An endpoint's current config, for its groups' price bounds; empty once it is gone. */
     private final Function<String, Optional<EndpointConfig>> configs;
+    /** Whether a worker being destroyed was stopped: its instance is still billed at the storage price. */
+    private final java.util.function.Predicate<String> destroyedWhileStopped;
     /** Per endpoint: the last cut, as the dashboard shows it. */
     private final Map<String, String> lastCut = new ConcurrentHashMap<>();
 
     public SpendCaps(StateStore store, Clock clock, EventPublisher events, OptionalDouble engineCap,
-                     double storagePriceFraction, Function<String, Optional<EndpointConfig>> configs) {
+                     double storagePriceFraction, Function<String, Optional<EndpointConfig>> configs,
+                     java.util.function.Predicate<String> destroyedWhileStopped) {
+        this.destroyedWhileStopped = destroyedWhileStopped;
         this.store = store;
         this.clock = clock;
         this.events = events;
@@ -65,15 +69,18 @@ public final class SpendCaps {
     /**
      * What one instance costs now, $/h.
      *
-     * @param groupMaxPrice its group's {@code max_price_per_hour}, for a price not reported yet
+     * @param groupMaxPrice  its group's {@code max_price_per_hour}, for a price not reported yet
+     * @param stoppedInstance its instance is stopped though the worker's state does not say so (a
+     *                        destroy of a stopped worker in flight)
      */
-    public static double costPerHour(WorkerRecord w, OptionalDouble groupMaxPrice, double storagePriceFraction) {
+    public static double costPerHour(WorkerRecord w, OptionalDouble groupMaxPrice, double storagePriceFraction,
+                                     boolean stoppedInstance) {
         if (w.state() == WorkerState.DESTROYED) {
             return 0;
         }
         double reported = w.pricePerHour();
         double price = reported > 0 && Double.isFinite(reported) ? reported : groupMaxPrice.orElse(0);
-        return w.state() == WorkerState.STOPPED ? price * storagePriceFraction : price;
+        return w.state() == WorkerState.STOPPED || stoppedInstance ? price * storagePriceFraction : price;
     }
 
     /** {@return what an endpoint's instances cost now, $/h} */
@@ -94,7 +101,8 @@ public final class SpendCaps {
     private double cost(List<WorkerRecord> workers) {
         double sum = 0;
         for (WorkerRecord w : workers) {
-            sum += costPerHour(w, maxPrice(w), storagePriceFraction);
+            sum += costPerHour(w, maxPrice(w), storagePriceFraction,
+                    w.state() == WorkerState.DESTROYING && destroyedWhileStopped.test(w.workerId()));
         }
         return sum;
     }
@@ -126,8 +134,8 @@ public final class SpendCaps {
             added = group.maxPricePerHour().getAsDouble();
         } else {
             double full = costPerHour(resuming.toBuilder().state(WorkerState.STARTING).build(),
-                    group.maxPricePerHour(), storagePriceFraction);
-            added = full - costPerHour(resuming, group.maxPricePerHour(), storagePriceFraction);
+                    group.maxPricePerHour(), storagePriceFraction, false);
+            added = full - costPerHour(resuming, group.maxPricePerHour(), storagePriceFraction, false);
         }
         if (endpointCap.isPresent()) {
             double now = endpointCost(config.name());
