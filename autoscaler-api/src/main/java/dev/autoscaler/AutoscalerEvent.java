@@ -124,6 +124,16 @@ public sealed interface AutoscalerEvent {
     }
 
     /**
+     * A worker group's boots failed {@code bootFailures} times in a row (instances rented that never
+     * became ready): its creates wait {@code backoffSeconds} before the next one (5 min, doubling up to
+     * 30 min after each further failure), so that an offer or image that never boots is not rented
+     * from at full rate forever. A worker of the group that becomes ready ends the backoff.
+     */
+    record CreatesBackedOff(Instant at, String endpoint, String group, int bootFailures, double backoffSeconds,
+                            String reason) implements AutoscalerEvent {
+    }
+
+    /**
      * The router's sweep ended a request that nobody accounted for in time: a wait without a re-poll
      * ({@code reserved} false), or a reservation on a worker that no report or {@code /delete_requests/}
      * accounted for ({@code reserved} true; its reserved cost is given back to the worker).

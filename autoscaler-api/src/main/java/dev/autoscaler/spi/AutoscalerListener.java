@@ -82,6 +82,14 @@ public interface AutoscalerListener {
     }
 
     /**
+     * A group's creates back off after repeated boot failures.
+     *
+     * @param event the backoff
+     */
+    default void onCreatesBackedOff(AutoscalerEvent.CreatesBackedOff event) {
+    }
+
+    /**
      * Dispatches any event to its method.
      *
      * @param event any event
@@ -105,6 +113,8 @@ public interface AutoscalerListener {
             onRequestExpired(e);
         } else if (event instanceof AutoscalerEvent.SpendCapped e) {
             onSpendCapped(e);
+        } else if (event instanceof AutoscalerEvent.CreatesBackedOff e) {
+            onCreatesBackedOff(e);
         }
     }
 }

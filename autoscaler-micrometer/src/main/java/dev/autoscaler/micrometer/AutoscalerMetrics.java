@@ -40,6 +40,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <tr><td>{@code autoscaler_spend_cap_usd_per_hour{endpoint,scope}}</td><td>the spend cap that last cut
  *   ({@code scope} endpoint or engine)</td></tr>
  *   <tr><td>{@code autoscaler_spend_cap_cuts_total{endpoint,group,scope}}</td><td>creates and resumes a spend cap did not make</td></tr>
+ *   <tr><td>{@code autoscaler_create_backoffs_total{endpoint,group}}</td><td>times a group's creates backed off
+ *   after repeated boots that never became ready</td></tr>
  *   <tr><td>{@code autoscaler_queue_time_seconds{endpoint,group}}</td><td>a histogram of how long routed requests waited for a worker</td></tr>
  *   <tr><td>{@code autoscaler_routes_total{endpoint,group,outcome}}</td><td>{@code /route/} answers: routed, repeated, waiting, stopped ({@code group} "none" unless routed)</td></tr>
  *   <tr><td>{@code autoscaler_requests_expired_total{endpoint,what}}</td><td>waits without a re-poll ({@code wait}) and reservations no report accounted for ({@code reservation})</td></tr>
@@ -136,6 +138,12 @@ public final class AutoscalerMetrics implements AutoscalerListener, ReportObserv
                 // removed since the tick: its gauge keeps its last value
             }
         }
+    }
+
+    @Override
+    public void onCreatesBackedOff(AutoscalerEvent.CreatesBackedOff event) {
+        counter("autoscaler.create.backoffs", "a group's creates backed off after repeated failed boots",
+                Tags.of("endpoint", event.endpoint(), "group", orNone(event.group()))).increment();
     }
 
     @Override

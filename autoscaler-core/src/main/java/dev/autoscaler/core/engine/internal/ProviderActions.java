@@ -39,6 +39,7 @@ public final class ProviderActions {
     /** Workers being destroyed from stopped: still billed at the storage price until they are gone. */
     private final Set<String> destroyedWhileStopped = ConcurrentHashMap.newKeySet();
     private final Map<String, CreateBackoff> backoffs = new ConcurrentHashMap<>();
+    private final Map<String, BootBackoff> bootBackoffs = new ConcurrentHashMap<>();
     private final DestroyRetries destroyRetries = new DestroyRetries();
     private final java.util.function.BiPredicate<String, String> listFresh;
 
@@ -83,7 +84,34 @@ public final class ProviderActions {
      */
     public boolean createAllowed(String endpoint, String group) {
         CreateBackoff backoff = backoffs.get(endpoint + "/" + group);
-        return (backoff == null || backoff.allows(clock.nanoTime())) && listFresh.test(endpoint, group);
+        BootBackoff boots = bootBackoffs.get(endpoint + "/" + group);
+        long now = clock.nanoTime();
+        return (backoff == null || backoff.allows(now)) && (boots == null || boots.allows(now))
+                && listFresh.test(endpoint, group);
+    }
+
+    /**
+     * A worker that never became ready is being replaced (stuck loading, or errored before its first
+     * ready report): its group's creates back off after repeated ones ({@link BootBackoff}).
+     */
+    void bootFailed(WorkerRecord worker, String why) {
+        BootBackoff boots = bootBackoffs.computeIfAbsent(worker.endpoint() + "/" + worker.group(), k -> new BootBackoff());
+        long wait = boots.failed(clock.nanoTime());
+        if (wait > 0) {
+            String reason = String.format(java.util.Locale.ROOT, "%d boots in a row failed (last: %s): creates of group %s "
+                    + "wait %.0f s", boots.failures(), why, worker.group(), wait / 1e9);
+            log.warn("endpoint {}: {}", worker.endpoint(), reason);
+            events.publish(new AutoscalerEvent.CreatesBackedOff(clock.now(), worker.endpoint(), worker.group(),
+                    boots.failures(), wait / 1e9, reason));
+        }
+    }
+
+    /** A worker of the group became ready: its boots work, and any boot backoff ends. */
+    void booted(WorkerRecord worker) {
+        BootBackoff boots = bootBackoffs.get(worker.endpoint() + "/" + worker.group());
+        if (boots != null) {
+            boots.succeeded();
+        }
     }
 
     /**

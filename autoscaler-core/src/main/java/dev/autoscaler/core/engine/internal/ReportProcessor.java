@@ -120,6 +120,7 @@ public final class ReportProcessor {
         if (stored.state() != before) {
             actions.publishState(stored, before, stored.state(), reasonFor(report, stored.state()));
             if (stored.state() == WorkerState.READY) {
+                actions.booted(stored);
                 actions.recordMeasuredPerf(stored, providerOf.apply(stored));
             }
         }

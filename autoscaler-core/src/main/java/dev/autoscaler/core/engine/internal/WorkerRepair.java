@@ -35,13 +35,20 @@ final class WorkerRepair {
                         ctx.actions().reboot(w, provider, "reported an error: " + w.errorMsg());
                     } else {
                         ctx.actions().destroy(w, provider, "errored again after a reboot: " + w.errorMsg());
+                        if (w.maxPerf() <= 0) {
+                            ctx.actions().bootFailed(w, "errored before it was ever ready: " + w.errorMsg());
+                        }
                     }
                 }
                 case LOADING, REBOOTING -> {
                     double seconds = w.secondsInState(now);
                     if (seconds > config.loadingTimeout().toSeconds()) {
-                        ctx.actions().destroy(w, provider, String.format("stuck %s for %.0f s (loading_timeout %d s)",
-                                w.state().wireName(), seconds, config.loadingTimeout().toSeconds()));
+                        String why = String.format("stuck %s for %.0f s (loading_timeout %d s)",
+                                w.state().wireName(), seconds, config.loadingTimeout().toSeconds());
+                        ctx.actions().destroy(w, provider, why);
+                        if (w.maxPerf() <= 0) {
+                            ctx.actions().bootFailed(w, why); // rented, never ready
+                        }
                     }
                 }
                 case READY -> failIfSilent(config, w, now);
