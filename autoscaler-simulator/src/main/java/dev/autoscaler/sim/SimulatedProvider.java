@@ -219,11 +219,16 @@ public final class SimulatedProvider implements InstanceProvider {
 
     /** An instance's billing rate may have changed (it was rented, changed phase, or is gone): the peak follows. */
     void rateChanged() {
+        peakCostPerHour = Math.max(peakCostPerHour, costPerHourNow());
+    }
+
+    /** {@return what the live instances are billed per hour now, $/h} */
+    public double costPerHourNow() {
         double sum = 0;
         for (SimulatedInstance i : live.values()) {
             sum += i.costPerHourNow();
         }
-        peakCostPerHour = Math.max(peakCostPerHour, sum);
+        return sum;
     }
 
     /** {@return the most the live instances were billed per hour at any instant, $/h} */
