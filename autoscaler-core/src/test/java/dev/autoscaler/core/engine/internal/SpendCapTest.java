@@ -171,6 +171,11 @@ class SpendCapTest {
         assertThat(h.engine.costPerHour("llm")).isCloseTo(0.2 + 0.5 * STORAGE, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(h.events(AutoscalerEvent.SpendCapped.class)).singleElement()
                 .satisfies(e -> assertThat(e.cut()).isEqualTo(2)); // the other resume, then the create
+        // the dashboard shows the cost, the cap and the cut
+        String dashboard = new String(dev.autoscaler.core.http.internal.DashboardState.json(h.engine),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(dashboard).contains("\"max_cost_per_hour\":0.4").contains("\"cost_per_hour\":0.225")
+                .contains("\"spend_cap_cut\":\"").contains("spend cap: 2 create(s)/resume(s) of group main cut");
     }
 
     @Test
