@@ -40,6 +40,8 @@ public final class ProviderActions {
     private final Set<String> destroyedWhileStopped = ConcurrentHashMap.newKeySet();
     private final Map<String, CreateBackoff> backoffs = new ConcurrentHashMap<>();
     private final Map<String, BootBackoff> bootBackoffs = new ConcurrentHashMap<>();
+    /** The spend caps, told of creates whose answer was lost; set once the engine has built them. */
+    private volatile SpendCaps spend;
     private final DestroyRetries destroyRetries = new DestroyRetries();
     private final java.util.function.BiPredicate<String, String> listFresh;
 
@@ -71,6 +73,11 @@ public final class ProviderActions {
     /** True for a worker being destroyed from stopped (its instance is billed at the storage price until gone). */
     public boolean isDestroyedWhileStopped(String workerId) {
         return destroyedWhileStopped.contains(workerId);
+    }
+
+    /** Tells the spend caps of creates whose answer was lost. */
+    public void spendCaps(SpendCaps caps) {
+        this.spend = caps;
     }
 
     /** True while a provider call for this worker has not returned. */
@@ -130,6 +137,11 @@ public final class ProviderActions {
             } catch (ProviderException e) {
                 backoff(stored).failed(clock.nanoTime(), random);
                 failed(stored, InstanceAction.CREATE, e);
+                SpendCaps caps = spend;
+                if (e.kind() == ProviderException.Kind.TIMEOUT && caps != null) {
+                    // its effect is unknown: the instance may exist, billing; the caps count it until a list says
+                    caps.lostCreate(stored, providerName);
+                }
                 // The provider either made nothing or lost track of what it made; a labelled orphan
                 // is adopted by the next provider sync, so dropping the record leaks nothing.
                 remove(stored.workerId(), "create failed: " + e.getMessage());
