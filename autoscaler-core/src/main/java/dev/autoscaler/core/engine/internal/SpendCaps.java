@@ -48,7 +48,24 @@ public final class SpendCaps {
      */
     private final Map<String, LostCreate> lostCreates = new ConcurrentHashMap<>();
 
-    private record LostCreate(String endpoint, String provider, double pricePerHour, long sinceNanos) {
+    private record LostCreate(String endpoint, String group, String provider, double pricePerHour, long sinceNanos) {
+    }
+
+    /**
+     * {@return how many creates of an endpoint (of one group, unless {@code group} is null) lost their
+     * answer and are not settled by a provider list yet: their instances may exist, so they hold a
+     * place under {@code max_workers} as they hold their price under the caps}
+     */
+    int unsettledCreates(String endpoint, String group) {
+        int n = 0;
+        for (var c : lostCreates.entrySet()) {
+            LostCreate lost = c.getValue();
+            if (lost.endpoint().equals(endpoint) && (group == null || lost.group().equals(group))
+                    && store.worker(c.getKey()).isEmpty()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Per endpoint: the last cut, as the dashboard shows it. */
@@ -121,7 +138,7 @@ public final class SpendCaps {
      * provider list. It counts at its group's bound meanwhile.
      */
     void lostCreate(WorkerRecord w, String provider) {
-        lostCreates.put(w.workerId(), new LostCreate(w.endpoint(), provider, maxPrice(w).orElse(0),
+        lostCreates.put(w.workerId(), new LostCreate(w.endpoint(), w.group(), provider, maxPrice(w).orElse(0),
                 clock.nanoTime()));
     }
 
