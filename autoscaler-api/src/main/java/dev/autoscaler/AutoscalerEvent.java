@@ -108,6 +108,32 @@ public sealed interface AutoscalerEvent {
     }
 
     /**
+     * A spend cap ({@code max_cost_per_hour}, the endpoint's or the engine's) cut what the scaling asked
+     * for: creates or resumes that would have taken the $/h of the instances owned past the cap were
+     * not made (the best price-performance ones were kept first). Published once per group and tick
+     * that cut something.
+     *
+     * @param scope       {@code endpoint} or {@code engine}: which cap bound
+     * @param capPerHour  that cap, $/h
+     * @param costPerHour what the instances it covers cost now, $/h (creating ones at their bound)
+     * @param cut         how many creates and resumes were not made
+     * @param reason      a sentence for the decision log
+     */
+    record SpendCapped(Instant at, String endpoint, String group, String scope, double capPerHour, double costPerHour,
+                       int cut, String reason) implements AutoscalerEvent {
+    }
+
+    /**
+     * A worker group's boots failed {@code bootFailures} times in a row (instances rented that never
+     * became ready): its creates wait {@code backoffSeconds} before the next one (5 min, doubling up to
+     * 30 min after each further failure), so that an offer or image that never boots is not rented
+     * from at full rate forever. A worker of the group that becomes ready ends the backoff.
+     */
+    record CreatesBackedOff(Instant at, String endpoint, String group, int bootFailures, double backoffSeconds,
+                            String reason) implements AutoscalerEvent {
+    }
+
+    /**
      * The router's sweep ended a request that nobody accounted for in time: a wait without a re-poll
      * ({@code reserved} false), or a reservation on a worker that no report or {@code /delete_requests/}
      * accounted for ({@code reserved} true; its reserved cost is given back to the worker).

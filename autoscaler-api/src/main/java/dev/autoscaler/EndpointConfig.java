@@ -48,6 +48,10 @@ public final class EndpointConfig {
     public static final Duration DEFAULT_COLD_DESTROY_DELAY = Duration.ofMinutes(10);
     /** The default of {@code drain_timeout}. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofMinutes(10);
+    /** The default of {@code stale_after}: three of the 10 s idle report intervals of Vast's worker library. */
+    public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(30);
+    /** The default of {@code silent_after}. */
+    public static final Duration DEFAULT_SILENT_AFTER = Duration.ofSeconds(90);
 
     private final String name;
     private final double minLoad;
@@ -69,6 +73,9 @@ public final class EndpointConfig {
     private final Duration resumeTimeout;
     private final Duration coldDestroyDelay;
     private final Duration drainTimeout;
+    private final Double maxCostPerHour;
+    private final Duration staleAfter;
+    private final Duration silentAfter;
     private final List<WorkerGroupConfig> groups;
 
     private EndpointConfig(Builder b) {
@@ -123,6 +130,23 @@ public final class EndpointConfig {
                         "duplicate group name '" + group.name() + "'");
             }
         }
+        if (b.maxCostPerHour != null) {
+            Validate.positive("max_cost_per_hour", b.maxCostPerHour);
+            for (int i = 0; i < groups.size(); i++) {
+                // a new instance's price is unknown until the provider answers: the cap counts it at this bound
+                if (groups.get(i).maxPricePerHour().isEmpty()) {
+                    throw new InvalidConfigException("groups[" + i + "].max_price_per_hour",
+                            "is required when max_cost_per_hour is set: an instance being created counts at it");
+                }
+            }
+        }
+        this.maxCostPerHour = b.maxCostPerHour;
+        this.staleAfter = positive("stale_after", b.staleAfter);
+        this.silentAfter = positive("silent_after", b.silentAfter);
+        if (silentAfter.compareTo(staleAfter) <= 0) {
+            throw new InvalidConfigException("silent_after", "must be more than stale_after (" + staleAfter.toSeconds()
+                    + " s), got " + silentAfter.toSeconds() + " s");
+        }
     }
 
     private static Duration positive(String field, Duration value) {
@@ -169,6 +193,9 @@ public final class EndpointConfig {
         b.resumeTimeout = resumeTimeout;
         b.coldDestroyDelay = coldDestroyDelay;
         b.drainTimeout = drainTimeout;
+        b.maxCostPerHour = maxCostPerHour;
+        b.staleAfter = staleAfter;
+        b.silentAfter = silentAfter;
         b.groups = new ArrayList<>(groups);
         return b;
     }
@@ -206,6 +233,32 @@ public final class EndpointConfig {
     /** {@return {@code max_workers}: hard cap on the endpoint's workers in every state but destroyed (default 20)} */
     public int maxWorkers() {
         return maxWorkers;
+    }
+
+    /**
+     * {@return {@code max_cost_per_hour}: the most the endpoint's instances may cost together, in $/h, at
+     * any instant (every state but destroyed: stopped ones at their storage price, ones being created at
+     * their group's {@code max_price_per_hour}); empty (the default): no cap but {@code max_workers}}
+     */
+    public OptionalDouble maxCostPerHour() {
+        return maxCostPerHour == null ? OptionalDouble.empty() : OptionalDouble.of(maxCostPerHour);
+    }
+
+    /**
+     * {@return {@code stale_after}: a ready worker silent (no {@code /worker_status/}) this long makes the
+     * endpoint's figures stale: the engine scales nothing down on them, whatever the policy asks (default 30 s)}
+     */
+    public Duration staleAfter() {
+        return staleAfter;
+    }
+
+    /**
+     * {@return {@code silent_after}: a ready worker silent this long is routed nothing more, and silent twice as
+     * long it is treated as failed (rebooted, then replaced, as a worker that reports an error); more than
+     * {@code stale_after} (default 90 s)}
+     */
+    public Duration silentAfter() {
+        return silentAfter;
     }
 
     /** {@return {@code max_queue_time}: seconds of queued work one worker may hold before routing skips it (default 30)} */
@@ -330,7 +383,8 @@ public final class EndpointConfig {
                 && ticketFormat.equals(other.ticketFormat) && Objects.equals(apiKey, other.apiKey)
                 && loadingTimeout.equals(other.loadingTimeout) && resumeTimeout.equals(other.resumeTimeout)
                 && coldDestroyDelay.equals(other.coldDestroyDelay) && drainTimeout.equals(other.drainTimeout)
-                && groups.equals(other.groups);
+                && Objects.equals(maxCostPerHour, other.maxCostPerHour) && staleAfter.equals(other.staleAfter)
+                && silentAfter.equals(other.silentAfter) && groups.equals(other.groups);
     }
 
     @Override
@@ -367,6 +421,9 @@ public final class EndpointConfig {
         private Duration resumeTimeout = DEFAULT_RESUME_TIMEOUT;
         private Duration coldDestroyDelay = DEFAULT_COLD_DESTROY_DELAY;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private Double maxCostPerHour;
+        private Duration staleAfter = DEFAULT_STALE_AFTER;
+        private Duration silentAfter = DEFAULT_SILENT_AFTER;
         private List<WorkerGroupConfig> groups = new ArrayList<>();
 
         private Builder() {
@@ -446,6 +503,39 @@ public final class EndpointConfig {
          */
         public Builder maxWorkers(int maxWorkers) {
             this.maxWorkers = maxWorkers;
+            return this;
+        }
+
+        /**
+         * See {@link EndpointConfig#maxCostPerHour()}; positive, or null for no spend cap.
+         *
+         * @param maxCostPerHour the cap in $/h, or null
+         * @return this builder
+         */
+        public Builder maxCostPerHour(Double maxCostPerHour) {
+            this.maxCostPerHour = maxCostPerHour;
+            return this;
+        }
+
+        /**
+         * See {@link EndpointConfig#staleAfter()}; positive.
+         *
+         * @param staleAfter the new value
+         * @return this builder
+         */
+        public Builder staleAfter(Duration staleAfter) {
+            this.staleAfter = staleAfter;
+            return this;
+        }
+
+        /**
+         * See {@link EndpointConfig#silentAfter()}; more than {@code stale_after}.
+         *
+         * @param silentAfter the new value
+         * @return this builder
+         */
+        public Builder silentAfter(Duration silentAfter) {
+            this.silentAfter = silentAfter;
             return this;
         }
 

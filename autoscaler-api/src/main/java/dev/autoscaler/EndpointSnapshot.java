@@ -39,6 +39,34 @@ public record EndpointSnapshot(EndpointConfig config, Instant now, long nanoTime
         return groups.stream().flatMap(g -> g.workers().stream()).toList();
     }
 
+    /** How the engine's {@code error_msg} of a worker it failed for its silence starts. */
+    public static final String SILENCE_ERROR = "silent for ";
+
+    /**
+     * {@return the workers whose figures are stale: ready ones whose last report is older than the
+     * endpoint's {@code stale_after}, and those the engine failed for their silence (errored or
+     * rebooting, {@code error_msg} starting with {@value #SILENCE_ERROR}) until they report again. Their
+     * load and perf are old news, and {@link LoadStats#fresh()} is false while there is one}
+     */
+    public List<WorkerRecord> staleWorkers() {
+        double limit = config.staleAfter().toNanos() / 1e9;
+        return workers().stream().filter(w -> isStale(w, nanoTime, limit)).toList();
+    }
+
+    /**
+     * Whether a worker's figures are stale, as {@link #staleWorkers()} says.
+     *
+     * @param w                 the worker
+     * @param nanoTime          monotonic time now
+     * @param staleAfterSeconds the endpoint's {@code stale_after}
+     * @return true when stale
+     */
+    public static boolean isStale(WorkerRecord w, long nanoTime, double staleAfterSeconds) {
+        boolean silentFailure = (w.state() == WorkerState.ERROR || w.state() == WorkerState.REBOOTING)
+                && w.errorMsg() != null && w.errorMsg().startsWith(SILENCE_ERROR);
+        return (w.state() == WorkerState.READY || silentFailure) && w.secondsSinceReport(nanoTime) > staleAfterSeconds;
+    }
+
     /** {@return workers counted against {@code max_workers}: every worker in every state but destroyed} */
     public long totalWorkers() {
         return groups.stream().mapToLong(g -> g.workers().size()).sum();

@@ -21,7 +21,9 @@ package dev.autoscaler;
  * @param queueTimeSeconds        observed queue time now: the longer of the oldest waiting request's
  *                                wait and the mean expected queue time of the ready workers
  * @param secondsSinceLastRequest seconds since work last arrived; infinite when it never did
- * @param fresh                   true when every ready worker reported within the last 60 s; false
+ * @param fresh                   true when every ready worker reported within the endpoint's
+ *                                {@code stale_after} (default 30 s; which ones did not:
+ *                                {@link EndpointSnapshot#staleWorkers()}); false
  *                                means the figures cannot be trusted (they then read low): a policy
  *                                should not scale down on them
  * @param arrivalRateBurst        work arriving per second over the last {@value #BURST_WINDOW_SECONDS} s

@@ -5,12 +5,14 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A clock that moves only when told to. Wall time and monotonic time advance together. Thread
+ * A clock that moves only when told to. Wall time and monotonic time advance together, unless a test
+ * steps the wall clock alone ({@link #stepWall}: an NTP correction, an operator setting the date). Thread
  * safe, so a test may read it from an HTTP handler thread while the test thread advances it.
  */
 public final class ManualClock implements Clock {
     private final Instant origin;
     private volatile long elapsedNanos;
+    private volatile Duration wallStep = Duration.ZERO;
 
     /** Starts at 2026-01-01T00:00:00Z, monotonic time zero. */
     public ManualClock() {
@@ -28,12 +30,22 @@ public final class ManualClock implements Clock {
 
     @Override
     public Instant now() {
-        return origin.plusNanos(elapsedNanos);
+        return origin.plusNanos(elapsedNanos).plus(wallStep);
     }
 
     @Override
     public long nanoTime() {
         return elapsedNanos;
+    }
+
+    /**
+     * Steps the wall clock alone, forward or back, as an NTP correction or a person setting the date
+     * does; monotonic time does not move, so nothing timed on it may notice.
+     *
+     * @param step how far, either way
+     */
+    public synchronized void stepWall(Duration step) {
+        wallStep = wallStep.plus(step);
     }
 
     /**

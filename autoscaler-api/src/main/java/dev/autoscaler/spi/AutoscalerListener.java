@@ -74,6 +74,22 @@ public interface AutoscalerListener {
     }
 
     /**
+     * A spend cap cut creates or resumes.
+     *
+     * @param event the cut
+     */
+    default void onSpendCapped(AutoscalerEvent.SpendCapped event) {
+    }
+
+    /**
+     * A group's creates back off after repeated boot failures.
+     *
+     * @param event the backoff
+     */
+    default void onCreatesBackedOff(AutoscalerEvent.CreatesBackedOff event) {
+    }
+
+    /**
      * Dispatches any event to its method.
      *
      * @param event any event
@@ -95,6 +111,10 @@ public interface AutoscalerListener {
             onRoute(e);
         } else if (event instanceof AutoscalerEvent.RequestExpired e) {
             onRequestExpired(e);
+        } else if (event instanceof AutoscalerEvent.SpendCapped e) {
+            onSpendCapped(e);
+        } else if (event instanceof AutoscalerEvent.CreatesBackedOff e) {
+            onCreatesBackedOff(e);
         }
     }
 }

@@ -26,6 +26,7 @@ import dev.autoscaler.core.engine.internal.ProviderSync;
 import dev.autoscaler.core.engine.internal.ReportProcessor;
 import dev.autoscaler.core.engine.internal.RequestLedger;
 import dev.autoscaler.core.engine.internal.RoutingHooks;
+import dev.autoscaler.core.engine.internal.SpendCaps;
 import dev.autoscaler.core.store.InMemoryStateStore;
 import dev.autoscaler.spi.AutoscalerListener;
 import dev.autoscaler.spi.InstanceProvider;
@@ -128,8 +129,12 @@ public final class Autoscaler implements AutoCloseable {
         ProviderActions actions = new ProviderActions(store, this::recordingProvider,
                 Objects.requireNonNullElse(b.executor, Runnable::run), clock, events, random,
                 (endpoint, group) -> lists.fresh(providerNameOf(endpoint, group), clock.nanoTime()));
+        SpendCaps spend = new SpendCaps(store, clock, events, b.maxCostPerHour, b.storagePriceFraction,
+                name -> Optional.ofNullable(controllers.get(name)).or(() -> Optional.ofNullable(retiring.get(name)))
+                        .map(EndpointController::config), actions::isDestroyedWhileStopped);
+        actions.spendCaps(spend);
         this.ctx = new EngineContext(store, clock, actions, events, new MtokenMinter(secret), random, b.owner,
-                defaultProvider, b.publicUrl);
+                defaultProvider, b.publicUrl, spend);
         this.scheduler = b.scheduler;
         this.tickInterval = b.tickInterval;
         this.syncInterval = b.syncInterval;
@@ -271,6 +276,7 @@ public final class Autoscaler implements AutoCloseable {
             ProviderSync.Result result = sync.sync(configuredEndpoints());
             lists.recordSync(result.providers(), result.succeeded(), result.startedAtNanos(), ctx.clock().nanoTime(),
                     result.error(), ctx.random());
+            ctx.spend().listed(result.succeeded(), result.startedAtNanos());
             return result.complete();
         }
     }
@@ -454,6 +460,32 @@ public final class Autoscaler implements AutoCloseable {
      */
     public String lastDecisionReason(String endpoint) {
         return controller(endpoint).lastReason();
+    }
+
+    /**
+     * {@return what an endpoint's instances cost now, $/h: every state but destroyed, stopped ones at
+     * their storage price, ones being created at their group's {@code max_price_per_hour}} (what its
+     * {@code max_cost_per_hour} bounds)
+     */
+    public double costPerHour(String endpoint) {
+        controller(endpoint);
+        return ctx.spend().endpointCost(endpoint);
+    }
+
+    /** {@return what every instance this engine owns costs now, $/h, counted as {@link #costPerHour(String)}} */
+    public double costPerHour() {
+        return ctx.spend().engineCost();
+    }
+
+    /** {@return the engine's {@code max_cost_per_hour} ({@link Builder#maxCostPerHour}); empty: none} */
+    public java.util.OptionalDouble maxCostPerHour() {
+        return ctx.spend().engineCap();
+    }
+
+    /** {@return the last time a spend cap cut this endpoint's scaling, and why; empty if it never did} */
+    public Optional<String> lastSpendCut(String endpoint) {
+        controller(endpoint);
+        return ctx.spend().lastCut(endpoint);
     }
 
     /** {@return an endpoint's workers in every state but destroyed} */
@@ -748,6 +780,8 @@ public final class Autoscaler implements AutoCloseable {
         private Executor executor;
         private RandomGenerator random;
         private BiFunction<String, Settings, ScalingPolicy> policies;
+        private java.util.OptionalDouble maxCostPerHour = java.util.OptionalDouble.empty();
+        private double storagePriceFraction = 0.05;
 
         private Builder() {
         }
@@ -956,6 +990,39 @@ public final class Autoscaler implements AutoCloseable {
          */
         public Builder policies(BiFunction<String, Settings, ScalingPolicy> policies) {
             this.policies = policies;
+            return this;
+        }
+
+        /**
+         * The engine's spend cap: the $/h of every instance it owns, in every state but destroyed
+         * (stopped ones at their storage price, see {@link #storagePriceFraction}), never exceeds it; a
+         * create or resume that would cross it is not made, and published as
+         * {@link dev.autoscaler.AutoscalerEvent.SpendCapped}. An instance whose price is not known yet counts
+         * at its group's {@code max_price_per_hour}; a group without one creates nothing under this cap.
+         * Default: none. Each endpoint may have its own too ({@code max_cost_per_hour}).
+         *
+         * @param dollarsPerHour the cap, $/h, positive
+         * @return this builder
+         */
+        public Builder maxCostPerHour(double dollarsPerHour) {
+            if (!(dollarsPerHour > 0) || Double.isInfinite(dollarsPerHour)) {
+                throw new IllegalArgumentException("max_cost_per_hour must be positive, got " + dollarsPerHour);
+            }
+            this.maxCostPerHour = java.util.OptionalDouble.of(dollarsPerHour);
+            return this;
+        }
+
+        /**
+         * The share of its price a stopped instance costs (its disk), for the spend caps (default 0.05).
+         *
+         * @param fraction in [0, 1]
+         * @return this builder
+         */
+        public Builder storagePriceFraction(double fraction) {
+            if (!(fraction >= 0 && fraction <= 1)) {
+                throw new IllegalArgumentException("storage_price_fraction must be in [0, 1], got " + fraction);
+            }
+            this.storagePriceFraction = fraction;
             return this;
         }
 

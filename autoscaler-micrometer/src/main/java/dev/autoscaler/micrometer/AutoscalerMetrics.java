@@ -35,6 +35,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <tr><td>{@code autoscaler_waiting_requests{endpoint}}</td><td>requests waiting at the router for a worker</td></tr>
  *   <tr><td>{@code autoscaler_reserved_load{endpoint,group}}</td><td>work the router reserved on workers that no report holds yet, perf units</td></tr>
  *   <tr><td>{@code autoscaler_cost_per_hour_usd{endpoint,group}}</td><td>$/h of the workers billed at full price (every state but stopped)</td></tr>
+ *   <tr><td>{@code autoscaler_owned_cost_per_hour_usd{endpoint}}</td><td>$/h of every instance the endpoint owns, as its
+ *   {@code max_cost_per_hour} counts it (stopped ones at storage price, ones being created at their group's
+ *   {@code max_price_per_hour}); only with {@link #attach}</td></tr>
+ *   <tr><td>{@code autoscaler_spend_cap_usd_per_hour{endpoint,scope}}</td><td>the spend cap that last cut
+ *   ({@code scope} endpoint or engine)</td></tr>
+ *   <tr><td>{@code autoscaler_spend_cap_cuts_total{endpoint,group,scope}}</td><td>creates and resumes a spend cap did not make</td></tr>
+ *   <tr><td>{@code autoscaler_create_backoffs_total{endpoint,group}}</td><td>times a group's creates backed off
+ *   after repeated boots that never became ready</td></tr>
  *   <tr><td>{@code autoscaler_queue_time_seconds{endpoint,group}}</td><td>a histogram of how long routed requests waited for a worker</td></tr>
  *   <tr><td>{@code autoscaler_routes_total{endpoint,group,outcome}}</td><td>{@code /route/} answers: routed, repeated, waiting, stopped ({@code group} "none" unless routed)</td></tr>
  *   <tr><td>{@code autoscaler_requests_expired_total{endpoint,what}}</td><td>waits without a re-poll ({@code wait}) and reservations no report accounted for ({@code reservation})</td></tr>
@@ -58,6 +66,8 @@ public final class AutoscalerMetrics implements AutoscalerListener, ReportObserv
 
     private final MeterRegistry registry;
     private final Map<Tags, GaugeValue> gauges = new ConcurrentHashMap<>();
+    /** The engine, when attached to one: the owned cost is read from it on each tick. */
+    private volatile Autoscaler engine;
 
     public AutoscalerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -66,6 +76,7 @@ public final class AutoscalerMetrics implements AutoscalerListener, ReportObserv
     /** Metrics of {@code engine} in {@code registry}, from now on (attach before {@code start()} to count adoptions). */
     public static AutoscalerMetrics attach(Autoscaler engine, MeterRegistry registry) {
         AutoscalerMetrics metrics = new AutoscalerMetrics(registry);
+        metrics.engine = engine;
         // engine-wide, read at each scrape: a destroy pending after its endpoint was removed, or an
         // orphan, belongs to no configured endpoint and must show all the same
         Gauge.builder("autoscaler.pending.destroys", engine, Autoscaler::pendingDestroys)
@@ -133,6 +144,30 @@ public final class AutoscalerMetrics implements AutoscalerListener, ReportObserv
                 .set(snapshot.load().waitingRequests());
         counter("autoscaler.decisions", "control decisions: a change of target, or a hold",
                 Tags.of("endpoint", endpoint, "kind", event.changed() ? "change" : "hold")).increment();
+        Autoscaler attached = engine;
+        if (attached != null) {
+            try {
+                gauge("autoscaler.owned.cost.per.hour.usd", "dollars per hour of every instance owned, as the spend cap counts",
+                        Tags.of("endpoint", endpoint)).set(attached.costPerHour(endpoint));
+            } catch (dev.autoscaler.NotFoundException removed) {
+                // removed since the tick: its gauge keeps its last value
+            }
+        }
+    }
+
+    @Override
+    public void onCreatesBackedOff(AutoscalerEvent.CreatesBackedOff event) {
+        counter("autoscaler.create.backoffs", "a group's creates backed off after repeated failed boots",
+                Tags.of("endpoint", event.endpoint(), "group", orNone(event.group()))).increment();
+    }
+
+    @Override
+    public void onSpendCapped(AutoscalerEvent.SpendCapped event) {
+        gauge("autoscaler.spend.cap.usd.per.hour", "the spend cap (max_cost_per_hour) that cut creates or resumes",
+                Tags.of("endpoint", event.endpoint(), "scope", event.scope())).set(event.capPerHour());
+        counter("autoscaler.spend.cap.cuts", "creates and resumes a spend cap did not make",
+                Tags.of("endpoint", event.endpoint(), "group", orNone(event.group()), "scope", event.scope()))
+                .increment(event.cut());
     }
 
     private GaugeValue gauge(String name, String description, Tags tags) {

@@ -87,7 +87,9 @@ public final class ConfiguredServer implements AutoCloseable {
                 .secret(config.engineSecret()).owner(config.owner()).publicUrl(config.publicUrl())
                 .tickInterval(config.tickInterval()).syncInterval(config.syncInterval()).providerExecutor(providerCalls)
                 .workerUrlHosts(config.workerUrlHosts())
-                .orphans(config.orphans(), config.orphanGrace());
+                .orphans(config.orphans(), config.orphanGrace())
+                .storagePriceFraction(config.spendCap().storagePriceFraction());
+        config.spendCap().maxCostPerHour().ifPresent(b::maxCostPerHour);
         endpoints.forEach(b::endpoint);
         this.engine = b.build();
         this.router = Router.builder(engine).tickets(tickets).strategy(config.routingStrategy()).wakeExecutor(wakes).build();

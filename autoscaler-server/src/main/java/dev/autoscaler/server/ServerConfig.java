@@ -57,6 +57,7 @@ import java.util.Optional;
  * @param orphans          what to do with instances labelled ours whose endpoint/group is not configured
  *                         ({@code orphans}, default {@code destroy})
  * @param orphanGrace      how long an orphan is only shown before the policy acts ({@code orphan_grace}, seconds, default 600)
+ * @param spendCap         the engine's spend cap ({@code max_cost_per_hour}, {@code storage_price_fraction}; default none)
  */
 public record ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
                            byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
@@ -65,7 +66,8 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
                            List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
                            String defaultTicketFormat, Path stateDir, String httpServer, ApiServerOptions httpOptions,
                            Optional<Duration> ed25519Rotation, List<String> workerUrlHosts, boolean metrics,
-                           ShutdownAction shutdown, Duration shutdownTimeout, OrphanPolicy orphans, Duration orphanGrace) {
+                           ShutdownAction shutdown, Duration shutdownTimeout, OrphanPolicy orphans, Duration orphanGrace,
+                           SpendCap spendCap) {
     /** The state directory when the config names none. */
     public static final String DEFAULT_STATE_DIR = "autoscaler-state";
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
@@ -82,7 +84,7 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
                 ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
                 dashboard, adminKey, defaultTicketFormat, stateDir, ApiServers.DEFAULT,
                 ApiServerOptions.defaults().withHandlerThreads(httpThreads), Optional.empty(), List.of(), true,
-                ShutdownAction.KEEP, DEFAULT_SHUTDOWN_TIMEOUT, OrphanPolicy.DESTROY, DEFAULT_ORPHAN_GRACE);
+                ShutdownAction.KEEP, DEFAULT_SHUTDOWN_TIMEOUT, OrphanPolicy.DESTROY, DEFAULT_ORPHAN_GRACE, SpendCap.NONE);
     }
 
     /** Without an admin key (admin API off), endpoints defaulting to {@code vast-rsa}. */
@@ -95,7 +97,7 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
                 ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
                 dashboard, Optional.empty(), EndpointConfig.DEFAULT_TICKET_FORMAT, Path.of(DEFAULT_STATE_DIR),
                 ApiServers.DEFAULT, ApiServerOptions.defaults().withHandlerThreads(httpThreads), Optional.empty(), List.of(),
-                true, ShutdownAction.KEEP, DEFAULT_SHUTDOWN_TIMEOUT, OrphanPolicy.DESTROY, DEFAULT_ORPHAN_GRACE);
+                true, ShutdownAction.KEEP, DEFAULT_SHUTDOWN_TIMEOUT, OrphanPolicy.DESTROY, DEFAULT_ORPHAN_GRACE, SpendCap.NONE);
     }
 
     public ServerConfig {
@@ -115,6 +117,7 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(orphans, "orphans");
         Objects.requireNonNull(orphanGrace, "orphanGrace");
+        Objects.requireNonNull(spendCap, "spendCap");
     }
 
     /** A config with the dashboard on (the default). */

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -289,6 +290,7 @@ public final class ServerConfigLoader {
             return r;
         }, Optional.empty());
         List<String> workerUrlHosts = p.attempt(() -> root.strings("worker_url_hosts"), List.of());
+        SpendCap spendCap = p.attempt(() -> spendCap(root), SpendCap.NONE);
         root.rejectUnknown(p);
         if (!p.isEmpty()) {
             return null;
@@ -296,7 +298,24 @@ public final class ServerConfigLoader {
         return new ServerConfig(hostPort[0], Integer.parseInt(hostPort[1]), publicUrl, apiKeys, secret, owner, tick, sync,
                 rsaKeyFile, edKeyFile, strategy, providerName[0], providerSettings, threads, maxBody, endpoints, dashboard,
                 adminKey, defaultFormat, stateDir, httpServer, httpOptions, rotation, workerUrlHosts, metrics, shutdown,
-                shutdownTimeout, orphans, orphanGrace);
+                shutdownTimeout, orphans, orphanGrace, spendCap);
+    }
+
+    /** The engine's {@code max_cost_per_hour} and {@code storage_price_fraction}. */
+    private static SpendCap spendCap(ConfigNode root) {
+        OptionalDouble cap = OptionalDouble.empty();
+        if (root.has("max_cost_per_hour")) {
+            double c = root.number("max_cost_per_hour").orElse(Double.NaN);
+            if (!(c > 0) || Double.isInfinite(c)) {
+                throw new InvalidConfigException("max_cost_per_hour", "must be a positive $/h, got " + c);
+            }
+            cap = OptionalDouble.of(c);
+        }
+        double fraction = root.number("storage_price_fraction").orElse(SpendCap.NONE.storagePriceFraction());
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new InvalidConfigException("storage_price_fraction", "must be in [0, 1], got " + fraction);
+        }
+        return new SpendCap(cap, fraction);
     }
 
     private static String[] listen(ConfigNode root) {

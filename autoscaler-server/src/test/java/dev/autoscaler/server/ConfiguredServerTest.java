@@ -135,4 +135,19 @@ class ConfiguredServerTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.parseJson(minimal(dir, "\"orphan_grace\": -1,")))
                 .hasMessageContaining("orphan_grace");
     }
+
+    @Test
+    void the_engine_spend_cap_is_read_and_checked(@TempDir Path dir) {
+        ServerConfigLoader loader = new ServerConfigLoader(Map.<String, String>of()::get);
+        assertThat(loader.parseJson(minimal(dir, "")).spendCap()).isEqualTo(SpendCap.NONE);
+
+        SpendCap set = loader.parseJson(minimal(dir, "\"max_cost_per_hour\": 12.5, \"storage_price_fraction\": 0.02,")).spendCap();
+        assertThat(set.maxCostPerHour()).hasValue(12.5);
+        assertThat(set.storagePriceFraction()).isEqualTo(0.02);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.parseJson(minimal(dir, "\"max_cost_per_hour\": 0,")))
+                .hasMessageContaining("max_cost_per_hour");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.parseJson(minimal(dir, "\"storage_price_fraction\": 2,")))
+                .hasMessageContaining("storage_price_fraction");
+    }
 }

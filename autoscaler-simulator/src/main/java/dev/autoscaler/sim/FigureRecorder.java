@@ -109,7 +109,7 @@ final class FigureRecorder implements AutoscalerListener {
                 percentile(sorted, 0.50), percentile(sorted, 0.95), percentile(sorted, 0.99), violations,
                 requests == 0 ? 0 : (double) violations / requests, dropped, coldStarts, resumes, decisions, flaps.flaps(),
                 peakInstances, cap.held(), served == 0 ? 0 : sum / served, served == 0 ? 0 : sorted[served - 1],
-                retried, workerErrors, provider.stallCount(), provider.stuckCount(), simulatedSeconds, workload,
+                retried, workerErrors, provider.stallCount(), provider.stuckCount(), provider.peakCostPerHour(), simulatedSeconds, workload,
                 policy, seed);
     }
 

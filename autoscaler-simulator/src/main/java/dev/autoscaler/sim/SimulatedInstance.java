@@ -237,6 +237,7 @@ final class SimulatedInstance {
     private void enter(Phase next, long now) {
         bill(now);
         phase = next;
+        owner.rateChanged();
         token++;
         reportToken++;
         completionToken++;
@@ -317,6 +318,18 @@ final class SimulatedInstance {
     double storageHours(long now) {
         double extra = phase == Phase.STALLED || phase == Phase.STOPPED ? now - billedSinceNanos : 0;
         return (storageNanos + extra) / 3.6e12;
+    }
+
+    /** {@return what it is billed per hour now: its price, its storage share while stopped or stalled, 0 before rent} */
+    double costPerHourNow() {
+        if (phase == null) {
+            return 0;
+        }
+        return switch (phase) {
+            case BOOTING, READY, ERRORED -> offer.pricePerHour();
+            case STALLED, STOPPED -> offer.pricePerHour() * world.storagePriceFraction();
+            default -> 0;
+        };
     }
 
     double costUsd(long now) {

@@ -49,6 +49,7 @@ public final class SimulatedProvider implements InstanceProvider {
     private long nextId = 1;
     private int stuck;
     private int stalls;
+    private double peakCostPerHour;
 
     /**
      * @param world  the market and the workers' behaviour
@@ -216,7 +217,27 @@ public final class SimulatedProvider implements InstanceProvider {
         }
     }
 
+    /** An instance's billing rate may have changed (it was rented, changed phase, or is gone): the peak follows. */
+    void rateChanged() {
+        peakCostPerHour = Math.max(peakCostPerHour, costPerHourNow());
+    }
+
+    /** {@return what the live instances are billed per hour now, $/h} */
+    public double costPerHourNow() {
+        double sum = 0;
+        for (SimulatedInstance i : live.values()) {
+            sum += i.costPerHourNow();
+        }
+        return sum;
+    }
+
+    /** {@return the most the live instances were billed per hour at any instant, $/h} */
+    public double peakCostPerHour() {
+        return peakCostPerHour;
+    }
+
     private void countChanged(String endpoint, int delta, long now) {
+        rateChanged();
         int count = liveByEndpoint.merge(endpoint, delta, Integer::sum);
         listener.instancesChanged(endpoint, count, now);
     }

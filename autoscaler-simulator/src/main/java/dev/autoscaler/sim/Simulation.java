@@ -8,6 +8,7 @@ import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.compare.ComparisonReport;
 import dev.autoscaler.core.compare.HardwareComparison;
 import dev.autoscaler.spi.AutoscalerListener;
+import dev.autoscaler.spi.InstanceProvider;
 import dev.autoscaler.spi.ScalingPolicy;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -51,6 +52,8 @@ public final class Simulation {
     private final List<AutoscalerListener> listeners;
     private final List<TimedAction> actions;
     private final List<SimWorldListener> worldListeners;
+    private final java.util.function.UnaryOperator<InstanceProvider> providerWrapper;
+    private final java.util.function.Predicate<dev.autoscaler.LoadReport> reportFilter;
 
     private final ManualClock clock = new ManualClock(EPOCH);
     private final ManualScheduler scheduler = new ManualScheduler(clock);
@@ -69,6 +72,8 @@ public final class Simulation {
         this.config = b.config;
         this.policies = b.policies;
         this.dispatchers = b.dispatchers;
+        this.providerWrapper = b.providerWrapper;
+        this.reportFilter = b.reportFilter;
         this.listeners = List.copyOf(b.listeners);
         this.actions = List.copyOf(b.actions);
         this.worldListeners = List.copyOf(b.worldListeners);
@@ -94,10 +99,13 @@ public final class Simulation {
         groupService = new GroupService(endpoint.groups().stream().map(g -> g.name()).toList());
         provider = new SimulatedProvider(config.world(), clock, events, mix(seed, 1));
         provider.listener(new WorldEvents());
-        Autoscaler.Builder b = Autoscaler.builder().clock(clock).scheduler(scheduler).provider(provider)
+        InstanceProvider engineSide = providerWrapper == null ? provider : providerWrapper.apply(provider);
+        Autoscaler.Builder b = Autoscaler.builder().clock(clock).scheduler(scheduler).provider(engineSide)
                 .providerExecutor(Runnable::run).random(new SplittableRandom(mix(seed, 2)))
                 .secret(secret(seed)).owner("sim").tickInterval(config.tickInterval())
-                .syncInterval(config.syncInterval()).listener(figures).endpoint(endpoint);
+                .syncInterval(config.syncInterval()).listener(figures).endpoint(endpoint)
+                // the spend caps count stopped instances at the storage share this world bills them
+                .storagePriceFraction(config.world().storagePriceFraction());
         listeners.forEach(b::listener);
         if (policies != null) {
             b.policies(policies);
@@ -109,6 +117,9 @@ public final class Simulation {
                 : new RouterDispatcher(engine, new SplittableRandom(mix(seed, 3)));
         scheduler.scheduleAtFixedRate(dispatcher::sweep, SWEEP_PERIOD, SWEEP_PERIOD);
         provider.reportTo(report -> {
+            if (reportFilter != null && !reportFilter.test(report)) {
+                return; // lost on its way: the chaos simulation's faults
+            }
             engine.report(report);
             dispatcher.workerReported(report);
         });
@@ -292,6 +303,8 @@ public final class Simulation {
         private final List<AutoscalerListener> listeners = new ArrayList<>();
         private final List<TimedAction> actions = new ArrayList<>();
         private final List<SimWorldListener> worldListeners = new ArrayList<>();
+        private java.util.function.UnaryOperator<InstanceProvider> providerWrapper;
+        private java.util.function.Predicate<dev.autoscaler.LoadReport> reportFilter;
 
         private Builder(SimulationConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -343,6 +356,21 @@ public final class Simulation {
                 throw new IllegalArgumentException("at must be >= 0, got " + at);
             }
             actions.add(new TimedAction(at.toNanos(), Objects.requireNonNull(action, "action")));
+            return this;
+        }
+
+        /**
+         * Faults between the engine and the world, for the chaos simulation: the provider the engine
+         * sees (the simulated one, wrapped), and which worker reports reach the engine.
+         */
+        Builder providerWrapper(java.util.function.UnaryOperator<InstanceProvider> wrapper) {
+            this.providerWrapper = wrapper;
+            return this;
+        }
+
+        /** See {@link #providerWrapper}: a report for which this is false is lost. */
+        Builder reportFilter(java.util.function.Predicate<dev.autoscaler.LoadReport> filter) {
+            this.reportFilter = filter;
             return this;
         }
 

@@ -33,6 +33,8 @@ import java.util.Locale;
  * @param workerErrors         workers that reported an error
  * @param resumeStalls         resumes that stalled waiting for their GPU
  * @param stuckLoading         instances rented that never finished loading
+ * @param peakCostPerHour      the most the instances were billed per hour at any instant, $/h (stopped and
+ *                             stalled ones at the storage share): what a {@code max_cost_per_hour} bounds
  * @param simulatedSeconds     simulated time, s
  * @param workload             what was played
  * @param policy               the scaling policy
@@ -43,7 +45,7 @@ public record SimulationReport(double costUsd, double gpuHours, int requests, in
                                double sloViolationFraction, int dropped, int coldStarts, int resumes, int decisions,
                                int flaps, int peakWorkers, boolean maxWorkersRespected, double queueTimeMean,
                                double queueTimeMax, int retried, int workerErrors, int resumeStalls,
-                               int stuckLoading, double simulatedSeconds, String workload, String policy, long seed) {
+                               int stuckLoading, double peakCostPerHour, double simulatedSeconds, String workload, String policy, long seed) {
 
     /** {@return one JSON object on one line, keys in a fixed order} */
     public String toJson() {
@@ -70,6 +72,7 @@ public record SimulationReport(double costUsd, double gpuHours, int requests, in
         num(b, "worker_errors", workerErrors);
         num(b, "resume_stalls", resumeStalls);
         num(b, "stuck_loading", stuckLoading);
+        num(b, "peak_cost_per_hour", peakCostPerHour, 4);
         num(b, "simulated_seconds", simulatedSeconds, 3);
         str(b, "workload", workload);
         str(b, "policy", policy);
@@ -101,6 +104,7 @@ public record SimulationReport(double costUsd, double gpuHours, int requests, in
         row(b, "flaps (reversals within 5 min)", Integer.toString(flaps));
         row(b, "peak workers", Integer.toString(peakWorkers));
         row(b, "max_workers respected", Boolean.toString(maxWorkersRespected));
+        row(b, "peak cost", fmt(peakCostPerHour, 4) + " $/h");
         row(b, "simulated time", fmt(simulatedSeconds, 3) + " s");
         return b.toString();
     }

@@ -83,6 +83,7 @@ public final class EndpointConfigJson {
         p.attempt(() -> e.integer("max_workers").ifPresent(b::maxWorkers));
         p.attempt(() -> e.number("max_queue_time").ifPresent(b::maxQueueTime));
         p.attempt(() -> e.number("max_cost").ifPresent(b::maxCost));
+        p.attempt(() -> e.number("max_cost_per_hour").ifPresent(b::maxCostPerHour));
         p.attempt(() -> e.number("target_queue_time").ifPresent(b::targetQueueTime));
         p.attempt(() -> e.number("inactivity_timeout").ifPresent(b::inactivityTimeout));
         p.attempt(() -> e.string("endpoint_state").ifPresent(s -> b.state(EndpointState.fromWireName(s))));
@@ -111,6 +112,16 @@ public final class EndpointConfigJson {
         p.attempt(() -> {
             if (e.has("drain_timeout")) {
                 b.drainTimeout(e.seconds("drain_timeout", 1));
+            }
+        });
+        p.attempt(() -> {
+            if (e.has("stale_after")) {
+                b.staleAfter(e.seconds("stale_after", 1));
+            }
+        });
+        p.attempt(() -> {
+            if (e.has("silent_after")) {
+                b.silentAfter(e.seconds("silent_after", 1));
             }
         });
         p.attempt(() -> {
@@ -236,6 +247,9 @@ public final class EndpointConfigJson {
         o.put("cold_destroy_delay", e.coldDestroyDelay().toNanos() / 1e9);
         o.put("drain_timeout", e.drainTimeout().toNanos() / 1e9);
         o.put("max_cost", e.maxCost());
+        e.maxCostPerHour().ifPresent(c -> o.put("max_cost_per_hour", c));
+        o.put("stale_after", e.staleAfter().toNanos() / 1e9);
+        o.put("silent_after", e.silentAfter().toNanos() / 1e9);
         o.put("has_api_key", e.apiKey().isPresent());
         ArrayNode groups = o.putArray("groups");
         e.groups().forEach(g -> groups.add(toJson(g)));

@@ -295,9 +295,19 @@ public final class Router {
         return answer;
     }
 
-    private static boolean isRoutable(EndpointConfig config, WorkerRecord w) {
+    private boolean isRoutable(EndpointConfig config, WorkerRecord w) {
         return w.state() == WorkerState.READY && w.intent() == WorkerIntent.ACTIVE && w.perf() > 0
-                && !w.url().isEmpty() && config.group(w.group()).isPresent();
+                && !w.url().isEmpty() && config.group(w.group()).isPresent() && !isSilent(config, w);
+    }
+
+    /**
+     * A worker silent past its endpoint's {@code silent_after} may be hung (neither serving nor
+     * reporting): it is routed nothing more until it reports again (the engine's repair treats it as
+     * failed if it stays silent).
+     */
+    private boolean isSilent(EndpointConfig config, WorkerRecord w) {
+        return w.lastReportNanos() != WorkerRecord.NEVER
+                && w.secondsSinceReport(clock.nanoTime()) > config.silentAfter().toNanos() / 1e9;
     }
 
     private static boolean isOverflow(EndpointConfig config, WorkerRecord w) {

@@ -88,6 +88,32 @@ class PoisonedNumbersTest {
     }
 
     @Test
+    @DisplayName("/worker_status/ refuses impossible figures for this worker (load far above its perf, a 1000x perf jump) with 400 naming the field")
+    void impossibleForThisWorker() throws Exception {
+        try (HttpHarness http = new HttpHarness(2)) {
+            http.h.ready(2, 1000);
+            EndpointSnapshot before = http.h.engine.snapshot("llm");
+            ScalingDecision decisionBefore = vast.decide(before);
+            var workersBefore = http.h.engine.workers("llm");
+            // max_perf 1000: an hour of work is 3,600,000 perf units; 1000x the perf is 1,000,000 units/s
+            for (String[] poison : List.of(new String[] {"cur_load", "3600001"}, new String[] {"new_load", "4e6"},
+                    new String[] {"cur_perf", "1000001"}, new String[] {"max_perf", "1000001"})) {
+                HttpResponse<String> r = http.post("/worker_status/",
+                        "{\"id\":101,\"mtoken\":\"tok-101\",\"max_perf\":1000,\"" + poison[0] + "\":" + poison[1] + "}");
+                assertThat(r.statusCode()).as(poison[0]).isEqualTo(400);
+                assertThat(r.body()).as(poison[0]).contains(poison[0]);
+            }
+            EndpointSnapshot after = http.h.engine.snapshot("llm");
+            assertThat(after.load()).isEqualTo(before.load());
+            assertThat(vast.decide(after).targets()).isEqualTo(decisionBefore.targets());
+            assertThat(http.h.engine.workers("llm")).isEqualTo(workersBefore);
+            // a plausible report of the same worker still goes through
+            assertThat(http.post("/worker_status/", "{\"id\":101,\"mtoken\":\"tok-101\",\"max_perf\":1000,"
+                    + "\"cur_load\":3600000,\"cur_perf\":900}").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     @DisplayName("an embedder's recordRoutedRequest and recordSpillOver with 1e308, NaN, Infinity or negatives add nothing unbounded")
     void embedderEntryPoints() {
         RouterHarness h = new RouterHarness(2);

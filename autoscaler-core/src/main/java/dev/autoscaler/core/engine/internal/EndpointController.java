@@ -235,8 +235,48 @@ public final class EndpointController {
             reason = reason + " (clamped to " + capped.endpointNote() + ")";
         }
         next = new LinkedHashMap<>(capped.targets());
+        String held = holdForStaleData(snapshot, current, next);
+        if (!held.isEmpty()) {
+            reason = reason + " (" + held + ")";
+        }
         boolean changed = publishIfChanged(cfg, next, reason);
         return new Decided(next, reason, changed);
+    }
+
+    /**
+     * Missing reports are not low load: while a ready worker is silent past {@code stale_after}, no
+     * group's target goes below the current one, whatever the policy asked (Kubernetes' HPA does the
+     * same on missing metrics). Rises go through. {@code max_workers} still wins: a target above a
+     * lowered cap is not held.
+     *
+     * @return what was held, for the decision's reason; empty when nothing was
+     */
+    private static String holdForStaleData(EndpointSnapshot snapshot, Map<String, GroupTarget> current,
+                                           Map<String, GroupTarget> next) {
+        if (snapshot.load().fresh()) {
+            return "";
+        }
+        EndpointConfig cfg = snapshot.config();
+        StringBuilder held = new StringBuilder();
+        for (var entry : next.entrySet()) {
+            GroupTarget was = current.get(entry.getKey());
+            GroupTarget asked = entry.getValue();
+            if (was == null || (asked.active() >= was.active() && asked.cold() >= was.cold())) {
+                continue;
+            }
+            GroupTarget kept = new GroupTarget(Math.max(asked.active(), was.active()), Math.max(asked.cold(), was.cold()));
+            entry.setValue(kept);
+            held.append(held.length() == 0 ? "" : ", ").append(entry.getKey()).append(' ').append(kept.active())
+                    .append(" active + ").append(kept.cold()).append(" cold");
+        }
+        if (held.length() == 0) {
+            return "";
+        }
+        // a target above a lowered cap is not held: the caps win
+        Map<String, GroupTarget> capped = WorkerCaps.apply(cfg, next).targets();
+        next.putAll(capped);
+        return "held for stale data: " + snapshot.staleWorkers().size() + " ready worker(s) silent > "
+                + cfg.staleAfter().toSeconds() + " s (stale_after); kept " + held;
     }
 
     /** @return whether the targets changed (a {@link AutoscalerEvent.DecisionMade} was published) */

@@ -12,10 +12,11 @@ import java.util.random.RandomGenerator;
  * @param owner               the first part of every label; instances with another owner are foreign
  * @param defaultProviderName the provider for groups that name none
  * @param publicUrl           given to workers as {@code REPORT_ADDR}
+ * @param spend               the spend caps every create and resume goes through
  */
 public record EngineContext(StateStore store, Clock clock, ProviderActions actions, EventPublisher events,
                             MtokenMinter minter, RandomGenerator random, String owner, String defaultProviderName,
-                            String publicUrl) {
+                            String publicUrl, SpendCaps spend) {
 
     public String providerFor(WorkerGroupConfig group) {
         return group.provider().orElse(defaultProviderName);

@@ -36,7 +36,12 @@ public final class ProviderActions {
     private final EventPublisher events;
     private final RandomGenerator random;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Workers being destroyed from stopped: still billed at the storage price until they are gone. */
+    private final Set<String> destroyedWhileStopped = ConcurrentHashMap.newKeySet();
     private final Map<String, CreateBackoff> backoffs = new ConcurrentHashMap<>();
+    private final Map<String, BootBackoff> bootBackoffs = new ConcurrentHashMap<>();
+    /** The spend caps, told of creates whose answer was lost; set once the engine has built them. */
+    private volatile SpendCaps spend;
     private final DestroyRetries destroyRetries = new DestroyRetries();
     /** Workers whose create's outcome is unknown, with when it failed (monotonic nanos). */
     private final Map<String, Long> unknownCreates = new ConcurrentHashMap<>();
@@ -69,6 +74,16 @@ public final class ProviderActions {
         }
     }
 
+    /** True for a worker being destroyed from stopped (its instance is billed at the storage price until gone). */
+    public boolean isDestroyedWhileStopped(String workerId) {
+        return destroyedWhileStopped.contains(workerId);
+    }
+
+    /** Tells the spend caps of creates whose answer was lost. */
+    public void spendCaps(SpendCaps caps) {
+        this.spend = caps;
+    }
+
     /** True while a provider call for this worker has not returned. */
     public boolean isInFlight(String workerId) {
         return inFlight.contains(workerId);
@@ -80,7 +95,34 @@ public final class ProviderActions {
      */
     public boolean createAllowed(String endpoint, String group) {
         CreateBackoff backoff = backoffs.get(endpoint + "/" + group);
-        return (backoff == null || backoff.allows(clock.nanoTime())) && listFresh.test(endpoint, group);
+        BootBackoff boots = bootBackoffs.get(endpoint + "/" + group);
+        long now = clock.nanoTime();
+        return (backoff == null || backoff.allows(now)) && (boots == null || boots.allows(now))
+                && listFresh.test(endpoint, group);
+    }
+
+    /**
+     * A worker that never became ready is being replaced (stuck loading, or errored before its first
+     * ready report): its group's creates back off after repeated ones ({@link BootBackoff}).
+     */
+    void bootFailed(WorkerRecord worker, String why) {
+        BootBackoff boots = bootBackoffs.computeIfAbsent(worker.endpoint() + "/" + worker.group(), k -> new BootBackoff());
+        long wait = boots.failed(clock.nanoTime());
+        if (wait > 0) {
+            String reason = String.format(java.util.Locale.ROOT, "%d boots in a row failed (last: %s): creates of group %s "
+                    + "wait %.0f s", boots.failures(), why, worker.group(), wait / 1e9);
+            log.warn("endpoint {}: {}", worker.endpoint(), reason);
+            events.publish(new AutoscalerEvent.CreatesBackedOff(clock.now(), worker.endpoint(), worker.group(),
+                    boots.failures(), wait / 1e9, reason));
+        }
+    }
+
+    /** A worker of the group became ready: its boots work, and any boot backoff ends. */
+    void booted(WorkerRecord worker) {
+        BootBackoff boots = bootBackoffs.get(worker.endpoint() + "/" + worker.group());
+        if (boots != null) {
+            boots.succeeded();
+        }
     }
 
     /**
@@ -111,7 +153,14 @@ public final class ProviderActions {
                     listSoon.run();
                     return;
                 }
-                // The provider made nothing (or found out that it made nothing): nothing to wait for.
+                SpendCaps caps = spend;
+                if (e.kind() == ProviderException.Kind.TIMEOUT && caps != null) {
+                    // unlabelled, so no list can find it by label: the instance may exist, billing, and
+                    // the caps count it until a list says
+                    caps.lostCreate(stored, providerName);
+                }
+                // The provider either made nothing or lost track of what it made; a labelled orphan
+                // is adopted by the next provider sync, so dropping the record leaks nothing.
                 remove(stored.workerId(), "create failed: " + e.getMessage());
                 return;
             }
@@ -251,6 +300,9 @@ public final class ProviderActions {
         if (moving == null) {
             return false;
         }
+        if (worker.state() == WorkerState.STOPPED) {
+            destroyedWhileStopped.add(worker.workerId());
+        }
         run(worker.workerId(), () -> {
             try {
                 providers.apply(providerName).destroy(moving.instanceId());
@@ -382,6 +434,7 @@ public final class ProviderActions {
     private void remove(String workerId, String reason) {
         WorkerRecord gone = store.worker(workerId).orElse(null);
         store.removeWorker(workerId);
+        destroyedWhileStopped.remove(workerId);
         if (gone != null) {
             publishState(gone, gone.state(), WorkerState.DESTROYED, reason);
         }

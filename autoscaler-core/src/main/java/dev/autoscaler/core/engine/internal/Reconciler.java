@@ -81,6 +81,9 @@ final class Reconciler {
     /** Works every group toward its target. {@code workers} is the endpoint's current list. */
     void reconcile(EndpointConfig config, List<WorkerRecord> workers, Map<String, GroupTarget> targets) {
         int total = countedTotal(workers);
+        // creates whose answer was lost may have made an instance that the next provider list adopts: it
+        // holds its place until then, so that max_workers holds on the provider's side too
+        int unsettled = ctx.spend().unsettledCreates(config.name(), null);
         Map<String, List<WorkerRecord>> byGroup = new HashMap<>();
         for (WorkerRecord w : workers) {
             byGroup.computeIfAbsent(w.group(), g -> new ArrayList<>()).add(w);
@@ -94,11 +97,12 @@ final class Reconciler {
             }
         }
         total -= enforceCap(config, workers, total, cut);
-        Headcount headcount = new Headcount(total);
+        Headcount headcount = new Headcount(total + unsettled);
         for (WorkerGroupConfig group : config.groups()) {
             // the group's count in every state but destroyed, less what the caps just destroyed
             headcount.enterGroup((int) byGroup.getOrDefault(group.name(), List.of()).stream()
-                    .filter(w -> w.state().isCounted() && !cut.contains(w.workerId())).count());
+                    .filter(w -> w.state().isCounted() && !cut.contains(w.workerId())).count()
+                    + ctx.spend().unsettledCreates(config.name(), group.name()));
             GroupTarget target = targets.getOrDefault(group.name(), new GroupTarget(0, 0));
             // Workers with a call in flight are in an in-between state (creating, starting, stopping):
             // they count toward the targets, and nothing below acts on those states. Of the draining
@@ -109,7 +113,11 @@ final class Reconciler {
                             && (w.state() != WorkerState.DRAINING || WorkerDrain.isDrainingToStop(w, revision))
                             && !cut.contains(w.workerId()))
                     .toList();
-            reconcileGroup(config, group, GroupWorkers.byRole(members, revision), target, headcount);
+            SpendCut spendCut = new SpendCut();
+            reconcileGroup(config, group, GroupWorkers.byRole(members, revision), target, headcount, spendCut);
+            if (spendCut.count > 0) {
+                ctx.spend().publishCut(config, group, spendCut.count, spendCut.firstReason);
+            }
         }
         retireRemovedGroups(config, byGroup);
     }
@@ -125,16 +133,16 @@ final class Reconciler {
 
     /** One group toward its target, phase by phase; each phase sees what the ones before it did. */
     private void reconcileGroup(EndpointConfig config, WorkerGroupConfig group, GroupWorkers workers,
-                                GroupTarget target, Headcount headcount) {
+                                GroupTarget target, Headcount headcount, SpendCut spendCut) {
         int need = target.active() - workers.servingOrLoading.size();
         if (need > 0) {
-            addActive(config, group, workers, target, need, headcount);
+            addActive(config, group, workers, target, need, headcount, spendCut);
         } else if (need < 0) {
             removeActive(group, workers, target, -need);
         }
         finishDrains(config, group, workers);
         parkPoolWorkersThatLoaded(group, workers);
-        balanceColdPool(config, group, workers, target, headcount);
+        balanceColdPool(config, group, workers, target, headcount, spendCut);
     }
 
     /**
@@ -145,7 +153,7 @@ final class Reconciler {
      * workers draining to stop, which serve again at once and cost no call.
      */
     private void addActive(EndpointConfig config, WorkerGroupConfig group, GroupWorkers workers, GroupTarget target,
-                           int need, Headcount headcount) {
+                           int need, Headcount headcount, SpendCut spendCut) {
         String provider = ctx.providerFor(group);
         String revision = group.templateRevision();
         workers.drainingToStop.sort(BEST_PRICE_PERFORMANCE_FIRST);
@@ -157,14 +165,26 @@ final class Reconciler {
         }
         need = takeFromPool(workers.loadingForPool, true, need, revision);
         workers.stopped.sort(BEST_PRICE_PERFORMANCE_FIRST);
-        while (need > 0 && !workers.stopped.isEmpty()) {
-            WorkerRecord w = workers.stopped.remove(0);
-            ctx.actions().start(w, provider, "resume for target " + target.active() + " active");
+        // best value first; one the spend cap refuses stays stopped, and a cheaper one may still fit
+        for (var it = workers.stopped.iterator(); it.hasNext() && need > 0; ) {
+            WorkerRecord w = it.next();
+            String refused = ctx.spend().admit(config, group, w,
+                    () -> ctx.actions().start(w, provider, "resume for target " + target.active() + " active"));
+            if (refused != null) {
+                spendCut.add(refused);
+                continue;
+            }
+            it.remove();
             need--;
         }
         need = takeFromPool(workers.loadingForPool, false, need, revision);
         while (need > 0 && roomToCreate(config, group, headcount)) {
-            create(config, group, WorkerIntent.ACTIVE, "create for target " + target.active() + " active");
+            String refused = ctx.spend().admit(config, group, null, () -> create(config, group, WorkerIntent.ACTIVE,
+                    "create for target " + target.active() + " active"));
+            if (refused != null) {
+                spendCut.add(refused, need); // every create of a group costs the same bound: none fits
+                break;
+            }
             headcount.added();
             need--;
         }
@@ -255,7 +275,7 @@ final class Reconciler {
      * {@code cold_destroy_delay}); a short pool gets new workers.
      */
     private void balanceColdPool(EndpointConfig config, WorkerGroupConfig group, GroupWorkers workers,
-                                 GroupTarget target, Headcount headcount) {
+                                 GroupTarget target, Headcount headcount, SpendCut spendCut) {
         int cold = workers.cold();
         int floor = Math.min(Math.min(config.coldWorkersFor(group), config.maxWorkers()),
                 group.maxWorkers().orElse(Integer.MAX_VALUE));
@@ -280,7 +300,12 @@ final class Reconciler {
         } else if (cold < target.cold()) {
             int short_ = target.cold() - cold;
             while (short_ > 0 && roomToCreate(config, group, headcount)) {
-                create(config, group, WorkerIntent.COLD, "create for cold pool target " + target.cold());
+                String refused = ctx.spend().admit(config, group, null, () -> create(config, group, WorkerIntent.COLD,
+                        "create for cold pool target " + target.cold()));
+                if (refused != null) {
+                    spendCut.add(refused, short_);
+                    break;
+                }
                 headcount.added();
                 short_--;
             }
@@ -448,6 +473,23 @@ final class Reconciler {
 
     private String providerOf(EndpointConfig config, WorkerRecord w) {
         return config.group(w.group()).map(ctx::providerFor).orElse(ctx.defaultProviderName());
+    }
+
+    /** What the spend caps cut in one group's pass: published once, after the pass. */
+    private static final class SpendCut {
+        private int count;
+        private String firstReason = "";
+
+        void add(String reason) {
+            add(reason, 1);
+        }
+
+        void add(String reason, int n) {
+            if (count == 0) {
+                firstReason = reason;
+            }
+            count += n;
+        }
     }
 
     /**

@@ -16,6 +16,16 @@ import java.util.function.Function;
  * {@code max_perf > 0} with no error; a non-empty {@code error_msg} means broken).
  */
 public final class ReportProcessor {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReportProcessor.class);
+    /**
+     * A worker holds at most this many seconds of work at its own {@code max_perf} in one report's
+     * {@code cur_load} or {@code new_load}: an hour, far above any queue the router builds
+     * ({@code max_queue_time} is 30 s by default), far below what would make a policy rent the endpoint's whole cap.
+     */
+    static final double MAX_WORK_SECONDS = 3600;
+    /** A {@code cur_perf} or {@code max_perf} this many times the worker's known {@code max_perf} is not a measurement. */
+    static final double MAX_PERF_JUMP = 1000;
+
     private final StateStore store;
     private final Clock clock;
     private final ProviderActions actions;
@@ -87,6 +97,13 @@ public final class ReportProcessor {
                 throw new InvalidRequestException("url", mismatch);
             }
         }
+        String[] implausible = implausible(known, report);
+        if (implausible != null) {
+            log.warn("report of worker {} (endpoint {}, instance {}) refused: {} {}", known.workerId(), known.endpoint(),
+                    known.instanceId(), implausible[0], implausible[1]);
+            actions.publishReportRejected(known, implausible[0], implausible[1]);
+            throw new InvalidRequestException(implausible[0], implausible[1]);
+        }
         long now = clock.nanoTime();
         // Requests the worker now lists as in flight are in its cur_load: their reservations end in
         // the same versioned update that records that cur_load, so nothing is counted twice.
@@ -103,6 +120,7 @@ public final class ReportProcessor {
         if (stored.state() != before) {
             actions.publishState(stored, before, stored.state(), reasonFor(report, stored.state()));
             if (stored.state() == WorkerState.READY) {
+                actions.booted(stored);
                 actions.recordMeasuredPerf(stored, providerOf.apply(stored));
             }
         }
@@ -111,6 +129,41 @@ public final class ReportProcessor {
                     report.curLoad() > 0 || report.numRequestsWorking() > 0, now);
         }
         return stored;
+    }
+
+    /**
+     * Figures no worker can measure, judged against what the worker itself said before: {@code max_perf}
+     * or {@code cur_perf} {@value #MAX_PERF_JUMP} times its known {@code max_perf}, or more work in
+     * {@code cur_load} or {@code new_load} than {@value #MAX_WORK_SECONDS} s at that perf. Negative and
+     * non-finite figures never get here (the report's own checks refuse them). A worker with no known
+     * perf yet is bounded by those checks alone.
+     *
+     * @return the field and why, or null when the report is plausible
+     */
+    static String[] implausible(WorkerRecord known, LoadReport report) {
+        double knownPerf = known.maxPerf();
+        if (knownPerf > 0 && report.maxPerf() > MAX_PERF_JUMP * knownPerf) {
+            return new String[] {"max_perf", "jumped from " + knownPerf + " to " + report.maxPerf()
+                    + " (more than " + (long) MAX_PERF_JUMP + "x): not a measurement"};
+        }
+        double perf = knownPerf > 0 ? knownPerf : report.maxPerf();
+        if (perf <= 0) {
+            return null;
+        }
+        if (report.curPerf() > MAX_PERF_JUMP * perf) {
+            return new String[] {"cur_perf", report.curPerf() + " is more than " + (long) MAX_PERF_JUMP
+                    + "x the worker's max_perf " + perf + ": not a measurement"};
+        }
+        double maxWork = MAX_WORK_SECONDS * perf;
+        if (report.curLoad() > maxWork) {
+            return new String[] {"cur_load", report.curLoad() + " is more than " + (long) MAX_WORK_SECONDS
+                    + " s of work at the worker's max_perf " + perf + ": not a load it can hold"};
+        }
+        if (report.newLoad() > maxWork) {
+            return new String[] {"new_load", report.newLoad() + " is more than " + (long) MAX_WORK_SECONDS
+                    + " s of work at the worker's max_perf " + perf + ": not a load it can have taken"};
+        }
+        return null;
     }
 
     private void refuseUrl(WorkerRecord worker, String mismatch, boolean providerGaveNoAddress) {

@@ -16,12 +16,6 @@ import java.util.Map;
 
 /** Builds the immutable {@link EndpointSnapshot} a policy decides on. */
 final class SnapshotBuilder {
-    /**
-     * A ready worker whose last report is older than this makes the figures stale (policies then do
-     * not scale down). Well above the 10 s idle report cadence of Vast's worker library.
-     */
-    static final double STALE_AFTER_SECONDS = 60;
-
     private SnapshotBuilder() {
     }
 
@@ -49,7 +43,9 @@ final class SnapshotBuilder {
             double spillLong = spill == null ? 0 : spill.arrivalRate(LoadStats.LONG_WINDOW_SECONDS, nanoTime);
             groups.add(new GroupSnapshot(group, members, perf, current, spillShort, spillLong));
         }
-        return new EndpointSnapshot(config, now, nanoTime, groups, loadStats(workers, requests, tracker, nanoTime));
+        // a ready worker silent past stale_after makes the figures stale: policies and the engine then scale nothing down
+        return new EndpointSnapshot(config, now, nanoTime, groups, loadStats(workers, requests, tracker, nanoTime,
+                config.staleAfter().toNanos() / 1e9));
     }
 
     static GroupTarget countsOf(List<WorkerRecord> members) {
@@ -84,7 +80,7 @@ final class SnapshotBuilder {
     }
 
     private static LoadStats loadStats(List<WorkerRecord> workers, List<RequestRecord> requests, LoadTracker tracker,
-                                       long now) {
+                                       long now, double staleAfterSeconds) {
         double inFlight = 0;
         double queueSum = 0;
         int ready = 0;
@@ -96,9 +92,9 @@ final class SnapshotBuilder {
             if (w.state() == WorkerState.READY) {
                 ready++;
                 queueSum += w.expectedQueueSeconds();
-                if (w.secondsSinceReport(now) > STALE_AFTER_SECONDS) {
-                    fresh = false;
-                }
+            }
+            if (EndpointSnapshot.isStale(w, now, staleAfterSeconds)) {
+                fresh = false;
             }
         }
         double waitingDemand = 0;

@@ -101,6 +101,13 @@ public final class DashboardState {
             }
             g.writeEndObject();
             g.writeStringField("last_decision_reason", safeReason(engine, e.name()));
+            // the spend cap: what the endpoint's instances cost now (stopped ones at storage price), its
+            // cap, and the last time the cap cut what the policy asked for
+            g.writeNumberField("cost_per_hour", safeCost(engine, e.name()));
+            if (e.maxCostPerHour().isPresent()) {
+                g.writeNumberField("max_cost_per_hour", e.maxCostPerHour().getAsDouble());
+            }
+            g.writeStringField("spend_cap_cut", safeSpendCut(engine, e.name()));
             if (decisions != null) {
                 g.writeFieldName("decisions");
                 List<DecisionHistory.Entry> all = decisions.entries(e.name());
@@ -163,6 +170,10 @@ public final class DashboardState {
         // why the engine holds back (no list yet, or too old), and instances labelled ours that no
         // configured endpoint owns: both shown until resolved
         g.writeStringField("waiting_reason", engine.waitingReason().orElse(""));
+        g.writeNumberField("cost_per_hour", engine.costPerHour());
+        if (engine.maxCostPerHour().isPresent()) {
+            g.writeNumberField("max_cost_per_hour", engine.maxCostPerHour().getAsDouble());
+        }
         g.writeArrayFieldStart("orphans");
         for (OrphanInstance o : engine.orphans()) {
             g.writeStartObject();
@@ -193,6 +204,22 @@ public final class DashboardState {
             return t == null ? Map.of() : t;
         } catch (NotFoundException removed) {
             return Map.of();
+        }
+    }
+
+    private static double safeCost(Autoscaler engine, String endpoint) {
+        try {
+            return engine.costPerHour(endpoint);
+        } catch (NotFoundException removed) {
+            return 0;
+        }
+    }
+
+    private static String safeSpendCut(Autoscaler engine, String endpoint) {
+        try {
+            return engine.lastSpendCut(endpoint).orElse("");
+        } catch (NotFoundException removed) {
+            return "";
         }
     }
 

@@ -36,6 +36,8 @@ final class EngineHarness {
     private Executor providerExecutor;
     /** Where the engine keeps its state; null for the engine's default (in memory). */
     private StateStore stateStore;
+    /** Further engine options a test sets (a spend cap, say); null for none. */
+    private java.util.function.Consumer<Autoscaler.Builder> options;
 
     EngineHarness(EndpointConfig endpoint) {
         this(endpoint, new FakeInstanceProvider());
@@ -63,6 +65,16 @@ final class EngineHarness {
         engine.start();
     }
 
+    /** A harness with engine options of the test's, whose provider calls run only when the test runs them. */
+    EngineHarness(EndpointConfig endpoint, FakeInstanceProvider provider, Executor providerExecutor,
+                  java.util.function.Consumer<Autoscaler.Builder> options) {
+        this.provider = provider;
+        this.providerExecutor = providerExecutor;
+        this.options = options;
+        this.engine = build(endpoint);
+        engine.start();
+    }
+
     /** A harness whose engine keeps its state in {@code stateStore}. */
     EngineHarness(EndpointConfig endpoint, StateStore stateStore) {
         this.provider = new FakeInstanceProvider();
@@ -78,6 +90,9 @@ final class EngineHarness {
         }
         if (stateStore != null) {
             builder.stateStore(stateStore);
+        }
+        if (options != null) {
+            options.accept(builder);
         }
         return builder
                 .clock(clock)

@@ -92,7 +92,8 @@ class RestartUnderLoadTest {
             }
             default -> {
                 for (WorkerRecord w : h.workers()) {
-                    if (w.state() == WorkerState.LOADING && random.nextBoolean()) {
+                    // ready ones keep reporting, as live workers do (one silent for minutes is failed)
+                    if ((w.state() == WorkerState.LOADING && random.nextBoolean()) || w.state() == WorkerState.READY) {
                         h.report(w, 1000, "");
                     }
                 }
