@@ -57,6 +57,8 @@ import java.util.Optional;
  * @param orphans          what to do with instances labelled ours whose endpoint/group is not configured
  *                         ({@code orphans}, default {@code destroy})
  * @param orphanGrace      how long an orphan is only shown before the policy acts ({@code orphan_grace}, seconds, default 600)
+ * @param postgres         {@code store: {postgres: ...}}: the state on a shared PostgreSQL, several replicas, one
+ *                         leader; empty (the default): in this process, the admin API's changes in {@code state_dir}
  */
 public record ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
                            byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
@@ -65,11 +67,27 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
                            List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
                            String defaultTicketFormat, Path stateDir, String httpServer, ApiServerOptions httpOptions,
                            Optional<Duration> ed25519Rotation, List<String> workerUrlHosts, boolean metrics,
-                           ShutdownAction shutdown, Duration shutdownTimeout, OrphanPolicy orphans, Duration orphanGrace) {
+                           ShutdownAction shutdown, Duration shutdownTimeout, OrphanPolicy orphans, Duration orphanGrace,
+                           Optional<PostgresSettings> postgres) {
     /** The state directory when the config names none. */
     public static final String DEFAULT_STATE_DIR = "autoscaler-state";
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_ORPHAN_GRACE = Duration.ofMinutes(10);
+
+    /** In one process (no shared store). */
+    public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
+                        byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
+                        Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
+                        String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
+                        List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
+                        String defaultTicketFormat, Path stateDir, String httpServer, ApiServerOptions httpOptions,
+                        Optional<Duration> ed25519Rotation, List<String> workerUrlHosts, boolean metrics,
+                        ShutdownAction shutdown, Duration shutdownTimeout, OrphanPolicy orphans, Duration orphanGrace) {
+        this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
+                ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
+                dashboard, adminKey, defaultTicketFormat, stateDir, httpServer, httpOptions, ed25519Rotation, workerUrlHosts,
+                metrics, shutdown, shutdownTimeout, orphans, orphanGrace, Optional.empty());
+    }
 
     /** With the defaults of what it does not name: {@code /metrics} on, shutdown keep, orphans destroyed after 10 minutes. */
     public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
@@ -115,6 +133,7 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(orphans, "orphans");
         Objects.requireNonNull(orphanGrace, "orphanGrace");
+        Objects.requireNonNull(postgres, "postgres");
     }
 
     /** A config with the dashboard on (the default). */
@@ -138,6 +157,7 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
         // never the secret or the keys
         return "ServerConfig[listen=" + listenHost + ":" + listenPort + ", public_url=" + publicUrl + ", api_keys="
                 + apiKeys.size() + ", admin_api=" + (adminKey.isPresent() ? "on" : "off") + ", provider=" + providerName + ", shutdown=" + shutdown.wireName() + ", orphans=" + orphans.wireName()
+                + ", store=" + (postgres.isPresent() ? "postgres" : "memory")
                 + ", endpoints="
                 + endpoints.stream().map(EndpointConfig::name).toList() + "]";
     }

@@ -194,6 +194,10 @@ public final class AutoscalerApi {
         } catch (NotFoundException e) {
             // an endpoint removed between the lookup and the route
             return badRequest(request, new InvalidRequestException("endpoint", e.getMessage()));
+        } catch (dev.autoscaler.StoreUnavailableException e) {
+            // a replica that lost its shared store routes nothing rather than answer from a stale view
+            log.warn("{} {}: state store unavailable: {}", request.method(), request.path(), e.getMessage());
+            return error(503, "State store unavailable; retry, or use another replica");
         } catch (RuntimeException | StackOverflowError e) {
             log.error("{} {} failed", request.method(), request.path(), e);
             return error(500, "Internal error");
