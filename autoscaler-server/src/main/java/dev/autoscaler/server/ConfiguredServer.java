@@ -94,7 +94,8 @@ public final class ConfiguredServer implements AutoCloseable {
         this.providerCalls = Executors.newFixedThreadPool(4, daemon("autoscaler-provider"));
         this.wakes = Executors.newSingleThreadExecutor(daemon("autoscaler-wake"));
         // With replicas, the control loop runs on the leader only, under its lease's epoch (Replication)
-        TaskScheduler control = replication != null ? replication.leaderOnly(scheduler) : scheduler;
+        TaskScheduler control = replication != null
+                ? replication.leaderOnly(scheduler, () -> refreshAddresses()) : scheduler;
         Executor calls = replication != null ? replication.carryingFence(providerCalls) : providerCalls;
         Autoscaler.Builder b = Autoscaler.builder().clock(clock).scheduler(control).provider(provider)
                 .secret(config.engineSecret()).owner(config.owner()).publicUrl(config.publicUrl())
@@ -139,6 +140,12 @@ public final class ConfiguredServer implements AutoCloseable {
             replication.start(fence -> control.schedule(this::takeOver, Duration.ZERO));
             scheduler.scheduleAtFixedRate(this::followSavedEndpoints, config.postgres().get().refreshInterval(),
                     config.postgres().get().refreshInterval());
+            // followers check the URLs workers report against the provider's addresses too: a list now and then
+            scheduler.scheduleAtFixedRate(() -> {
+                if (!replication.isLeader()) {
+                    refreshAddresses();
+                }
+            }, Duration.ZERO, config.syncInterval());
         }
         log.info("serving {} endpoint(s) with provider {} at {} (public {})", endpoints.size(),
                 config.providerName(), http.baseUrl(), config.publicUrl());
@@ -154,6 +161,24 @@ public final class ConfiguredServer implements AutoCloseable {
         } else {
             engine.start();
         }
+        // A worker still creating with no instance after the list was the previous leader's create that
+        // never reached the provider (or whose instance the list has not shown yet: the next sync adopts
+        // that one by its label). Left, it would hold a place in its group for ever.
+        if (engine.hasListedProviders()) {
+            for (dev.autoscaler.WorkerRecord w : engine.stateStore().allWorkers()) {
+                if (w.state() == dev.autoscaler.WorkerState.CREATING && w.instanceId().isEmpty()) {
+                    log.info("worker {} was being created by the previous leader and has no instance; dropped", w.workerId());
+                    engine.stateStore().removeWorker(w.workerId());
+                }
+            }
+        }
+    }
+
+    private void refreshAddresses() {
+        Autoscaler e = engine;
+        if (e != null) {
+            e.refreshInstanceAddresses();
+        }
     }
 
     private void followSavedEndpoints() {
@@ -167,7 +192,7 @@ public final class ConfiguredServer implements AutoCloseable {
     private String replicaJson() {
         return "{\"replica_id\":\"" + replication.replicaId().replace("\\", "\\\\").replace("\"", "\\\"")
                 + "\",\"leader\":" + replication.isLeader() + ",\"epoch\":" + replication.epoch()
-                + ",\"refused\":" + replication.refused() + "}";
+                + ",\"refused\":" + replication.refused() + ",\"stale_ticks_skipped\":" + replication.staleTicksSkipped() + "}";
     }
 
     /** Where the Prometheus text exposition is served (no key, like the dashboard; {@code metrics: false} turns it off). */

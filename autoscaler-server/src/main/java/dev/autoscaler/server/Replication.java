@@ -56,6 +56,7 @@ final class Replication implements AutoCloseable {
     private final PostgresSettings settings;
     private final ScheduledExecutorService leaseThread;
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong staleSkipped = new AtomicLong();
     private volatile long epoch; // 0: never held
     private volatile long validUntilNanos;
     private volatile boolean leader;
@@ -157,8 +158,13 @@ final class Replication implements AutoCloseable {
         }
     }
 
-    /** The control loop's scheduler: each run happens only on the leader, under its term's fence. */
-    TaskScheduler leaderOnly(TaskScheduler scheduler) {
+    /**
+     * The control loop's scheduler: each run happens only on the leader, under its term's fence. The
+     * engine's one-shot schedules are its early provider syncs, asked for when a worker reports from an
+     * address no list has shown yet; on a follower {@code followerInstead} runs (a list that only
+     * records the addresses), so that the worker's reports are accepted there too.
+     */
+    TaskScheduler leaderOnly(TaskScheduler scheduler, Runnable followerInstead) {
         return new TaskScheduler() {
             @Override
             public Cancellable scheduleAtFixedRate(Runnable task, Duration initialDelay, Duration period) {
@@ -167,7 +173,13 @@ final class Replication implements AutoCloseable {
 
             @Override
             public Cancellable schedule(Runnable task, Duration delay) {
-                return scheduler.schedule(() -> asLeader(task), delay);
+                return scheduler.schedule(() -> {
+                    if (isLeader()) {
+                        asLeader(task);
+                    } else {
+                        followerInstead.run();
+                    }
+                }, delay);
             }
         };
     }
@@ -190,7 +202,17 @@ final class Replication implements AutoCloseable {
     }
 
     private void asLeader(Runnable task) {
-        currentFence().ifPresent(fence -> runFenced(fence, task));
+        Optional<PostgresStore.Fence> fence = currentFence();
+        if (fence.isPresent()) {
+            runFenced(fence.get(), task);
+        } else if (epoch != 0) {
+            staleSkipped.incrementAndGet(); // a former leader's tick, after its lease's end
+        }
+    }
+
+    /** How many control-loop runs were skipped because this replica's lease had run out (a former leader's). */
+    long staleTicksSkipped() {
+        return staleSkipped.get();
     }
 
     /** The fence a mutation made on this thread must hold: the task's, or the current term's. */
