@@ -122,6 +122,7 @@ public final class ConfiguredServer implements AutoCloseable {
             serveMetrics(engine, api);
         }
         if (replication != null) {
+            api.controlLoopHere(replication::isLeader);
             api.get(REPLICA, request -> ApiResponse.json(200, replicaJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
         config.ed25519Rotation().ifPresent(every -> scheduler.scheduleAtFixedRate(() -> {

@@ -159,7 +159,7 @@ public final class AutoscalerApi {
         this.comparison = b.comparison;
         this.decisions = b.decisions;
         this.timeline = b.timeline;
-        this.probes = new Probes(engine, tickets);
+        this.probes = new Probes(engine, tickets, b.controlLoopHere);
         this.extraGets = Map.copyOf(b.extraGets);
     }
 
@@ -592,6 +592,7 @@ public final class AutoscalerApi {
         private DecisionHistory decisions;
         private EndpointTimeline timeline;
         private final Map<String, Function<ApiRequest, ApiResponse>> extraGets = new java.util.LinkedHashMap<>();
+        private java.util.function.BooleanSupplier controlLoopHere = () -> true;
 
         private Builder(Router router) {
             this.router = Objects.requireNonNull(router, "router");
@@ -773,6 +774,19 @@ public final class AutoscalerApi {
         /** Charts this timeline on the dashboard (load vs ready capacity, workers by state, queue-time p95). */
         public Builder timeline(EndpointTimeline timeline) {
             this.timeline = timeline;
+            return this;
+        }
+
+        /**
+         * Whether this process runs the control loop now (default: always). A replica that does not
+         * (another replica leads) is ready without ticks of its own: {@code /readyz} then reports the
+         * control loop as run elsewhere instead of failing its check.
+         *
+         * @param leads true while this process runs the control loop
+         * @return this builder
+         */
+        public Builder controlLoopHere(java.util.function.BooleanSupplier leads) {
+            this.controlLoopHere = Objects.requireNonNull(leads, "leads");
             return this;
         }
 
