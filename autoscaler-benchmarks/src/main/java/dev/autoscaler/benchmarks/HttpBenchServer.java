@@ -135,4 +135,20 @@ public final class HttpBenchServer {
         accounting.start();
         return router;
     }
+
+    /**
+     * A router of a replica that does not lead: its engine neither ticks nor creates, and routes to
+     * the workers another replica's engine put in the shared {@code store}.
+     */
+    static Router followerRouter(String format, TicketSigner signer, dev.autoscaler.spi.StateStore store) {
+        Autoscaler engine = Autoscaler.builder()
+                .stateStore(store)
+                // never asked: a follower does not tick (the static provider wants one declared worker)
+                .provider(new StaticInstanceProvider(List.of(new StaticWorker("0", "unused", "http://10.0.0.1:1"))))
+                .policies((name, params) -> s -> ScalingDecision.keep("follower"))
+                .endpoint(EndpointConfig.builder("bench").coldWorkers(0).maxQueueTime(1e9).ticketFormat(format)
+                        .addGroup(WorkerGroupConfig.builder("main").build()).build())
+                .build();
+        return Router.builder(engine).signer(signer).build();
+    }
 }

@@ -581,6 +581,21 @@ public final class Autoscaler implements AutoCloseable {
     }
 
     /** Lists the providers' instances again soon (at most once per 5 s): a worker reported before its address was known. */
+    /**
+     * Lists every provider in use and records the addresses of the instances, changing nothing else
+     * (no adoption, no store write): what a replica that does not run the control loop does so that
+     * it can check the URLs its workers report against the provider's.
+     */
+    public void refreshInstanceAddresses() {
+        for (String name : sync.providersInUse(configuredEndpoints())) {
+            try {
+                recordingProvider(name).list();
+            } catch (RuntimeException e) {
+                log.warn("listing provider {} for the instances' addresses failed: {}", name, e.getMessage());
+            }
+        }
+    }
+
     private void syncSoonForAddresses() {
         if (scheduler == null) {
             return; // driven by hand: the caller syncs

@@ -21,7 +21,10 @@ import dev.autoscaler.core.ticket.TicketFormats;
 import dev.autoscaler.micrometer.AutoscalerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.autoscaler.TaskScheduler;
+import dev.autoscaler.spi.EndpointConfigStore;
 import dev.autoscaler.spi.InstanceProvider;
+import java.util.concurrent.Executor;
 import dev.autoscaler.spi.InstanceProviderFactory;
 import dev.autoscaler.spi.ProviderContext;
 import java.io.IOException;
@@ -51,6 +54,8 @@ public final class ConfiguredServer implements AutoCloseable {
     private final Router router;
     private final ApiServer http;
     private final ServerConfig config;
+    /** Present with {@code store: {postgres: ...}}: the shared store and the leader lease. */
+    private final Replication replication;
     private volatile dev.autoscaler.ShutdownSummary shutdownSummary;
 
     private ConfiguredServer(ServerConfig config, DecisionLog decisionLog) {
@@ -70,29 +75,42 @@ public final class ConfiguredServer implements AutoCloseable {
         } catch (IOException e) {
             throw new InvalidConfigException("state_dir", "cannot create " + config.stateDir() + ": " + e);
         }
-        FileEndpointConfigStore endpointStore = new FileEndpointConfigStore(config.stateDir(), new EndpointConfigJson());
+        this.replication = config.postgres().map(Replication::new).orElse(null);
+        EndpointConfigStore endpointStore = replication != null ? replication.store()
+                : new FileEndpointConfigStore(config.stateDir(), new EndpointConfigJson());
+        String savedWhere = replication != null ? "the PostgreSQL store"
+                : ((FileEndpointConfigStore) endpointStore).file().toString();
         List<EndpointConfig> endpoints = endpointStore.load().map(saved -> {
             log.warn("endpoints from {} ({}), as the admin API left them; the config file's endpoints are not used "
-                    + "(delete that file to start from them again)", endpointStore.file(), saved.size());
+                    + "(delete that file to start from them again)", savedWhere, saved.size());
             return saved;
         }).orElse(config.endpoints());
         for (EndpointConfig e : endpoints) {
             tickets.signer(e.ticketFormat()); // an unknown ticket_format fails here, before anything runs
         }
-        this.provider = factory.create(config.providerSettings(), new ProviderContext(clock, config.publicUrl()));
+        InstanceProvider created = factory.create(config.providerSettings(), new ProviderContext(clock, config.publicUrl()));
+        this.provider = replication != null ? replication.fenced(created) : created;
         this.scheduler = new ExecutorTaskScheduler("autoscaler-control");
         this.providerCalls = Executors.newFixedThreadPool(4, daemon("autoscaler-provider"));
         this.wakes = Executors.newSingleThreadExecutor(daemon("autoscaler-wake"));
-        Autoscaler.Builder b = Autoscaler.builder().clock(clock).scheduler(scheduler).provider(provider)
+        // With replicas, the control loop runs on the leader only, under its lease's epoch (Replication)
+        TaskScheduler control = replication != null
+                ? replication.leaderOnly(scheduler, () -> refreshAddresses()) : scheduler;
+        Executor calls = replication != null ? replication.carryingFence(providerCalls) : providerCalls;
+        Autoscaler.Builder b = Autoscaler.builder().clock(clock).scheduler(control).provider(provider)
                 .secret(config.engineSecret()).owner(config.owner()).publicUrl(config.publicUrl())
-                .tickInterval(config.tickInterval()).syncInterval(config.syncInterval()).providerExecutor(providerCalls)
+                .tickInterval(config.tickInterval()).syncInterval(config.syncInterval()).providerExecutor(calls)
                 .workerUrlHosts(config.workerUrlHosts())
                 .orphans(config.orphans(), config.orphanGrace())
                 .storagePriceFraction(config.spendCap().storagePriceFraction());
         config.spendCap().maxCostPerHour().ifPresent(b::maxCostPerHour);
         endpoints.forEach(b::endpoint);
+        if (replication != null) {
+            b.stateStore(replication.engineStore());
+        }
         this.engine = b.build();
-        this.router = Router.builder(engine).tickets(tickets).strategy(config.routingStrategy()).wakeExecutor(wakes).build();
+        this.router = Router.builder(engine).tickets(tickets).strategy(config.routingStrategy())
+                .wakeExecutor(replication != null ? replication.leaderOnly(wakes) : wakes).build();
         router.scheduleSweeps(scheduler, Duration.ofSeconds(1));
         // attached before start, so that adopted workers are counted from their adoption
         HardwareComparison comparison = HardwareComparison.attach(engine);
@@ -105,6 +123,10 @@ public final class ConfiguredServer implements AutoCloseable {
         if (config.metrics()) {
             serveMetrics(engine, api);
         }
+        if (replication != null) {
+            api.controlLoopHere(replication::isLeader);
+            api.get(REPLICA, request -> ApiResponse.json(200, replicaJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
         config.ed25519Rotation().ifPresent(every -> scheduler.scheduleAtFixedRate(() -> {
             try {
                 tickets.ed25519KeyRing().rotate();
@@ -114,9 +136,66 @@ public final class ConfiguredServer implements AutoCloseable {
         }, every, every));
         this.http = ApiServers.start(config.httpServer(), api.build(),
                 new InetSocketAddress(config.listenHost(), config.listenPort()), config.httpOptions());
-        engine.start();
+        if (replication == null) {
+            engine.start();
+        } else {
+            // the leader adopts and ticks; every replica follows the endpoint set the admin API saved
+            replication.start(fence -> control.schedule(this::takeOver, Duration.ZERO));
+            scheduler.scheduleAtFixedRate(this::followSavedEndpoints, config.postgres().get().refreshInterval(),
+                    config.postgres().get().refreshInterval());
+            // followers check the URLs workers report against the provider's addresses too: a list now and then
+            scheduler.scheduleAtFixedRate(() -> {
+                if (!replication.isLeader()) {
+                    refreshAddresses();
+                }
+            }, Duration.ZERO, config.syncInterval());
+        }
         log.info("serving {} endpoint(s) with provider {} at {} (public {})", endpoints.size(),
                 config.providerName(), http.baseUrl(), config.publicUrl());
+    }
+
+    /** With replicas: this replica's name, whether it leads, its epoch, and how many mutations were refused. */
+    public static final String REPLICA = "/replica";
+
+    /** A new term: the first starts the engine (adopting the fleet), later ones list the provider again first. */
+    private void takeOver() {
+        if (engine.running()) {
+            engine.syncWithProviders();
+        } else {
+            engine.start();
+        }
+        // A worker still creating with no instance after the list was the previous leader's create that
+        // never reached the provider (or whose instance the list has not shown yet: the next sync adopts
+        // that one by its label). Left, it would hold a place in its group for ever.
+        if (engine.hasListedProviders()) {
+            for (dev.autoscaler.WorkerRecord w : engine.stateStore().allWorkers()) {
+                if (w.state() == dev.autoscaler.WorkerState.CREATING && w.instanceId().isEmpty()) {
+                    log.info("worker {} was being created by the previous leader and has no instance; dropped", w.workerId());
+                    engine.stateStore().removeWorker(w.workerId());
+                }
+            }
+        }
+    }
+
+    private void refreshAddresses() {
+        Autoscaler e = engine;
+        if (e != null) {
+            e.refreshInstanceAddresses();
+        }
+    }
+
+    private void followSavedEndpoints() {
+        try {
+            replication.store().load().ifPresent(saved -> Replication.applySavedEndpoints(engine, saved));
+        } catch (RuntimeException e) {
+            log.warn("cannot reload the endpoint set from the store: {}", e.getMessage());
+        }
+    }
+
+    private String replicaJson() {
+        return "{\"replica_id\":\"" + replication.replicaId().replace("\\", "\\\\").replace("\"", "\\\"")
+                + "\",\"leader\":" + replication.isLeader() + ",\"epoch\":" + replication.epoch()
+                + ",\"refused\":" + replication.refused() + ",\"stale_ticks_skipped\":" + replication.staleTicksSkipped() + "}";
     }
 
     /** Where the Prometheus text exposition is served (no key, like the dashboard; {@code metrics: false} turns it off). */
@@ -177,6 +256,9 @@ public final class ConfiguredServer implements AutoCloseable {
         wakes.shutdownNow();
         providerCalls.shutdownNow();
         provider.close();
+        if (replication != null) {
+            replication.close();
+        }
     }
 
     /** The state directory, made when missing, readable by its owner only (it holds private keys). */

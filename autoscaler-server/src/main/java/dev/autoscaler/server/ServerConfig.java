@@ -58,6 +58,8 @@ import java.util.Optional;
  *                         ({@code orphans}, default {@code destroy})
  * @param orphanGrace      how long an orphan is only shown before the policy acts ({@code orphan_grace}, seconds, default 600)
  * @param spendCap         the engine's spend cap ({@code max_cost_per_hour}, {@code storage_price_fraction}; default none)
+ * @param postgres         {@code store: {postgres: ...}}: the state on a shared PostgreSQL, several replicas, one
+ *                         leader; empty (the default): in this process, the admin API's changes in {@code state_dir}
  */
 public record ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
                            byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
@@ -67,11 +69,58 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
                            String defaultTicketFormat, Path stateDir, String httpServer, ApiServerOptions httpOptions,
                            Optional<Duration> ed25519Rotation, List<String> workerUrlHosts, boolean metrics,
                            ShutdownAction shutdown, Duration shutdownTimeout, OrphanPolicy orphans, Duration orphanGrace,
-                           SpendCap spendCap) {
+                           SpendCap spendCap, Optional<PostgresSettings> postgres) {
     /** The state directory when the config names none. */
     public static final String DEFAULT_STATE_DIR = "autoscaler-state";
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_ORPHAN_GRACE = Duration.ofMinutes(10);
+
+    /** In one process (no shared store). */
+    public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
+                        byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
+                        Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
+                        String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
+                        List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
+                        String defaultTicketFormat, Path stateDir, String httpServer, ApiServerOptions httpOptions,
+                        Optional<Duration> ed25519Rotation, List<String> workerUrlHosts, boolean metrics,
+                        ShutdownAction shutdown, Duration shutdownTimeout, OrphanPolicy orphans, Duration orphanGrace) {
+        this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
+                ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
+                dashboard, adminKey, defaultTicketFormat, stateDir, httpServer, httpOptions, ed25519Rotation, workerUrlHosts,
+                metrics, shutdown, shutdownTimeout, orphans, orphanGrace, SpendCap.NONE, Optional.empty());
+    }
+
+    /** In one process (no shared store), with an engine spend cap. */
+    public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
+                        byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
+                        Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
+                        String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
+                        List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
+                        String defaultTicketFormat, Path stateDir, String httpServer, ApiServerOptions httpOptions,
+                        Optional<Duration> ed25519Rotation, List<String> workerUrlHosts, boolean metrics,
+                        ShutdownAction shutdown, Duration shutdownTimeout, OrphanPolicy orphans, Duration orphanGrace,
+                        SpendCap spendCap) {
+        this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
+                ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
+                dashboard, adminKey, defaultTicketFormat, stateDir, httpServer, httpOptions, ed25519Rotation, workerUrlHosts,
+                metrics, shutdown, shutdownTimeout, orphans, orphanGrace, spendCap, Optional.empty());
+    }
+
+    /** On a shared store when {@code postgres} is present, without an engine spend cap. */
+    public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
+                        byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
+                        Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
+                        String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
+                        List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
+                        String defaultTicketFormat, Path stateDir, String httpServer, ApiServerOptions httpOptions,
+                        Optional<Duration> ed25519Rotation, List<String> workerUrlHosts, boolean metrics,
+                        ShutdownAction shutdown, Duration shutdownTimeout, OrphanPolicy orphans, Duration orphanGrace,
+                        Optional<PostgresSettings> postgres) {
+        this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
+                ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
+                dashboard, adminKey, defaultTicketFormat, stateDir, httpServer, httpOptions, ed25519Rotation, workerUrlHosts,
+                metrics, shutdown, shutdownTimeout, orphans, orphanGrace, SpendCap.NONE, postgres);
+    }
 
     /** With the defaults of what it does not name: {@code /metrics} on, shutdown keep, orphans destroyed after 10 minutes. */
     public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
@@ -84,7 +133,7 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
                 ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
                 dashboard, adminKey, defaultTicketFormat, stateDir, ApiServers.DEFAULT,
                 ApiServerOptions.defaults().withHandlerThreads(httpThreads), Optional.empty(), List.of(), true,
-                ShutdownAction.KEEP, DEFAULT_SHUTDOWN_TIMEOUT, OrphanPolicy.DESTROY, DEFAULT_ORPHAN_GRACE, SpendCap.NONE);
+                ShutdownAction.KEEP, DEFAULT_SHUTDOWN_TIMEOUT, OrphanPolicy.DESTROY, DEFAULT_ORPHAN_GRACE, SpendCap.NONE, Optional.empty());
     }
 
     /** Without an admin key (admin API off), endpoints defaulting to {@code vast-rsa}. */
@@ -97,7 +146,7 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
                 ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
                 dashboard, Optional.empty(), EndpointConfig.DEFAULT_TICKET_FORMAT, Path.of(DEFAULT_STATE_DIR),
                 ApiServers.DEFAULT, ApiServerOptions.defaults().withHandlerThreads(httpThreads), Optional.empty(), List.of(),
-                true, ShutdownAction.KEEP, DEFAULT_SHUTDOWN_TIMEOUT, OrphanPolicy.DESTROY, DEFAULT_ORPHAN_GRACE, SpendCap.NONE);
+                true, ShutdownAction.KEEP, DEFAULT_SHUTDOWN_TIMEOUT, OrphanPolicy.DESTROY, DEFAULT_ORPHAN_GRACE, SpendCap.NONE, Optional.empty());
     }
 
     public ServerConfig {
@@ -118,6 +167,7 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
         Objects.requireNonNull(orphans, "orphans");
         Objects.requireNonNull(orphanGrace, "orphanGrace");
         Objects.requireNonNull(spendCap, "spendCap");
+        Objects.requireNonNull(postgres, "postgres");
     }
 
     /** A config with the dashboard on (the default). */
@@ -141,6 +191,7 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
         // never the secret or the keys
         return "ServerConfig[listen=" + listenHost + ":" + listenPort + ", public_url=" + publicUrl + ", api_keys="
                 + apiKeys.size() + ", admin_api=" + (adminKey.isPresent() ? "on" : "off") + ", provider=" + providerName + ", shutdown=" + shutdown.wireName() + ", orphans=" + orphans.wireName()
+                + ", store=" + (postgres.isPresent() ? "postgres" : "memory")
                 + ", endpoints="
                 + endpoints.stream().map(EndpointConfig::name).toList() + "]";
     }

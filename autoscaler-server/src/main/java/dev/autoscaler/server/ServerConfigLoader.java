@@ -291,6 +291,7 @@ public final class ServerConfigLoader {
         }, Optional.empty());
         List<String> workerUrlHosts = p.attempt(() -> root.strings("worker_url_hosts"), List.of());
         SpendCap spendCap = p.attempt(() -> spendCap(root), SpendCap.NONE);
+        Optional<PostgresSettings> postgres = p.attempt(() -> store(root, p), Optional.empty());
         root.rejectUnknown(p);
         if (!p.isEmpty()) {
             return null;
@@ -298,7 +299,7 @@ public final class ServerConfigLoader {
         return new ServerConfig(hostPort[0], Integer.parseInt(hostPort[1]), publicUrl, apiKeys, secret, owner, tick, sync,
                 rsaKeyFile, edKeyFile, strategy, providerName[0], providerSettings, threads, maxBody, endpoints, dashboard,
                 adminKey, defaultFormat, stateDir, httpServer, httpOptions, rotation, workerUrlHosts, metrics, shutdown,
-                shutdownTimeout, orphans, orphanGrace, spendCap);
+                shutdownTimeout, orphans, orphanGrace, spendCap, postgres);
     }
 
     /** The engine's {@code max_cost_per_hour} and {@code storage_price_fraction}. */
@@ -316,6 +317,76 @@ public final class ServerConfigLoader {
             throw new InvalidConfigException("storage_price_fraction", "must be in [0, 1], got " + fraction);
         }
         return new SpendCap(cap, fraction);
+    }
+
+    /** {@code store: {postgres: {url_env, ...}}}; empty when there is no {@code store}. */
+    private Optional<PostgresSettings> store(ConfigNode root, ConfigProblems p) {
+        Optional<ConfigNode> store = root.object("store");
+        if (store.isEmpty()) {
+            return Optional.empty();
+        }
+        ConfigNode pg = store.get().object("postgres").orElseThrow(() -> new InvalidConfigException("store.postgres",
+                "is required in store (the only shared store): {postgres: {url_env: VARIABLE}}"));
+        store.get().rejectUnknown(p);
+        // the URL only from the environment: it often carries the password, which a config file must not
+        String url = p.attempt(() -> {
+            if (pg.has("url")) {
+                throw new InvalidConfigException(pg.path("url"), "give url_env (the variable holding the JDBC URL), "
+                        + "not the URL itself: it may carry a password");
+            }
+            String var = pg.string("url_env").orElseThrow(() -> new InvalidConfigException(pg.path("url_env"),
+                    "is required: the environment variable holding the JDBC URL, e.g. jdbc:postgresql://db:5432/autoscaler"));
+            String u = endpointJson.requireEnv(pg.path("url_env"), var);
+            if (!u.startsWith("jdbc:postgresql:")) {
+                throw new InvalidConfigException(pg.path("url_env"), "the variable " + var
+                        + " must hold a JDBC URL starting with jdbc:postgresql:");
+            }
+            return u;
+        }, null);
+        Optional<String> user = p.attempt(() -> {
+            if (pg.has("user") && pg.has("user_env")) {
+                throw new InvalidConfigException(pg.path("user"), "give user or user_env, not both");
+            }
+            return pg.string("user").or(() -> pg.string("user_env")
+                    .map(var -> endpointJson.requireEnv(pg.path("user_env"), var)));
+        }, Optional.empty());
+        Optional<String> password = p.attempt(() -> {
+            if (pg.has("password")) {
+                throw new InvalidConfigException(pg.path("password"), "give password_env, not the password itself");
+            }
+            return pg.string("password_env").map(var -> endpointJson.requireEnv(pg.path("password_env"), var));
+        }, Optional.empty());
+        String schema = p.attempt(() -> {
+            String s = pg.string("schema").orElse("autoscaler");
+            if (!s.matches("[a-z_][a-z0-9_]{0,62}")) {
+                throw new InvalidConfigException(pg.path("schema"), "must match [a-z_][a-z0-9_]{0,62}, got '" + s + "'");
+            }
+            return s;
+        }, "autoscaler");
+        int poolSize = p.attempt(() -> {
+            int n = pg.integer("pool_size").orElse(8);
+            if (n < 1) {
+                throw new InvalidConfigException(pg.path("pool_size"), "must be >= 1, got " + n);
+            }
+            return n;
+        }, 8);
+        Duration lease = p.attempt(() -> positiveSeconds(pg, "lease_ttl", PostgresSettings.DEFAULT_LEASE_TTL),
+                PostgresSettings.DEFAULT_LEASE_TTL);
+        Duration refresh = p.attempt(() -> positiveSeconds(pg, "refresh_interval",
+                PostgresSettings.DEFAULT_REFRESH_INTERVAL), PostgresSettings.DEFAULT_REFRESH_INTERVAL);
+        String replicaId = p.attempt(() -> pg.string("replica_id").orElseGet(PostgresSettings::defaultReplicaId),
+                "replica");
+        pg.rejectUnknown(p);
+        return url == null ? Optional.empty()
+                : Optional.of(new PostgresSettings(url, user, password, schema, poolSize, lease, refresh, replicaId));
+    }
+
+    private static Duration positiveSeconds(ConfigNode node, String field, Duration otherwise) {
+        Duration d = node.seconds(field, otherwise.toMillis() / 1000.0);
+        if (d.isZero() || d.isNegative()) {
+            throw new InvalidConfigException(node.path(field), "must be > 0 seconds, got " + d.toMillis() / 1000.0);
+        }
+        return d;
     }
 
     private static String[] listen(ConfigNode root) {

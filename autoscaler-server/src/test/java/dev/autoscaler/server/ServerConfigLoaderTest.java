@@ -173,6 +173,46 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void a_postgres_store_reads_its_url_and_password_from_the_environment() {
+        ServerConfigLoader withDb = new ServerConfigLoader(Map.of("DB", "jdbc:postgresql://db:5432/a", "PW", "pw")::get);
+        assertThat(withDb.parseJson(FULL).postgres()).isEmpty();
+
+        ServerConfig c = withDb.parseJson(FULL.replaceFirst("\\{", "{\"store\": {\"postgres\": {\"url_env\": \"DB\", "
+                + "\"user\": \"scaler\", \"password_env\": \"PW\", \"schema\": \"prod\", \"pool_size\": 4, "
+                + "\"lease_ttl\": 6, \"refresh_interval\": 0.5, \"replica_id\": \"r1\"}},"));
+
+        PostgresSettings pg = c.postgres().orElseThrow();
+        assertThat(pg.url()).isEqualTo("jdbc:postgresql://db:5432/a");
+        assertThat(pg.user()).hasValue("scaler");
+        assertThat(pg.password()).hasValue("pw");
+        assertThat(pg.schema()).isEqualTo("prod");
+        assertThat(pg.poolSize()).isEqualTo(4);
+        assertThat(pg.leaseTtl()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(pg.refreshInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(pg.replicaId()).isEqualTo("r1");
+        assertThat(c.toString()).contains("store=postgres").doesNotContain("db:5432");
+    }
+
+    @Test
+    void a_bad_postgres_store_is_an_error_naming_the_field() {
+        assertField(FULL.replaceFirst("\\{", "{\"store\": {\"postgres\": {}},"), "store.postgres.url_env");
+        assertField(FULL.replaceFirst("\\{", "{\"store\": {\"postgres\": {\"url_env\": \"UNSET\"}},"),
+                "store.postgres.url_env");
+        assertField(FULL.replaceFirst("\\{", "{\"store\": {\"postgres\": {\"url\": \"jdbc:postgresql://h/d\"}},"),
+                "store.postgres.url");
+        assertField(FULL.replaceFirst("\\{", "{\"store\": {\"redis\": {}},"), "store.postgres");
+        ServerConfigLoader withDb = new ServerConfigLoader(Map.of("DB", "jdbc:postgresql://db/a", "SECRET", "x")::get);
+        for (String bad : new String[] {"\"lease_ttl\": 0", "\"pool_size\": 0", "\"schema\": \"Bad-Name\"",
+                "\"refresh_interval\": -1", "\"lease\": 5"}) {
+            String field = bad.substring(1, bad.indexOf('"', 1));
+            assertThatThrownBy(() -> withDb.parseJson(FULL.replaceFirst("\\{",
+                    "{\"store\": {\"postgres\": {\"url_env\": \"DB\", " + bad + "}},")))
+                    .isInstanceOf(InvalidConfigException.class).as(bad)
+                    .hasMessageContaining("store.postgres." + field);
+        }
+    }
+
+    @Test
     void the_dashboard_is_on_unless_the_config_says_dashboard_false() {
         assertThat(loader.parseJson(FULL).dashboard()).isTrue();
 

@@ -161,7 +161,7 @@ public final class AutoscalerApi {
         this.comparison = b.comparison;
         this.decisions = b.decisions;
         this.timeline = b.timeline;
-        this.probes = new Probes(engine, tickets);
+        this.probes = new Probes(engine, tickets, b.controlLoopHere);
         this.extraGets = Map.copyOf(b.extraGets);
     }
 
@@ -196,6 +196,10 @@ public final class AutoscalerApi {
         } catch (NotFoundException e) {
             // an endpoint removed between the lookup and the route
             return badRequest(request, new InvalidRequestException("endpoint", e.getMessage()));
+        } catch (dev.autoscaler.StoreUnavailableException e) {
+            // a replica that lost its shared store routes nothing rather than answer from a stale view
+            log.warn("{} {}: state store unavailable: {}", request.method(), request.path(), e.getMessage());
+            return error(503, "State store unavailable; retry, or use another replica");
         } catch (RuntimeException | StackOverflowError e) {
             log.error("{} {} failed", request.method(), request.path(), e);
             return error(500, "Internal error");
@@ -591,6 +595,7 @@ public final class AutoscalerApi {
         private DecisionHistory decisions;
         private EndpointTimeline timeline;
         private final Map<String, Function<ApiRequest, ApiResponse>> extraGets = new java.util.LinkedHashMap<>();
+        private java.util.function.BooleanSupplier controlLoopHere = () -> true;
 
         private Builder(Router router) {
             this.router = Objects.requireNonNull(router, "router");
@@ -772,6 +777,19 @@ public final class AutoscalerApi {
         /** Charts this timeline on the dashboard (load vs ready capacity, workers by state, queue-time p95). */
         public Builder timeline(EndpointTimeline timeline) {
             this.timeline = timeline;
+            return this;
+        }
+
+        /**
+         * Whether this process runs the control loop now (default: always). A replica that does not
+         * (another replica leads) is ready without ticks of its own: {@code /readyz} then reports the
+         * control loop as run elsewhere instead of failing its check.
+         *
+         * @param leads true while this process runs the control loop
+         * @return this builder
+         */
+        public Builder controlLoopHere(java.util.function.BooleanSupplier leads) {
+            this.controlLoopHere = Objects.requireNonNull(leads, "leads");
             return this;
         }
 

@@ -72,6 +72,16 @@ class OperationsRoutesTest {
         }
 
         @Test
+        @DisplayName("a replica that does not run the control loop (another leads) is ready without ticks of its own")
+        void follower() {
+            AutoscalerApi follower = AutoscalerApi.builder(h.router).apiKey("key-1").tickets(RouterHarness.TICKETS)
+                    .controlLoopHere(() -> false).build();
+            ApiResponse ready = follower.handle(new ApiRequest("GET", "/readyz", null, Map.of(), new byte[0]));
+            assertThat(ready.status()).isEqualTo(200);
+            assertThat(json(ready).path("checks").path("control_loop").asText()).isEqualTo("ok");
+        }
+
+        @Test
         @DisplayName("is 503 once the engine is closed; /healthz stays 200; neither asks for a key")
         void closedEngine() {
             h.advance(Duration.ofSeconds(5));

@@ -293,6 +293,114 @@ public final class PostgresStore implements StateStore, EndpointConfigStore {
         });
     }
 
+    // ---- writes fenced by a lease's epoch ----
+
+    /**
+     * A leader's claim: writes made under it succeed only while {@code holder} still holds
+     * {@code lease} at {@code epoch} and the lease has not expired, checked by the same statement
+     * that writes (the lease row is read {@code FOR SHARE}, so a takeover waits for the write to
+     * commit, and a write after the takeover finds the new epoch).
+     *
+     * @param lease  the lease's name
+     * @param holder who holds it
+     * @param epoch  the epoch held
+     */
+    public record Fence(String lease, String holder, long epoch) {
+        public Fence {
+            Objects.requireNonNull(lease, "lease");
+            Objects.requireNonNull(holder, "holder");
+        }
+    }
+
+    private static final String FENCED = " EXISTS (SELECT 1 FROM leases WHERE name = ? AND holder = ? AND epoch = ? "
+            + "AND expires_at > clock_timestamp() FOR SHARE)";
+
+    private static int bindFence(PreparedStatement s, int index, Fence fence) throws SQLException {
+        s.setString(index, fence.lease());
+        s.setString(index + 1, fence.holder());
+        s.setLong(index + 2, fence.epoch());
+        return index + 3;
+    }
+
+    /**
+     * {@link #insertWorker(WorkerRecord)} under a fence.
+     *
+     * @throws LeaseLostException when the fence no longer holds (nothing was written)
+     */
+    public WorkerRecord insertWorker(WorkerRecord worker, Fence fence) {
+        WorkerRecord stored = worker.toBuilder().version(1).build();
+        int rows = update("INSERT INTO workers (worker_id, endpoint, instance_id, version, record) "
+                + "SELECT ?, ?, ?, 1, ?::jsonb WHERE" + FENCED + " ON CONFLICT (worker_id) DO NOTHING", s -> {
+                    s.setString(1, stored.workerId());
+                    s.setString(2, stored.endpoint());
+                    s.setString(3, stored.instanceId());
+                    s.setString(4, json(stored));
+                    bindFence(s, 5, fence);
+                });
+        if (rows == 0) {
+            requireFence(fence, "insert worker " + stored.workerId());
+            throw new StaleStateException("worker " + stored.workerId() + " already exists");
+        }
+        return stored;
+    }
+
+    /**
+     * {@link #replaceWorker(WorkerRecord, WorkerRecord)} under a fence.
+     *
+     * @throws LeaseLostException when the fence no longer holds (nothing was written)
+     */
+    public WorkerRecord replaceWorker(WorkerRecord current, WorkerRecord next, Fence fence) {
+        if (!current.workerId().equals(next.workerId()) || !current.endpoint().equals(next.endpoint())) {
+            throw new IllegalArgumentException("cannot change a worker's id or endpoint: " + current.workerId()
+                    + " -> " + next.workerId());
+        }
+        WorkerRecord stored = next.toBuilder().version(current.version() + 1).build();
+        int rows = update("UPDATE workers SET version = ?, instance_id = ?, record = ?::jsonb "
+                + "WHERE worker_id = ? AND version = ? AND" + FENCED, s -> {
+                    s.setLong(1, stored.version());
+                    s.setString(2, stored.instanceId());
+                    s.setString(3, json(stored));
+                    s.setString(4, current.workerId());
+                    s.setLong(5, current.version());
+                    bindFence(s, 6, fence);
+                });
+        if (rows == 0) {
+            requireFence(fence, "update worker " + current.workerId());
+            throw new StaleStateException("worker " + current.workerId() + " changed or is gone (version "
+                    + current.version() + ")");
+        }
+        return stored;
+    }
+
+    /**
+     * {@link #removeWorker(String)} under a fence.
+     *
+     * @throws LeaseLostException when the fence no longer holds (nothing was removed)
+     */
+    public void removeWorker(String workerId, Fence fence) {
+        int rows = update("DELETE FROM workers WHERE worker_id = ? AND" + FENCED, s -> {
+            s.setString(1, workerId);
+            bindFence(s, 2, fence);
+        });
+        if (rows == 0) {
+            requireFence(fence, "remove worker " + workerId);
+        }
+    }
+
+    /**
+     * Throws unless {@code fence} holds now: what a leader checks right before a provider call, which
+     * no database statement can make conditional.
+     *
+     * @param what the refused action, for the message
+     * @throws LeaseLostException when it does not hold
+     */
+    public void requireFence(Fence fence, String what) {
+        if (!holdsLease(fence.lease(), fence.holder(), fence.epoch())) {
+            throw new LeaseLostException("refused to " + what + ": " + fence.holder() + " no longer holds lease "
+                    + fence.lease() + " at epoch " + fence.epoch());
+        }
+    }
+
     @Override
     public void close() {
         if (ownPool != null) {

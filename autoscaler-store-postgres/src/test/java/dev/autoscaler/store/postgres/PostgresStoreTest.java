@@ -77,6 +77,33 @@ class PostgresStoreTest {
     }
 
     @Test
+    @DisplayName("writes fenced by a lease's epoch: refused once the holder lost the lease, and nothing is written")
+    void fencedWrites() {
+        long first = store.acquireLease("leader", "a", Duration.ofMinutes(1)).orElseThrow();
+        PostgresStore.Fence a = new PostgresStore.Fence("leader", "a", first);
+        WorkerRecord w1 = store.insertWorker(worker("w1", "llm", "101"), a);
+        WorkerRecord w1b = store.replaceWorker(w1, w1.toBuilder().state(WorkerState.DRAINING).build(), a);
+        assertThat(w1b.version()).isEqualTo(2);
+        assertThatThrownBy(() -> store.insertWorker(worker("w1", "llm", "9"), a)).isInstanceOf(StaleStateException.class);
+
+        store.acquireLease("leader", "a", Duration.ZERO); // a's lease lapses (a paused leader)
+        assertThatThrownBy(() -> store.insertWorker(worker("w2", "llm", "102"), a)).isInstanceOf(LeaseLostException.class);
+        long second = replica.acquireLease("leader", "b", Duration.ofMinutes(1)).orElseThrow();
+        assertThat(second).isEqualTo(first + 1);
+        assertThatThrownBy(() -> store.replaceWorker(w1b, w1b.toBuilder().state(WorkerState.READY).build(), a))
+                .isInstanceOf(LeaseLostException.class);
+        assertThatThrownBy(() -> store.removeWorker("w1", a)).isInstanceOf(LeaseLostException.class);
+        assertThatThrownBy(() -> store.requireFence(a, "create an instance")).isInstanceOf(LeaseLostException.class)
+                .hasMessageContaining("epoch " + first);
+        assertThat(replica.allWorkers()).containsExactly(w1b);
+
+        PostgresStore.Fence b = new PostgresStore.Fence("leader", "b", second);
+        replica.removeWorker("w1", b);
+        replica.requireFence(b, "create an instance");
+        assertThat(store.allWorkers()).isEmpty();
+    }
+
+    @Test
     @DisplayName("a replace is a compare-and-set on the version: the second writer of the same version loses")
     void replaceIsCompareAndSet() {
         WorkerRecord v1 = store.insertWorker(worker("w1", "llm", ""));

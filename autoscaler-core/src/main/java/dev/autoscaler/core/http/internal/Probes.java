@@ -20,9 +20,17 @@ public final class Probes {
     private final Autoscaler engine;
     private final TicketFormats tickets;
 
+    private final java.util.function.BooleanSupplier controlLoopHere;
+
     public Probes(Autoscaler engine, TicketFormats tickets) {
+        this(engine, tickets, () -> true);
+    }
+
+    /** With {@code controlLoopHere} false while another replica runs the control loop. */
+    public Probes(Autoscaler engine, TicketFormats tickets, java.util.function.BooleanSupplier controlLoopHere) {
         this.engine = engine;
         this.tickets = tickets;
+        this.controlLoopHere = controlLoopHere;
     }
 
     /** Check name to "ok" or what is wrong, in a stable order. */
@@ -66,6 +74,9 @@ public final class Probes {
     }
 
     private String controlLoop() {
+        if (!controlLoopHere.getAsBoolean()) {
+            return "ok"; // a follower: the leader replica runs it
+        }
         if (!engine.running()) {
             return "the engine is not started";
         }
