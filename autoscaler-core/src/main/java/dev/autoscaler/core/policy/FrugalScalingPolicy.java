@@ -27,23 +27,29 @@ import java.util.Set;
  * <li><b>Memory</b>: the engine's 10 s arrival rate ({@link LoadStats#arrivalRateBurst()}) is kept,
  *     sample by sample, so the policy sees the traffic's shape and not only means over fixed
  *     windows.</li>
- * <li><b>Level</b>: the 60 s mean of those samples, or the 20 s mean when it stands out of the noise
- *     (by two standard errors, the noise measured on the samples before those 20 s): a rise is
- *     followed within seconds, a steady load's wobble is not.</li>
+ * <li><b>Level</b>: the 60 s mean of those samples, or the 20 s mean, or the latest 10 s rate, when
+ *     one stands out of the noise (by two of its standard errors, the noise measured on the samples
+ *     before those 20 s): a rise is followed at the first decision that sees it, a steady load's
+ *     wobble is not.</li>
  * <li><b>Forecast over the horizon that matters</b>: the level plus the trend (least-squares slope
  *     over {@value #TREND_WINDOW}, used only when it is three standard errors from 0 and rising)
  *     extended over the time new capacity takes to arrive: a resume ({@value #RESUME_SECONDS})
  *     while stopped workers are there, else a create ({@value #BOOT_SECONDS}); no further than the
- *     trend was observed and to at most 1.25 x the level (a step is not a ramp). A fall is never
- *     extrapolated: scaling down early is the expensive mistake.</li>
+ *     trend was observed; to at most 2 x the level while resumes can serve it (a resume asked for
+ *     early costs seconds of GPU) and 1.25 x while only creates can (a create asked for early costs
+ *     minutes at full price, and a step is not a ramp). A fall is never extrapolated: scaling down
+ *     early is the expensive mistake.</li>
  * <li><b>Burst envelope</b>: for windows d of 10, 20, 30, 60 and 120 s, the work that arrived in the
  *     last d seconds (over the last {@value #BURST_MEMORY} of samples). The SLO lets a burst queue
  *     for T: a burst of rate r lasting d seconds is served in time by capacity {@code r x d / (d + T)},
  *     so short bursts are absorbed by the queue budget and long ones by workers.</li>
  * <li><b>Capacity</b> = max(forecast / {@value #MAX_UTIL}, burst need, backlog + forecast), where the
- *     backlog (work waiting at the router) is to be cleared T/2 after the capacity asked for now
- *     arrives; times the queue-time feedback factor. Counted in the workers' own measured perf: the
- *     workers serving now, best first, then the group's perf estimate for any added.</li>
+ *     backlog (work waiting at the router) is to be cleared within T/2 + 0.3 x the horizon (capacity
+ *     asked for now arrives spread over the horizon, and the backlog grows meanwhile); times the
+ *     queue-time feedback factor. Counted in the workers' own measured perf: the workers serving
+ *     now, best first, then the group's perf estimate for any added. A worker overdue (a resume or
+ *     boot past 1.5 x {@value #RESUME_SECONDS} or {@value #BOOT_SECONDS}: a stalled resume, a stuck
+ *     boot) keeps its place but counts for no capacity, so its replacement is asked for beside it.</li>
  * <li><b>Queue-time feedback</b>: a decision whose observed queue time is above T while nothing is
  *     on its way and the ready capacity covers the plan multiplies a factor by 1.25 (at most
  *     {@value #MAX_QUEUE_BOOST}); it decays back toward 1, halving its excess each minute. A plan
@@ -57,7 +63,7 @@ import java.util.Set;
  *     half-life of {@value #RISE_HALF_LIFE}, and every worker the group needed within boot / 5% seconds
  *     (an hour at 180 s: keeping a stopped worker that long costs what one boot at full price does).
  *     The pool only keeps workers it has or that this decision stops: renting a worker just to stop
- *     it costs a boot. The endpoint's {@code cold_workers} floor applies as for every policy, the
+ *     it costs a boot, and a stopped worker this decision resumes is not replaced. The endpoint's {@code cold_workers} floor applies as for every policy, the
  *     engine's caps after.</li>
  * <li><b>Waking from idle</b>: the first demand after the fleet reached zero asks for the remembered
  *     rise at once, so the pool is resumed together rather than one worker per decision.</li>
@@ -66,7 +72,7 @@ import java.util.Set;
  * spill-over alone, without a pool of its own.
  *
  * <h2>Parameters ({@code policy_params}, all optional)</h2>
- * {@value #MAX_UTIL} 0.85, {@value #RESUME_SECONDS} 30, {@value #BOOT_SECONDS} 180,
+ * {@value #MAX_UTIL} the endpoint's {@code target_util}, {@value #RESUME_SECONDS} 30, {@value #BOOT_SECONDS} 180,
  * {@value #BURST_MEMORY} 10, {@value #TREND_WINDOW} 120, {@value #SCALE_DOWN_DELAY} 120,
  * {@value #RISE_HALF_LIFE} 3600, {@value #MAX_QUEUE_BOOST} 1.5 (seconds where a duration); the
  * README's "Scaling policies" gives each default's reasoning. Unknown parameters are rejected.
@@ -96,10 +102,33 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
      * next minute needs.
      */
     private static final double DOWN_BAND = 0.15;
+    /**
+     * How far a rising trend may be extrapolated, as a share of the level: while stopped workers can
+     * be resumed, to twice the level (a resume asked for too early costs seconds of GPU, one asked
+     * for too late costs waits); while only creates can add capacity, to 1.25 x (a create asked for
+     * too early costs minutes of GPU at full price before it serves, and a step is not a ramp).
+     */
+    private static final double TREND_CAP_RESUME = 1.0;
+    private static final double TREND_CAP_CREATE = 0.25;
+    /**
+     * The share of the horizon the backlog is cleared over (after T/2): capacity added now arrives
+     * spread over the horizon (a resume's median is half its p95), and the backlog grows meanwhile;
+     * spreading it over the whole horizon asks for too little to clear it before it turns into
+     * violations.
+     */
+    private static final double BACKLOG_HORIZON_SHARE = 0.3;
+    /**
+     * An overdue worker: one whose resume or boot took 1.5 x what {@code resume_seconds} or {@code
+     * boot_seconds} say. At the defaults a resume past 45 s, beyond the p95 of Vast's resumes (40 s):
+     * most of those are the stalls that last minutes.
+     */
+    private static final double OVERDUE_FACTOR = 1.5;
     /** The share of its price a stopped worker costs (disk only): about 5% on Vast. */
     private static final double STORAGE_SHARE = 0.05;
 
-    private final double maxUtil;
+    /** {@code max_util} as given, or NaN: then the endpoint's {@code target_util}, read at each decision. */
+    private final double maxUtilParam;
+    private double maxUtil;
     private final double resumeSeconds;
     private final double bootSeconds;
     private final double burstMemory;
@@ -123,7 +152,7 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
 
     private FrugalScalingPolicy(Settings params) {
         PolicyParams.rejectUnknown(NAME, params, PARAMS);
-        maxUtil = PolicyParams.fraction(params, MAX_UTIL, 0.85);
+        maxUtilParam = params.get(MAX_UTIL).isPresent() ? PolicyParams.fraction(params, MAX_UTIL, 1) : Double.NaN;
         resumeSeconds = PolicyParams.between(params, RESUME_SECONDS, 30, 0, 3600);
         bootSeconds = PolicyParams.between(params, BOOT_SECONDS, 180, 0, 7200);
         burstMemory = PolicyParams.between(params, BURST_MEMORY, 10, 5, 86400);
@@ -163,6 +192,8 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         double dt = Double.isNaN(lastSeconds) ? 0 : Math.max(0, now - lastSeconds);
         lastSeconds = now;
         double T = config.targetQueueTime();
+        // the utilisation the user accepts is the endpoint's target_util unless max_util overrides it
+        maxUtil = Double.isNaN(maxUtilParam) ? config.targetUtil() : maxUtilParam;
 
         // 1. memory
         double burstRate = Numbers.sane(load.arrivalRateBurst());
@@ -184,12 +215,16 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         // errors of a 20 s mean, the noise measured on the 10 s rates before those 20 s): a rise is
         // followed within seconds, a steady load's wobble is not
         double noise = rates.stddev(now - trendWindow, now - 20) / Math.sqrt(2);
-        double level = Math.max(rates.mean(now, 60, burstRate), rates.mean(now, 20, burstRate) - 2 * noise);
+        // and the latest 10 s rate when it stands two of its own standard deviations (noise x sqrt 2)
+        // above the noise: a sudden rise is followed at the first tick that sees it
+        double level = Math.max(rates.mean(now, 60, burstRate),
+                Math.max(rates.mean(now, 20, burstRate) - 2 * noise, burstRate - 2 * noise * Math.sqrt(2)));
         double horizon = stoppedAvailable ? resumeSeconds : bootSeconds;
         double slope = Math.max(0, slope(now));
-        // a trend is extrapolated no further than it was observed, and to at most 1.25 x the level: a
-        // step is not a ramp, and what the forecast asks for is held through the scale-down delay
-        double forecast = level + Math.min(level / 4, slope * Math.min(horizon, trendWindow));
+        // a trend is extrapolated no further than it was observed, and to at most TREND_CAP_* of the
+        // level (what the forecast asks for is held through the scale-down delay)
+        double trendCap = level * (stoppedAvailable ? TREND_CAP_RESUME : TREND_CAP_CREATE);
+        double forecast = level + Math.min(trendCap, slope * Math.min(horizon, trendWindow));
 
         // 3. burst envelope
         double burstNeed = burstNeed(now, T);
@@ -199,7 +234,7 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         boolean provisioning = false;
         for (int i = 0; i < groups.size(); i++) {
             for (WorkerRecord w : groups.get(i).workers()) {
-                provisioning |= PoolWorkers.isServing(w) && w.state() != WorkerState.READY;
+                provisioning |= PoolWorkers.isServing(w) && w.state() != WorkerState.READY && !overdue(w, snapshot.nanoTime());
             }
         }
         // the queue says the plan is short only when the capacity planned is there (nothing on its
@@ -215,8 +250,16 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         } else if (dt > 0) {
             queueFactor = 1 + (queueFactor - 1) * Math.pow(0.5, dt / 60);
         }
-        // the backlog: capacity asked for now arrives after the horizon, and should clear it by T/2 later
-        double backlog = Numbers.sane(load.waitingDemand()) / (T / 2 + horizon);
+        // the backlog: capacity asked for now arrives within the horizon, and should clear it soon after
+        double backlogSeconds = T / 2 + BACKLOG_HORIZON_SHARE * horizon;
+        double waitingWork = Numbers.sane(load.waitingDemand());
+        if (waitingWork > 0) {
+            // while requests wait, the queue grows by what arrives beyond the ready capacity until
+            // the capacity asked for now arrives (what is on its way comes at uncertain times: a
+            // resume's p95 is 40 s, a boot's minutes): that growth is backlog to clear too
+            waitingWork += Math.max(0, level - readyCapacity) * horizon;
+        }
+        double backlog = waitingWork / backlogSeconds;
         double capacity = Math.max(Math.max(forecast / maxUtil, burstNeed), backlog + forecast) * queueFactor;
         // waking from idle: the burst that starts is expected to rise as the remembered ones did, and
         // the pool is there to be resumed at once rather than one worker per decision
@@ -236,7 +279,7 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         }
         why.append(", burst need ").append(Numbers.format(burstNeed)).append("/s");
         if (backlog > 0) {
-            why.append(", backlog ").append(Numbers.format(load.waitingDemand())).append(" over T/2 + ").append(Numbers.format(horizon)).append(" s");
+            why.append(", backlog ").append(Numbers.format(waitingWork)).append(" (waiting and its growth until capacity comes) over ").append(Numbers.format(backlogSeconds)).append(" s");
         }
         if (queueFactor > 1.0001) {
             why.append(", queue feedback x").append(Numbers.format(queueFactor));
@@ -256,9 +299,9 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
             double perf = Numbers.sane(group.perfEstimate());
             if (group.config().overflow()) {
                 double spill = Math.max(Numbers.sane(group.spillRateShort()), Numbers.sane(group.spillRateLong()));
-                active[i] = spill <= 0 ? 0 : perf > 0 ? workersFor(group, spill / maxUtil, perf) : Math.max(1, current[i]);
+                active[i] = spill <= 0 ? 0 : perf > 0 ? workersFor(group, spill / maxUtil, perf, snapshot.nanoTime()) : Math.max(1, current[i]);
             } else if (shares[i] > 0) {
-                active[i] = primaryWorkers(group, capacity * shares[i], perf, current[i], load, queueTime > T && !provisioning);
+                active[i] = primaryWorkers(group, capacity * shares[i], perf, current[i], load, queueTime > T && !provisioning, snapshot.nanoTime());
             }
         }
 
@@ -282,7 +325,7 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
                 GroupSnapshot group = groups.get(i);
                 if (shares[i] > 0 && !group.config().overflow()) {
                     floor = Math.max(floor, primaryWorkers(group, capacity * (1 + DOWN_BAND) * shares[i],
-                            Numbers.sane(group.perfEstimate()), current[i], load, false));
+                            Numbers.sane(group.perfEstimate()), current[i], load, false, snapshot.nanoTime()));
                 }
                 floor = Math.min(current[i], floor);
                 if (floor > active[i]) {
@@ -312,7 +355,9 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
                 // ... kept, not rented: a worker rented for the pool costs a boot at full price, one
                 // kept costs 5% of its price. The pool keeps the workers it has and those this
                 // decision stops (the endpoint's cold_workers floor is applied after, as for all).
-                int available = (int) group.coldCount() + PoolWorkers.count(group) + Math.max(0, current[i] - active[i]);
+                // (a stopped worker this decision resumes leaves the pool: replacing it would rent one)
+                int resumed = (int) Math.min(group.count(WorkerState.STOPPED), Math.max(0, active[i] - current[i]));
+                int available = (int) group.coldCount() - resumed + PoolWorkers.count(group) + Math.max(0, current[i] - active[i]);
                 cold[i] = Math.min(Math.min(Math.max(0, total - active[i]), available), config.maxWorkers());
             }
             if (!load.fresh()) {
@@ -332,13 +377,13 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
      * than serve while they wait past T with nothing on its way (with workers on their way, one more
      * per decision would be a ratchet: the queue lasts until they are ready).
      */
-    private static int primaryWorkers(GroupSnapshot group, double capacity, double perf, int current, LoadStats load,
-                                      boolean queueOverTarget) {
+    private int primaryWorkers(GroupSnapshot group, double capacity, double perf, int current, LoadStats load,
+                               boolean queueOverTarget, long nowNanos) {
         int workers;
         if (capacity <= 0 && load.waitingRequests() == 0) {
             workers = 0;
         } else if (perf > 0) {
-            workers = Math.max(capacity > 0 ? 1 : 0, workersFor(group, capacity, perf));
+            workers = Math.max(capacity > 0 ? 1 : 0, workersFor(group, capacity, perf, nowNanos));
         } else {
             workers = Math.max(1, current); // one worker bootstraps; its benchmark sizes the group
         }
@@ -353,16 +398,23 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
 
     /**
      * Fewest workers whose perf adds up to {@code capacity}: the group's serving workers first, best
-     * measured perf first (a loading one counts at the estimate), then new ones at the estimate.
+     * measured perf first (a loading one counts at the estimate), then new ones at the estimate. An
+     * overdue worker keeps its place (it may still come, and the engine would otherwise pick it to
+     * retire) but brings no capacity: its replacement is asked for beside it.
      */
-    private static int workersFor(GroupSnapshot group, double capacity, double estimate) {
+    private int workersFor(GroupSnapshot group, double capacity, double estimate, long nowNanos) {
         if (!(capacity > 0)) {
             return 0;
         }
         List<Double> perfs = new ArrayList<>();
+        int overdue = 0;
         for (WorkerRecord w : group.workers()) {
             if (PoolWorkers.isServing(w)) {
-                perfs.add(w.perf() > 0 ? w.perf() : estimate);
+                if (overdue(w, nowNanos)) {
+                    overdue++;
+                } else {
+                    perfs.add(w.perf() > 0 ? w.perf() : estimate);
+                }
             }
         }
         perfs.sort((a, b) -> Double.compare(b, a));
@@ -370,12 +422,26 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         int count = 0;
         for (double p : perfs) {
             if (sum >= capacity * (1 - 1e-9)) {
-                return count;
+                return count + overdue;
             }
             sum += p;
             count++;
         }
-        return (int) Math.min(Integer.MAX_VALUE, (long) count + Numbers.workersFor(capacity - sum, estimate));
+        return (int) Math.min(Integer.MAX_VALUE, (long) count + overdue + Numbers.workersFor(capacity - sum, estimate));
+    }
+
+    /**
+     * A worker on its way that has taken {@value #OVERDUE_FACTOR} x what it should: a resume past
+     * 1.5 x {@code resume_seconds} (a stalled resume: 5% of them stall for minutes on Vast), a boot
+     * past 1.5 x {@code boot_seconds}. Waiting for it is what makes a burst's violations.
+     */
+    private boolean overdue(WorkerRecord w, long nowNanos) {
+        double age = w.secondsInState(nowNanos);
+        return switch (w.state()) {
+            case STARTING -> age > OVERDUE_FACTOR * resumeSeconds;
+            case CREATING, LOADING -> age > OVERDUE_FACTOR * bootSeconds;
+            default -> false;
+        };
     }
 
     /**
@@ -477,6 +543,6 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
 
     @Override
     public String toString() {
-        return NAME + "{" + MAX_UTIL + "=" + maxUtil + ", " + SCALE_DOWN_DELAY + "=" + scaleDownDelay + "}";
+        return NAME + "{" + MAX_UTIL + "=" + (Double.isNaN(maxUtilParam) ? "target_util" : Numbers.format(maxUtilParam)) + ", " + SCALE_DOWN_DELAY + "=" + scaleDownDelay + "}";
     }
 }

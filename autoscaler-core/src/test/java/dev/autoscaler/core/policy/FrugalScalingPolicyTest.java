@@ -66,7 +66,7 @@ class FrugalScalingPolicyTest {
             lastChange = i;
         }
         assertThat(flaps).isZero();
-        assertThat(settled.get(settled.size() - 1)).isBetween(3, 4); // 2,000 x 1.4 / 0.85 at most
+        assertThat(settled.get(settled.size() - 1)).isBetween(3, 4); // 2,000 x 1.4 / 0.9 at most
     }
 
     @Test
@@ -110,7 +110,10 @@ class FrugalScalingPolicyTest {
         for (int t = 5; t <= 60; t += 5) {
             later = policy.decide(fixture.at(t).build()).targets().get("main").active();
         }
-        assertThat(later).isEqualTo(first).isLessThanOrEqualTo(2);
+        // the plan for the queue: 500/s + (2,000 waiting + 500/s x 180 s of growth with nothing ready)
+        // / (5 s + 0.3 x 180 s) = 2,060/s: three workers, the loading one among them, and no more
+        // however long the workers take to load
+        assertThat(later).isEqualTo(first).isEqualTo(3);
     }
 
     @Test
@@ -127,9 +130,44 @@ class FrugalScalingPolicyTest {
             run.step(t, 0, f -> f);
         }
         assertThat(run.active).isZero();
-        assertThat(run.cold).isGreaterThanOrEqualTo(6); // 5,000 / 0.85 at 1,000/s
+        assertThat(run.cold).isGreaterThanOrEqualTo(6); // 5,000 / 0.9 at 1,000/s
         GroupTarget wake = run.step(1200, 200, f -> f.waiting(500, 1));
         assertThat(wake.active()).isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    @DisplayName("a resume overdue (past 1.5 x resume_seconds) keeps its place but brings no capacity: its replacement is asked for")
+    void overdueResumeIsReplaced() {
+        // 2,500/s at 1,000/s a worker and target_util 0.9: three workers; one of them is resuming since t=0
+        java.util.function.DoubleFunction<Integer> activeAt = t -> FrugalScalingPolicy.ofDefaults().decide(
+                SnapshotFixture.endpoint().config(c -> c.coldWorkers(0)).group("main", 1000)
+                        .workers(WorkerState.READY, 2).workers(WorkerState.STARTING, 1).workers(WorkerState.STOPPED, 3)
+                        .rate(2500).burst(2500).at(t).build()).targets().get("main").active();
+        assertThat(activeAt.apply(20)).isEqualTo(3);  // on time: it is counted on
+        assertThat(activeAt.apply(60)).isEqualTo(4);  // 60 s > 45 s: one more beside it
+    }
+
+    @Test
+    @DisplayName("a stopped worker resumed to serve is not replaced in the pool by a rented one")
+    void resumeDoesNotRentForThePool() {
+        FrugalScalingPolicy policy = FrugalScalingPolicy.ofDefaults();
+        SnapshotFixture fleet = SnapshotFixture.endpoint().config(c -> c.coldWorkers(0)).group("main", 1000)
+                .workers(WorkerState.READY, 2).workers(WorkerState.STOPPED, 1);
+        policy.decide(fleet.rate(0).burst(0).at(0).build());
+        // a rise: the pool would like room for it, but it only keeps workers it has
+        GroupTarget target = policy.decide(fleet.rate(2500).burst(2500).at(5).build()).targets().get("main");
+        assertThat(target.active()).isEqualTo(3);
+        assertThat(target.total()).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("without max_util the endpoint's target_util sets the utilisation planned for")
+    void maxUtilDefaultsToTargetUtil() {
+        java.util.function.Function<FrugalScalingPolicy, Integer> at1000PerSecond = policy -> policy.decide(
+                SnapshotFixture.endpoint().config(c -> c.coldWorkers(0).targetUtil(0.5)).group("main", 1000)
+                        .workers(WorkerState.READY, 1).rate(1000).burst(1000).build()).targets().get("main").active();
+        assertThat(at1000PerSecond.apply(FrugalScalingPolicy.ofDefaults())).isEqualTo(2); // 1,000 / 0.5
+        assertThat(at1000PerSecond.apply(FrugalScalingPolicy.fromParams(Settings.of(Map.of("max_util", "1"))))).isEqualTo(1);
     }
 
     @Test
