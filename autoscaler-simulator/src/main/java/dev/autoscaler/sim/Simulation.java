@@ -58,7 +58,9 @@ public final class Simulation {
     private final ManualClock clock = new ManualClock(EPOCH);
     private final ManualScheduler scheduler = new ManualScheduler(clock);
     private final EventQueue events = new EventQueue();
+    private final List<Long> restarts;
     private SimulatedProvider provider;
+    private InstanceProvider engineSide;
     private Autoscaler engine;
     private SimDispatcher dispatcher;
     private FigureRecorder figures;
@@ -77,6 +79,7 @@ public final class Simulation {
         this.listeners = List.copyOf(b.listeners);
         this.actions = List.copyOf(b.actions);
         this.worldListeners = List.copyOf(b.worldListeners);
+        this.restarts = List.copyOf(b.restarts);
     }
 
     /** Something done to the engine at a simulated time, e.g. an admin change mid-trace. */
@@ -99,23 +102,10 @@ public final class Simulation {
         groupService = new GroupService(endpoint.groups().stream().map(g -> g.name()).toList());
         provider = new SimulatedProvider(config.world(), clock, events, mix(seed, 1));
         provider.listener(new WorldEvents());
-        InstanceProvider engineSide = providerWrapper == null ? provider : providerWrapper.apply(provider);
-        Autoscaler.Builder b = Autoscaler.builder().clock(clock).scheduler(scheduler).provider(engineSide)
-                .providerExecutor(Runnable::run).random(new SplittableRandom(mix(seed, 2)))
-                .secret(secret(seed)).owner("sim").tickInterval(config.tickInterval())
-                .syncInterval(config.syncInterval()).listener(figures).endpoint(endpoint)
-                // the spend caps count stopped instances at the storage share this world bills them
-                .storagePriceFraction(config.world().storagePriceFraction());
-        listeners.forEach(b::listener);
-        if (policies != null) {
-            b.policies(policies);
-        }
-        engine = b.build();
-        hardware = HardwareComparison.attach(engine);
-        // The real router unless a test asked for another dispatcher.
-        dispatcher = dispatchers != null ? Objects.requireNonNull(dispatchers.apply(engine), "dispatcher")
-                : new RouterDispatcher(engine, new SplittableRandom(mix(seed, 3)));
-        scheduler.scheduleAtFixedRate(dispatcher::sweep, SWEEP_PERIOD, SWEEP_PERIOD);
+        engineSide = providerWrapper == null ? provider : providerWrapper.apply(provider);
+        buildEngine(mix(seed, 2), mix(seed, 3));
+        // a lambda, not dispatcher::sweep: after a restart the sweeps go to the new engine's router
+        scheduler.scheduleAtFixedRate(() -> dispatcher.sweep(), SWEEP_PERIOD, SWEEP_PERIOD);
         provider.reportTo(report -> {
             if (reportFilter != null && !reportFilter.test(report)) {
                 return; // lost on its way: the chaos simulation's faults
@@ -128,12 +118,53 @@ public final class Simulation {
             for (TimedAction a : actions) {
                 events.at(a.atNanos(), () -> a.action().accept(engine));
             }
+            for (int i = 0; i < restarts.size(); i++) {
+                long random = mix(seed, 100 + 2L * i);
+                long router = mix(seed, 101 + 2L * i);
+                events.at(restarts.get(i), () -> restart(random, router));
+            }
             loop();
         } finally {
             engine.close();
         }
         Workload w = config.workload();
         return figures.report(w.size(), provider, clock.nanoTime() / 1e9, w.name(), endpoint.policy(), seed);
+    }
+
+    /**
+     * Builds the engine (with its router), not started, on the run's provider, clock and scheduler,
+     * with a fresh in-memory store: what it knows of the world it learns from its first provider list.
+     */
+    private void buildEngine(long randomSeed, long routerSeed) {
+        long seed = config.seed();
+        Autoscaler.Builder b = Autoscaler.builder().clock(clock).scheduler(scheduler).provider(engineSide)
+                .providerExecutor(Runnable::run).random(new SplittableRandom(randomSeed))
+                .secret(secret(seed)).owner("sim").tickInterval(config.tickInterval())
+                .syncInterval(config.syncInterval()).listener(figures).endpoint(config.endpoint())
+                // the spend caps count stopped instances at the storage share this world bills them
+                .storagePriceFraction(config.world().storagePriceFraction());
+        listeners.forEach(b::listener);
+        if (policies != null) {
+            b.policies(policies);
+        }
+        engine = b.build();
+        hardware = HardwareComparison.attach(engine);
+        // The real router unless a test asked for another dispatcher.
+        dispatcher = dispatchers != null ? Objects.requireNonNull(dispatchers.apply(engine), "dispatcher")
+                : new RouterDispatcher(engine, new SplittableRandom(routerSeed));
+    }
+
+    /**
+     * The chaos simulation's engine restart: the engine is closed (its ticks and syncs cancelled) and a
+     * new one, with an empty memory, the same owner and secret, takes its place on the same provider and
+     * behind a new router; the world's instances run on and bill meanwhile, their reports go to the new
+     * engine, and clients re-poll through the new router (an unknown {@code request_idx} starts a new wait).
+     * The hardware comparison restarts with it.
+     */
+    private void restart(long randomSeed, long routerSeed) {
+        engine.close();
+        buildEngine(randomSeed, routerSeed);
+        engine.start();
     }
 
     /** {@return the engine of the run, for inspection after {@link #run()} (its workers, targets, store)} */
@@ -303,6 +334,7 @@ public final class Simulation {
         private final List<AutoscalerListener> listeners = new ArrayList<>();
         private final List<TimedAction> actions = new ArrayList<>();
         private final List<SimWorldListener> worldListeners = new ArrayList<>();
+        private final List<Long> restarts = new ArrayList<>();
         private java.util.function.UnaryOperator<InstanceProvider> providerWrapper;
         private java.util.function.Predicate<dev.autoscaler.LoadReport> reportFilter;
 
@@ -371,6 +403,20 @@ public final class Simulation {
         /** See {@link #providerWrapper}: a report for which this is false is lost. */
         Builder reportFilter(java.util.function.Predicate<dev.autoscaler.LoadReport> filter) {
             this.reportFilter = filter;
+            return this;
+        }
+
+        /**
+         * Restarts the engine with an empty memory at simulated time {@code at} after the start, for the
+         * chaos simulation (test use only): the engine is closed and a new one with an empty in-memory
+         * store, the same owner and secret, is built on the same provider and started. The dispatcher function is
+         * called again with the new engine, and the listeners are added to it.
+         */
+        Builder restartAt(java.time.Duration at) {
+            if (at.isNegative()) {
+                throw new IllegalArgumentException("at must be >= 0, got " + at);
+            }
+            restarts.add(at.toNanos());
             return this;
         }
 

@@ -28,8 +28,10 @@ import org.junit.jupiter.api.Test;
  * The chaos simulation: {@value #SEEDS} seeds of a spiky workload on a world with faults mixed in, and
  * invariants checked after every engine event. The faults: provider 500s on every call, 429 storms (every
  * call refused for two minutes), create answers lost after the instance was made, stuck boots, workers
- * that error, resumes that stall (the world's own faults, raised), reports lost, and wall-clock steps of
- * an hour either way. The invariants:
+ * that error, resumes that stall (the world's own faults, raised), reports lost, wall-clock steps of
+ * an hour either way, and engine restarts with an empty memory (0 to 2 a seed: the engine is closed and a
+ * new one, with a fresh in-memory store, takes over the same world, which runs and bills on; it must adopt
+ * the labelled instances from its first provider list, and clients and reports go to it). The invariants:
  * <ol>
  *   <li>the engine's workers (every state but destroyed) and the provider's live instances never exceed
  *       {@code max_workers} (a create whose answer was lost holds its place until a provider list settles
@@ -50,8 +52,13 @@ class ChaosSimulationTest {
     static final int MAX_WORKERS = 6;
     static final double MAX_PRICE = 0.90;
     static final double CAP = 3.0;
-    /** Totals over the seeds, so that the run shows the faults happened: events, 500s, 429s, lost creates, lost reports, routes, requests, served, dropped. */
-    static final long[] TOTALS = new long[9];
+    /** At most this many engine restarts a seed ({@code -Dchaos.restarts=N} tries more). */
+    static final int MAX_RESTARTS = Integer.getInteger("chaos.restarts", 2);
+    /**
+     * Totals over the seeds, so that the run shows the faults happened: events, 500s, 429s, lost creates, lost
+     * reports, routes, requests, served, dropped, engine restarts, instances live at a restart (to adopt).
+     */
+    static final long[] TOTALS = new long[11];
 
     @Test
     @DisplayName("every seed holds every invariant")
@@ -72,12 +79,18 @@ class ChaosSimulationTest {
         }
         failures.forEach(System.out::println);
         System.out.printf("chaos: %d seeds, %d engine events checked, %d provider 500s, %d 429s, %d create answers lost, "
-                + "%d reports lost, %d routes checked; %d requests: %d served, %d dropped%n", only != null ? 1 : SEEDS,
-                TOTALS[0], TOTALS[1], TOTALS[2], TOTALS[3], TOTALS[4], TOTALS[5], TOTALS[6], TOTALS[7], TOTALS[8]);
+                + "%d reports lost, %d engine restarts (%d instances live at them, to adopt), %d routes checked; "
+                + "%d requests: %d served, %d dropped%n", only != null ? 1 : SEEDS,
+                TOTALS[0], TOTALS[1], TOTALS[2], TOTALS[3], TOTALS[4], TOTALS[9], TOTALS[10], TOTALS[5], TOTALS[6],
+                TOTALS[7], TOTALS[8]);
         assertThat(TOTALS[1]).as("500s").isPositive();
         assertThat(TOTALS[2]).as("429s").isPositive();
         assertThat(TOTALS[3]).as("lost creates").isPositive();
         assertThat(TOTALS[4]).as("lost reports").isPositive();
+        if (only == null) {
+            assertThat(TOTALS[9]).as("engine restarts").isPositive();
+            assertThat(TOTALS[10]).as("instances live at a restart").isPositive();
+        }
         assertThat(failures).as("failing seeds").isEmpty();
     }
 
@@ -100,7 +113,18 @@ class ChaosSimulationTest {
                 })
                 .listener(checks);
         checks.chaos = chaos;
+        // 0 to MAX_RESTARTS engine restarts with an empty memory, inside the workload (its own stream: the other
+        // faults draw as they did before restarts existed)
+        SplittableRandom restarts = new SplittableRandom(seed * 104729);
+        int n = restarts.nextInt(MAX_RESTARTS + 1);
+        for (int i = 0; i < n; i++) {
+            b.restartAt(Duration.ofSeconds(60 + restarts.nextInt(29 * 60)));
+        }
         b.dispatcher(engine -> {
+            if (checks.engine != null) { // a restart: this engine starts with an empty memory
+                TOTALS[9]++;
+                TOTALS[10] += checks.sim.provider().list().size();
+            }
             checks.engine = engine;
             RouterDispatcher real = new RouterDispatcher(engine, new SplittableRandom(seed));
             return checks.watch(real);
