@@ -9,6 +9,7 @@ import dev.autoscaler.Clock;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.WorkerState;
 import dev.autoscaler.store.postgres.PostgresStore;
+import dev.autoscaler.store.postgres.PostgresTestServer;
 import dev.autoscaler.vast.fake.FakeInstance;
 import dev.autoscaler.vast.fake.FakeVastServer;
 import java.io.IOException;

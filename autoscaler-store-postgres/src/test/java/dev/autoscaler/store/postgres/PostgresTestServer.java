@@ -19,12 +19,12 @@ import java.util.stream.Stream;
  * Debian's {@code postgresql} package), on 127.0.0.1 and a free port, removed when the JVM exits.
  * Neither available: the tests fail, saying what to install; they never skip.
  */
-final class PostgresTestServer {
+public final class PostgresTestServer {
     private static PostgresTestServer instance;
 
-    final String url;
-    final String user;
-    final String password;
+    public final String url;
+    public final String user;
+    public final String password;
 
     private PostgresTestServer(String url, String user, String password) {
         this.url = url;
@@ -32,7 +32,7 @@ final class PostgresTestServer {
         this.password = password;
     }
 
-    static synchronized PostgresTestServer get() {
+    public static synchronized PostgresTestServer get() {
         if (instance == null) {
             String url = System.getenv("AUTOSCALER_TEST_JDBC_URL");
             instance = url != null && !url.isBlank()
@@ -44,11 +44,11 @@ final class PostgresTestServer {
     }
 
     /** A store on a schema of its own, so that tests do not see each other's rows. */
-    PostgresStore newStore(String schema) {
+    public PostgresStore newStore(String schema) {
         return PostgresStore.builder().url(url).user(user).password(password).schema(schema).maxPoolSize(4).build();
     }
 
-    static String freshSchema() {
+    public static String freshSchema() {
         return "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
 
