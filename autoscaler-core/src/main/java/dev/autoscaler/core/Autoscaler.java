@@ -132,7 +132,6 @@ public final class Autoscaler implements AutoCloseable {
         SpendCaps spend = new SpendCaps(store, clock, events, b.maxCostPerHour, b.storagePriceFraction,
                 name -> Optional.ofNullable(controllers.get(name)).or(() -> Optional.ofNullable(retiring.get(name)))
                         .map(EndpointController::config), actions::isDestroyedWhileStopped);
-        actions.spendCaps(spend);
         this.ctx = new EngineContext(store, clock, actions, events, new MtokenMinter(secret), random, b.owner,
                 defaultProvider, b.publicUrl, spend);
         this.scheduler = b.scheduler;
@@ -276,7 +275,6 @@ public final class Autoscaler implements AutoCloseable {
             ProviderSync.Result result = sync.sync(configuredEndpoints());
             lists.recordSync(result.providers(), result.succeeded(), result.startedAtNanos(), ctx.clock().nanoTime(),
                     result.error(), ctx.random());
-            ctx.spend().listed(result.succeeded(), result.startedAtNanos());
             return result.complete();
         }
     }

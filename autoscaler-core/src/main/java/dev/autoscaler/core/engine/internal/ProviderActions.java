@@ -40,8 +40,6 @@ public final class ProviderActions {
     private final Set<String> destroyedWhileStopped = ConcurrentHashMap.newKeySet();
     private final Map<String, CreateBackoff> backoffs = new ConcurrentHashMap<>();
     private final Map<String, BootBackoff> bootBackoffs = new ConcurrentHashMap<>();
-    /** The spend caps, told of creates whose answer was lost; set once the engine has built them. */
-    private volatile SpendCaps spend;
     private final DestroyRetries destroyRetries = new DestroyRetries();
     /** Workers whose create's outcome is unknown, with when it failed (monotonic nanos). */
     private final Map<String, Long> unknownCreates = new ConcurrentHashMap<>();
@@ -77,11 +75,6 @@ public final class ProviderActions {
     /** True for a worker being destroyed from stopped (its instance is billed at the storage price until gone). */
     public boolean isDestroyedWhileStopped(String workerId) {
         return destroyedWhileStopped.contains(workerId);
-    }
-
-    /** Tells the spend caps of creates whose answer was lost. */
-    public void spendCaps(SpendCaps caps) {
-        this.spend = caps;
     }
 
     /** True while a provider call for this worker has not returned. */
@@ -153,14 +146,7 @@ public final class ProviderActions {
                     listSoon.run();
                     return;
                 }
-                SpendCaps caps = spend;
-                if (e.kind() == ProviderException.Kind.TIMEOUT && caps != null) {
-                    // unlabelled, so no list can find it by label: the instance may exist, billing, and
-                    // the caps count it until a list says
-                    caps.lostCreate(stored, providerName);
-                }
-                // The provider either made nothing or lost track of what it made; a labelled orphan
-                // is adopted by the next provider sync, so dropping the record leaks nothing.
+                // The provider made nothing (or, unlabelled, nothing a list could find it by).
                 remove(stored.workerId(), "create failed: " + e.getMessage());
                 return;
             }

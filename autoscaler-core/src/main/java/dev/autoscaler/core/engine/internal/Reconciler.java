@@ -81,9 +81,6 @@ final class Reconciler {
     /** Works every group toward its target. {@code workers} is the endpoint's current list. */
     void reconcile(EndpointConfig config, List<WorkerRecord> workers, Map<String, GroupTarget> targets) {
         int total = countedTotal(workers);
-        // creates whose answer was lost may have made an instance that the next provider list adopts: it
-        // holds its place until then, so that max_workers holds on the provider's side too
-        int unsettled = ctx.spend().unsettledCreates(config.name(), null);
         Map<String, List<WorkerRecord>> byGroup = new HashMap<>();
         for (WorkerRecord w : workers) {
             byGroup.computeIfAbsent(w.group(), g -> new ArrayList<>()).add(w);
@@ -97,12 +94,11 @@ final class Reconciler {
             }
         }
         total -= enforceCap(config, workers, total, cut);
-        Headcount headcount = new Headcount(total + unsettled);
+        Headcount headcount = new Headcount(total);
         for (WorkerGroupConfig group : config.groups()) {
             // the group's count in every state but destroyed, less what the caps just destroyed
             headcount.enterGroup((int) byGroup.getOrDefault(group.name(), List.of()).stream()
-                    .filter(w -> w.state().isCounted() && !cut.contains(w.workerId())).count()
-                    + ctx.spend().unsettledCreates(config.name(), group.name()));
+                    .filter(w -> w.state().isCounted() && !cut.contains(w.workerId())).count());
             GroupTarget target = targets.getOrDefault(group.name(), new GroupTarget(0, 0));
             // Workers with a call in flight are in an in-between state (creating, starting, stopping):
             // they count toward the targets, and nothing below acts on those states. Of the draining

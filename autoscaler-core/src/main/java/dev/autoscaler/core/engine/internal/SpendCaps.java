@@ -41,33 +41,6 @@ public final class SpendCaps {
     private final Function<String, Optional<EndpointConfig>> configs;
     /** Whether a worker being destroyed was stopped: its instance is still billed at the storage price. */
     private final java.util.function.Predicate<String> destroyedWhileStopped;
-    /**
-     * Creates whose answer was lost (a timeout: the provider may have made the instance): counted at
-     * their group's bound until a provider list that started after them has come back, which either
-     * adopts the instance (then it counts as a worker) or shows there is none.
-     */
-    private final Map<String, LostCreate> lostCreates = new ConcurrentHashMap<>();
-
-    private record LostCreate(String endpoint, String group, String provider, double pricePerHour, long sinceNanos) {
-    }
-
-    /**
-     * {@return how many creates of an endpoint (of one group, unless {@code group} is null) lost their
-     * answer and are not settled by a provider list yet: their instances may exist, so they hold a
-     * place under {@code max_workers} as they hold their price under the caps}
-     */
-    int unsettledCreates(String endpoint, String group) {
-        int n = 0;
-        for (var c : lostCreates.entrySet()) {
-            LostCreate lost = c.getValue();
-            if (lost.endpoint().equals(endpoint) && (group == null || lost.group().equals(group))
-                    && store.worker(c.getKey()).isEmpty()) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     /** Per endpoint: the last cut, as the dashboard shows it. */
     private final Map<String, String> lastCut = new ConcurrentHashMap<>();
 
@@ -112,45 +85,14 @@ public final class SpendCaps {
 
     /** {@return what an endpoint's instances cost now, $/h} */
     public double endpointCost(String endpoint) {
-        double lost = 0;
-        for (var c : lostCreates.entrySet()) {
-            lost += c.getValue().endpoint().equals(endpoint) ? lostCost(c.getKey(), c.getValue()) : 0;
-        }
-        return cost(store.workers(endpoint)) + lost;
+        // a create whose answer was lost keeps its worker CREATING until a list settles it
+        // (ProviderActions), so it counts here at its group's bound like any other
+        return cost(store.workers(endpoint));
     }
 
     /** {@return what every instance the engine owns costs now, $/h} */
     public double engineCost() {
-        double lost = 0;
-        for (var c : lostCreates.entrySet()) {
-            lost += lostCost(c.getKey(), c.getValue());
-        }
-        return cost(store.allWorkers()) + lost;
-    }
-
-    /** A lost create adopted already (same label, so same worker id) counts as its worker, not twice. */
-    private double lostCost(String workerId, LostCreate c) {
-        return store.worker(workerId).isPresent() ? 0 : c.pricePerHour();
-    }
-
-    /**
-     * A create's answer was lost: its instance may exist, unknown to the engine until the next
-     * provider list. It counts at its group's bound meanwhile.
-     */
-    void lostCreate(WorkerRecord w, String provider) {
-        lostCreates.put(w.workerId(), new LostCreate(w.endpoint(), w.group(), provider, maxPrice(w).orElse(0),
-                clock.nanoTime()));
-    }
-
-    /**
-     * A provider sync came back: what those providers listed is known now (adopted, or absent), so
-     * the lost creates made before the list started no longer count on their own.
-     *
-     * @param providers      the providers whose list succeeded
-     * @param listStartNanos when the lists started
-     */
-    public void listed(java.util.Set<String> providers, long listStartNanos) {
-        lostCreates.values().removeIf(c -> providers.contains(c.provider()) && c.sinceNanos() < listStartNanos);
+        return cost(store.allWorkers());
     }
 
     /** {@return the last cut a cap made at this endpoint, for the dashboard; empty if none} */
