@@ -97,12 +97,12 @@ public final class ReportProcessor {
                 throw new InvalidRequestException("url", mismatch);
             }
         }
-        String[] implausible = implausible(known, report);
+        Implausible implausible = implausible(known, report);
         if (implausible != null) {
             log.warn("report of worker {} (endpoint {}, instance {}) refused: {} {}", known.workerId(), known.endpoint(),
-                    known.instanceId(), implausible[0], implausible[1]);
-            actions.publishReportRejected(known, implausible[0], implausible[1]);
-            throw new InvalidRequestException(implausible[0], implausible[1]);
+                    known.instanceId(), implausible.field(), implausible.why());
+            actions.publishReportRejected(known, implausible.field(), implausible.why());
+            throw new InvalidRequestException(implausible.field(), implausible.why());
         }
         long now = clock.nanoTime();
         // Requests the worker now lists as in flight are in its cur_load: their reservations end in
@@ -140,30 +140,34 @@ public final class ReportProcessor {
      *
      * @return the field and why, or null when the report is plausible
      */
-    static String[] implausible(WorkerRecord known, LoadReport report) {
+    static Implausible implausible(WorkerRecord known, LoadReport report) {
         double knownPerf = known.maxPerf();
         if (knownPerf > 0 && report.maxPerf() > MAX_PERF_JUMP * knownPerf) {
-            return new String[] {"max_perf", "jumped from " + knownPerf + " to " + report.maxPerf()
-                    + " (more than " + (long) MAX_PERF_JUMP + "x): not a measurement"};
+            return new Implausible("max_perf", "jumped from " + knownPerf + " to " + report.maxPerf()
+                    + " (more than " + (long) MAX_PERF_JUMP + "x): not a measurement");
         }
         double perf = knownPerf > 0 ? knownPerf : report.maxPerf();
         if (perf <= 0) {
             return null;
         }
         if (report.curPerf() > MAX_PERF_JUMP * perf) {
-            return new String[] {"cur_perf", report.curPerf() + " is more than " + (long) MAX_PERF_JUMP
-                    + "x the worker's max_perf " + perf + ": not a measurement"};
+            return new Implausible("cur_perf", report.curPerf() + " is more than " + (long) MAX_PERF_JUMP
+                    + "x the worker's max_perf " + perf + ": not a measurement");
         }
         double maxWork = MAX_WORK_SECONDS * perf;
         if (report.curLoad() > maxWork) {
-            return new String[] {"cur_load", report.curLoad() + " is more than " + (long) MAX_WORK_SECONDS
-                    + " s of work at the worker's max_perf " + perf + ": not a load it can hold"};
+            return new Implausible("cur_load", report.curLoad() + " is more than " + (long) MAX_WORK_SECONDS
+                    + " s of work at the worker's max_perf " + perf + ": not a load it can hold");
         }
         if (report.newLoad() > maxWork) {
-            return new String[] {"new_load", report.newLoad() + " is more than " + (long) MAX_WORK_SECONDS
-                    + " s of work at the worker's max_perf " + perf + ": not a load it can have taken"};
+            return new Implausible("new_load", report.newLoad() + " is more than " + (long) MAX_WORK_SECONDS
+                    + " s of work at the worker's max_perf " + perf + ": not a load it can have taken");
         }
         return null;
+    }
+
+    /** A report's figure no worker can measure: the field and why. */
+    record Implausible(String field, String why) {
     }
 
     private void refuseUrl(WorkerRecord worker, String mismatch, boolean providerGaveNoAddress) {
