@@ -336,10 +336,8 @@ public final class Router {
                                            Number wireCost, String requestId, long now) {
         double cost = record.cost();
         // The condition fails when the worker changed since we looked: a report, a stop, another route.
-        Optional<WorkerRecord> after = store.updateWorkerIf(chosen.workerId(),
-                w -> isRoutable(config, w) && hasRoom(w, cost, config.maxQueueTime()),
-                w -> w.toBuilder().reservedLoad(w.reservedLoad() + cost).reservedRequests(w.reservedRequests() + 1)
-                        .build()).ifApplied();
+        Optional<WorkerRecord> after = store.reserve(chosen.workerId(),
+                w -> isRoutable(config, w) && hasRoom(w, cost, config.maxQueueTime()), cost);
         if (after.isEmpty()) {
             return Optional.empty();
         }
@@ -394,10 +392,7 @@ public final class Router {
     }
 
     private void unreserve(String workerId, double cost) {
-        store.updateWorker(workerId, w -> {
-            double left = w.reservedLoad() - cost;
-            return w.toBuilder().reservedLoad(left < 1e-9 ? 0 : left).reservedRequests(w.reservedRequests() - 1).build();
-        });
+        store.unreserve(workerId, cost);
     }
 
     // ---- request bookkeeping ----
