@@ -338,6 +338,7 @@ public final class ReplicaStore implements StateStore {
 
     @Override
     public long nextRequestIdx() {
+        requireFresh(); // a first call's first step: refused before anything is recorded for it
         synchronized (idxLock) {
             if (idxNext == idxBlock.length) {
                 idxBlock = db.requestIdxBlock(blockSize);
