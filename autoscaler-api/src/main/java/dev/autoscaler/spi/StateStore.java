@@ -168,6 +168,20 @@ public interface StateStore extends AutoCloseable {
         return false;
     }
 
+    /**
+     * A worker named a request that this store has no record of, as working (its report's
+     * {@code working_request_idxs}) or done (its {@code /delete_requests/}). Usually the request ended
+     * already; a store whose records can arrive after such a name (written in batches by another
+     * replica) keeps the name for a while and removes the record, if it is reserved on that worker,
+     * when it arrives, so that its reservation ends then rather than at the router's timeout. By
+     * default nothing.
+     *
+     * @param workerId   the worker that named it
+     * @param requestIdx the request's index
+     */
+    default void requestEndedUnseen(String workerId, long requestIdx) {
+    }
+
     // ---- requests (request_idx bookkeeping) ----
 
     /**

@@ -114,6 +114,10 @@ public final class PostgresStore implements StateStore, EndpointConfigStore {
                 }, r -> r.getLong(1)).get(0);
     }
 
+    /** A request a worker named as working or done, by its index and the worker's id. */
+    record Ended(long requestIdx, String workerId) {
+    }
+
     /** What {@link #writeRequests} did with each record: whether it is in the database now. */
     record RequestWrites(boolean[] inserted, boolean[] updated) {
     }
@@ -121,9 +125,12 @@ public final class PostgresStore implements StateStore, EndpointConfigStore {
     /**
      * One batch of a replica's request records in one transaction (the connection's asynchronous
      * commit): new records inserted unless the index exists, changed ones updated when still there,
-     * ended ones deleted.
+     * ended ones deleted; then the names of requests that workers reported through a replica that did
+     * not know them yet ({@code ended}: request index and worker id) are added, every record such a
+     * name matches (from any replica) is removed, and names older than a minute are forgotten.
      */
-    RequestWrites writeRequests(List<RequestRecord> inserts, List<RequestRecord> updates, List<Long> deletes) {
+    RequestWrites writeRequests(List<RequestRecord> inserts, List<RequestRecord> updates, List<Long> deletes,
+                                List<Ended> ended) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -172,6 +179,22 @@ public final class PostgresStore implements StateStore, EndpointConfigStore {
                             updated[i] = counts[i] != 0;
                         }
                     }
+                }
+                if (!ended.isEmpty()) {
+                    try (PreparedStatement s = c.prepareStatement("INSERT INTO ended_requests (request_idx, worker_id) "
+                            + "VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+                        for (Ended e : ended) {
+                            s.setLong(1, e.requestIdx());
+                            s.setString(2, e.workerId());
+                            s.addBatch();
+                        }
+                        s.executeBatch();
+                    }
+                }
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("DELETE FROM requests r USING ended_requests e "
+                            + "WHERE r.request_idx = e.request_idx AND r.worker_id = e.worker_id");
+                    s.executeUpdate("DELETE FROM ended_requests WHERE ended_at < now() - interval '60 seconds'");
                 }
                 c.commit();
                 return new RequestWrites(inserted, updated);

@@ -76,6 +76,7 @@ import org.slf4j.LoggerFactory;
 public final class ReplicaStore implements StateStore {
     private static final Logger log = LoggerFactory.getLogger(ReplicaStore.class);
     private static final long NEVER = Long.MIN_VALUE;
+    private static final int RECENTLY_ENDED = 100_000;
 
     private final PostgresStore db;
     private final Clock clock;
@@ -108,6 +109,15 @@ public final class ReplicaStore implements StateStore {
     /** Reserved by {@link #reserve} and not yet taken up by a record marked routed (or given back). */
     private final Map<String, Acc> pending = new HashMap<>();
     private final Map<Long, Local> local = new LinkedHashMap<>();
+    /** Names of requests workers reported here that no record matched, to write with the next flush. */
+    private List<PostgresStore.Ended> endedUnseen = new ArrayList<>();
+    /** Requests this replica ended or named lately: a worker lists one in report after report. */
+    private final Map<Long, Boolean> recentlyEnded = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > RECENTLY_ENDED;
+        }
+    };
 
     private final Object flushLock = new Object();
     private volatile long lastFlushNanos = NEVER;
@@ -148,7 +158,7 @@ public final class ReplicaStore implements StateStore {
             Batch batch = takeBatch();
             PostgresStore.RequestWrites written;
             try {
-                written = db.writeRequests(batch.inserts, batch.updates, batch.deletes);
+                written = db.writeRequests(batch.inserts, batch.updates, batch.deletes, batch.ended);
             } catch (RuntimeException e) {
                 giveBack(batch);
                 lastFailure = e;
@@ -208,16 +218,19 @@ public final class ReplicaStore implements StateStore {
     }
 
     private record Batch(List<RequestRecord> inserts, List<RequestRecord> updates, List<Long> deletes,
-                         List<Local> insertedLocals, List<Local> updatedLocals, List<Local> deletedLocals) {
+                         List<PostgresStore.Ended> ended, List<Local> insertedLocals, List<Local> updatedLocals,
+                         List<Local> deletedLocals) {
         int size() {
-            return inserts.size() + updates.size() + deletes.size();
+            return inserts.size() + updates.size() + deletes.size() + ended.size();
         }
     }
 
     private Batch takeBatch() {
-        Batch b = new Batch(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                new ArrayList<>(), new ArrayList<>());
+        Batch b;
         synchronized (resLock) {
+            b = new Batch(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), endedUnseen, new ArrayList<>(),
+                    new ArrayList<>(), new ArrayList<>());
+            endedUnseen = new ArrayList<>();
             for (Local l : local.values()) {
                 if (l.removed) {
                     if (l.inDatabase) {
@@ -242,6 +255,8 @@ public final class ReplicaStore implements StateStore {
     /** The write failed: what it carried is still to be written. */
     private void giveBack(Batch b) {
         synchronized (resLock) {
+            b.ended.addAll(endedUnseen);
+            endedUnseen = b.ended;
             for (List<Local> locals : List.of(b.insertedLocals, b.updatedLocals, b.deletedLocals)) {
                 for (Local l : locals) {
                     l.flushing = false;
@@ -566,6 +581,20 @@ public final class ReplicaStore implements StateStore {
 
     // ---- requests ----
 
+    /**
+     * Written with the next flush, unless this replica ended or named that request lately: any
+     * replica's flush then removes the record when it arrives (the routing replica's flush that
+     * writes it, at the latest), which ends its reservation.
+     */
+    @Override
+    public void requestEndedUnseen(String workerId, long requestIdx) {
+        synchronized (resLock) {
+            if (recentlyEnded.put(requestIdx, Boolean.TRUE) == null) {
+                endedUnseen.add(new PostgresStore.Ended(requestIdx, workerId));
+            }
+        }
+    }
+
     @Override
     public Optional<RequestRecord> putRequestIfAbsent(RequestRecord request) {
         synchronized (resLock) {
@@ -641,12 +670,19 @@ public final class ReplicaStore implements StateStore {
                     local.remove(requestIdx);
                 }
                 counted(l.record, null);
+                recentlyEnded.put(requestIdx, Boolean.TRUE);
                 return Optional.of(l.record);
             }
         }
         // another replica's record (or one written already): removed in the database, which hands it
         // to one caller only; the reservation it held ends with it
-        return db.removeRequest(requestIdx);
+        Optional<RequestRecord> removed = db.removeRequest(requestIdx);
+        if (removed.isPresent()) {
+            synchronized (resLock) {
+                recentlyEnded.put(requestIdx, Boolean.TRUE);
+            }
+        }
+        return removed;
     }
 
     @Override

@@ -267,6 +267,39 @@ class ReplicaStoreTest {
     }
 
     @Test
+    @DisplayName("reported working via B before A wrote the record: the record ends when it arrives, not at the timeout")
+    void reportBeforeTheRecordArrivesEndsItWhenItDoes() {
+        readyWorker("w1", "101");
+        a.flush();
+        b.flush();
+        RouteAnswer answer = routerA.route(ENDPOINT, COST, 0);
+        RouteAnswer later = routerA.route(ENDPOINT, COST, 0);
+        for (int i = 0; i < 2; i++) { // the worker lists it in every report while it works
+            engineB.report(LoadReport.builder(101, "m-w1").maxPerf(PERF).curLoad(COST).numRequestsWorking(1)
+                    .workingRequestIdxs(List.of(answer.requestIdx())).build());
+        }
+        assertThat(engineB.deleteRequests(101, "m-w1", List.of(later.requestIdx()))).isZero();
+        b.flush(); // B writes the names first...
+        a.flush(); // ...then A its records, which the same transaction removes again
+        b.flush();
+        assertThat(rowsInDatabase()).isZero();
+        assertThat(reserved(a, "w1")).isZero();
+        assertThat(reserved(b, "w1")).isZero();
+        assertThat(b.worker("w1").orElseThrow().curLoad()).isEqualTo(COST);
+
+        // the other order: A's record first, B's name after it, removed by B's flush
+        RouteAnswer third = routerA.route(ENDPOINT, COST, 0);
+        engineB.report(LoadReport.builder(101, "m-w1").maxPerf(PERF).curLoad(COST).numRequestsWorking(1)
+                .workingRequestIdxs(List.of(third.requestIdx())).build());
+        a.flush();
+        assertThat(rowsInDatabase()).isEqualTo(1);
+        b.flush();
+        a.flush();
+        assertThat(rowsInDatabase()).isZero();
+        assertThat(reserved(a, "w1")).isZero();
+    }
+
+    @Test
     @DisplayName("a reservation nobody reports ends by the timeout sweep, once, on any replica")
     void sweepEndsAForgottenReservationOnce() {
         readyWorker("w1", "101");

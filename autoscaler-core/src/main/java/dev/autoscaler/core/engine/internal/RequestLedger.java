@@ -99,8 +99,14 @@ public final class RequestLedger {
         }
     }
 
+    /** Whether the request is reserved on the worker; a request the store has no record of is told to it. */
     private boolean isReservedOn(long idx, String workerId) {
-        return store.request(idx).filter(r -> r.workerId().equals(workerId)).isPresent();
+        Optional<RequestRecord> r = store.request(idx);
+        if (r.isEmpty()) {
+            store.requestEndedUnseen(workerId, idx);
+            return false;
+        }
+        return r.get().workerId().equals(workerId);
     }
 
     private void unreserve(String workerId, double cost) {
