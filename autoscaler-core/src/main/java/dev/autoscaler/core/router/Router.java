@@ -236,8 +236,10 @@ public final class Router {
         long now = clock.nanoTime();
         lastSweep.set(now);
         int ended = 0;
+        java.util.Set<Long> live = new java.util.HashSet<>();
         for (String endpoint : engine.endpointNames()) {
             for (RequestRecord r : store.requests(endpoint)) {
+                live.add(r.requestIdx());
                 long idle = now - times.lastTouched(r.requestIdx(), r.firstSeenNanos());
                 long limit = r.isWaiting() ? waitingTimeoutNanos : reservationTimeoutNanos;
                 if (idle > limit && hooks.releaseRequest(r.requestIdx())) {
@@ -249,7 +251,9 @@ public final class Router {
                 }
             }
         }
-        times.retainIf(idx -> store.request(idx).isPresent());
+        // from the lists just read, not one store read per request (on a shared store each is a
+        // round trip); a request touched since the lists were read keeps its time
+        times.retainIf(live::contains, now);
         return ended;
     }
 
