@@ -60,8 +60,9 @@ import java.util.Set;
  *     {@value #SCALE_DOWN_DELAY}, only if 15% more load would fit too, and never on stale figures.</li>
  * <li><b>Stopped pool, kept rather than rented</b>: room for the largest rise of the 60 s mean over
  *     any {@value #BOOT_SECONDS} span (the load a create would come too late for), remembered with a
- *     half-life of {@value #RISE_HALF_LIFE}, and every worker the group needed within boot / 5% seconds
- *     (an hour at 180 s: keeping a stopped worker that long costs what one boot at full price does).
+ *     half-life of {@value #RISE_HALF_LIFE}, and the workers for the highest sustained need (forecast
+ *     and burst need; not a backlog, which is cleared once) within boot / 5% seconds (an hour at
+ *     180 s: keeping a stopped worker that long costs what one boot at full price does).
  *     The pool only keeps workers it has or that this decision stops: renting a worker just to stop
  *     it costs a boot, and a stopped worker this decision resumes is not replaced. The endpoint's {@code cold_workers} floor applies as for every policy, the
  *     engine's caps after.</li>
@@ -142,7 +143,7 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
     private final TimeSeries means;
     /** Total active need at each decision, for the scale-down hysteresis. */
     private final TimeSeries needs;
-    /** Total active target at each decision, for the workers worth keeping stopped. */
+    /** The sustained capacity needed at each decision (perf units/s), for the workers worth keeping stopped. */
     private final TimeSeries peaks;
     private final double keepSeconds;
     private double rememberedRise;
@@ -341,17 +342,20 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
             why.append(" -> ").append(sum(active)).append(" active");
         }
 
-        peaks.add(now, sum(active));
+        // what the pool remembers is the sustained need (the forecast at max_util, the burst need), not
+        // the backlog's: a queue is cleared once, and a pool kept for an hour to clear it again costs
+        // a boot per worker in storage
+        peaks.add(now, Math.max(forecast / maxUtil, burstNeed));
 
         // 7. stopped pool: with the active fleet, room for the remembered rise above the level
         for (int i = 0; i < n; i++) {
             GroupSnapshot group = groups.get(i);
             double perf = Numbers.sane(group.perfEstimate());
             if (shares[i] > 0 && perf > 0) {
-                // room for the remembered rise above the level, and every worker the group needed
-                // within the keep time (renting one again costs more than keeping it that long) ...
+                // room for the remembered rise above the level, and the workers for the highest
+                // sustained need within the keep time (renting one again costs more than keeping it that long) ...
                 int total = Math.max(rise > 0 ? Numbers.workersFor((level + rise) * shares[i] / maxUtil, perf) : 0,
-                        (int) Math.ceil(peaks.max(now, keepSeconds, 0) * shares[i] - 1e-9));
+                        Numbers.workersFor(peaks.max(now, keepSeconds, 0) * shares[i], perf));
                 // ... kept, not rented: a worker rented for the pool costs a boot at full price, one
                 // kept costs 5% of its price. The pool keeps the workers it has and those this
                 // decision stops (the endpoint's cold_workers floor is applied after, as for all).
