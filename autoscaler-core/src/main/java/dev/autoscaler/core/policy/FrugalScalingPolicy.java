@@ -270,8 +270,11 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
             servingNow += GroupTargets.serving(group);
         }
         boolean waking = servingNow == 0 && (burstRate > 0 || load.waitingRequests() > 0);
-        if (waking && rise / maxUtil > capacity) {
-            capacity = rise / maxUtil;
+        if (waking) {
+            // the burst that starts is expected at the remembered rise: the queue grows at that rate
+            // until the resumes come, and that growth is backlog as for any other queue
+            double wakeGrowth = Math.max(0, rise - level) * horizon / backlogSeconds;
+            capacity = Math.max(capacity, Math.max(rise / maxUtil, (rise + wakeGrowth) * queueFactor));
         }
         StringBuilder why = new StringBuilder("frugal: level ").append(Numbers.format(level)).append("/s");
         if (slope > 0) {
