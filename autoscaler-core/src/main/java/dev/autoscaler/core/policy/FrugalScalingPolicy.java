@@ -67,7 +67,8 @@ import java.util.Set;
  *     it costs a boot, and a stopped worker this decision resumes is not replaced. The endpoint's {@code cold_workers} floor applies as for every policy, the
  *     engine's caps after.</li>
  * <li><b>Waking from idle</b>: the first demand after the fleet reached zero asks for the remembered
- *     rise at once, so the pool is resumed together rather than one worker per decision.</li>
+ *     rise at once, with the queue that rise builds until the resumes come (as backlog), so the pool
+ *     is resumed together rather than over several decisions.</li>
  * </ol>
  * Several groups share the plan by weight (as with {@code vast}); an overflow group is sized from its
  * spill-over alone, without a pool of its own.
