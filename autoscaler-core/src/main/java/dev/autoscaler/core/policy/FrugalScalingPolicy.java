@@ -44,7 +44,8 @@ import java.util.Set;
  *     for T: a burst of rate r lasting d seconds is served in time by capacity {@code r x d / (d + T)},
  *     so short bursts are absorbed by the queue budget and long ones by workers.</li>
  * <li><b>Capacity</b> = max(forecast / {@value #MAX_UTIL}, burst need, backlog + forecast), where the
- *     backlog (work waiting at the router) is to be cleared within T/2 + 0.3 x the horizon (capacity
+ *     backlog (work waiting at the router, and work the ready workers hold beyond 2T of their perf:
+ *     it waits past the SLO there) is to be cleared within T/2 + 0.3 x the horizon (capacity
  *     asked for now arrives spread over the horizon, and the backlog grows meanwhile); times the
  *     queue-time feedback factor. Counted in the workers' own measured perf: the workers serving
  *     now, best first, then the group's perf estimate for any added. A worker overdue (a resume or
@@ -125,6 +126,15 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
      * most of those are the stalls that last minutes.
      */
     private static final double OVERDUE_FACTOR = 1.5;
+    /**
+     * How many T of work a ready worker may hold before the rest counts as backlog. Its {@code
+     * cur_load} is everything in flight, the requests it serves as well as those queued (Vast's queue
+     * time, (cur_load + reserved) / perf, counts both), and a batch in service delays no one's start:
+     * at 1 x T a busy fleet's ordinary wobble reads as backlog (diurnal: 1.4% more cost, no fewer
+     * violations); at 2 x T a worker is behind by at least T of queued work whenever the work it
+     * serves at once is at most T of its perf.
+     */
+    private static final double WORKER_BACKLOG_T = 2;
     /** The share of its price a stopped worker costs (disk only): about 5% on Vast. */
     private static final double STORAGE_SHARE = 0.05;
 
@@ -314,6 +324,10 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         // the backlog: capacity asked for now arrives within the horizon, and should clear it soon after
         double backlogSeconds = T / 2 + BACKLOG_HORIZON_SHARE * horizon;
         double waitingWork = Numbers.sane(load.waitingDemand());
+        // and the work the ready workers hold beyond what they finish within WORKER_BACKLOG_T x T: it
+        // waits past the SLO at the worker as it would at the router (the router sends a worker up to
+        // max_queue_time of work, 30 s by default, three times T)
+        waitingWork += queuedBeyond(groups, shares, WORKER_BACKLOG_T * T);
         if (waitingWork > 0) {
             // while requests wait, the queue grows by what arrives beyond the ready capacity until
             // the capacity asked for now arrives (what is on its way comes at uncertain times: a
@@ -494,6 +508,24 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
             count++;
         }
         return (int) Math.min(Integer.MAX_VALUE, (long) count + overdue + Numbers.workersFor(capacity - sum, estimate));
+    }
+
+    /** Work the ready workers of the primary groups hold beyond {@code seconds} of their perf, in all. */
+    private static double queuedBeyond(List<GroupSnapshot> groups, double[] shares, double seconds) {
+        double queued = 0;
+        double perf = 0;
+        for (int i = 0; i < groups.size(); i++) {
+            if (shares[i] <= 0) {
+                continue;
+            }
+            for (WorkerRecord w : groups.get(i).workers()) {
+                if (w.state() == WorkerState.READY && w.perf() > 0) {
+                    queued += Numbers.sane(w.curLoad()) + Numbers.sane(w.reservedLoad());
+                    perf += w.perf();
+                }
+            }
+        }
+        return Math.max(0, queued - perf * seconds);
     }
 
     /**
