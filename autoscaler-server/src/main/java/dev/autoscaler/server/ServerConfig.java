@@ -6,7 +6,6 @@ import dev.autoscaler.ShutdownAction;
 import dev.autoscaler.EndpointConfig;
 import dev.autoscaler.Settings;
 import dev.autoscaler.core.http.ApiServerOptions;
-import dev.autoscaler.core.http.ApiServers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +13,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Everything {@code ./autoscaler serve} needs, as read by {@link ServerConfigLoader}.
+ * Everything {@code ./autoscaler serve} needs, as read by {@link ServerConfigLoader}: build one by
+ * parsing a config ({@link ServerConfigLoader#parseJson}, a file), which fills every default and
+ * checks every field; the canonical constructor takes them all.
  *
  * @param listenHost       the address the HTTP surface binds ({@code listen}, default {@code 0.0.0.0:8080})
  * @param listenPort       its port
@@ -75,80 +76,6 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_ORPHAN_GRACE = Duration.ofMinutes(10);
 
-    /** In one process (no shared store). */
-    public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
-                        byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
-                        Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
-                        String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
-                        List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
-                        String defaultTicketFormat, Path stateDir, String httpServer, ApiServerOptions httpOptions,
-                        Optional<Duration> ed25519Rotation, List<String> workerUrlHosts, boolean metrics,
-                        ShutdownAction shutdown, Duration shutdownTimeout, OrphanPolicy orphans, Duration orphanGrace) {
-        this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
-                ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
-                dashboard, adminKey, defaultTicketFormat, stateDir, httpServer, httpOptions, ed25519Rotation, workerUrlHosts,
-                metrics, shutdown, shutdownTimeout, orphans, orphanGrace, SpendCap.NONE, Optional.empty());
-    }
-
-    /** In one process (no shared store), with an engine spend cap. */
-    public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
-                        byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
-                        Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
-                        String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
-                        List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
-                        String defaultTicketFormat, Path stateDir, String httpServer, ApiServerOptions httpOptions,
-                        Optional<Duration> ed25519Rotation, List<String> workerUrlHosts, boolean metrics,
-                        ShutdownAction shutdown, Duration shutdownTimeout, OrphanPolicy orphans, Duration orphanGrace,
-                        SpendCap spendCap) {
-        this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
-                ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
-                dashboard, adminKey, defaultTicketFormat, stateDir, httpServer, httpOptions, ed25519Rotation, workerUrlHosts,
-                metrics, shutdown, shutdownTimeout, orphans, orphanGrace, spendCap, Optional.empty());
-    }
-
-    /** On a shared store when {@code postgres} is present, without an engine spend cap. */
-    public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
-                        byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
-                        Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
-                        String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
-                        List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
-                        String defaultTicketFormat, Path stateDir, String httpServer, ApiServerOptions httpOptions,
-                        Optional<Duration> ed25519Rotation, List<String> workerUrlHosts, boolean metrics,
-                        ShutdownAction shutdown, Duration shutdownTimeout, OrphanPolicy orphans, Duration orphanGrace,
-                        Optional<PostgresSettings> postgres) {
-        this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
-                ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
-                dashboard, adminKey, defaultTicketFormat, stateDir, httpServer, httpOptions, ed25519Rotation, workerUrlHosts,
-                metrics, shutdown, shutdownTimeout, orphans, orphanGrace, SpendCap.NONE, postgres);
-    }
-
-    /** With the defaults of what it does not name: {@code /metrics} on, shutdown keep, orphans destroyed after 10 minutes. */
-    public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
-                        byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
-                        Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
-                        String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
-                        List<EndpointConfig> endpoints, boolean dashboard, Optional<String> adminKey,
-                        String defaultTicketFormat, Path stateDir) {
-        this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
-                ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
-                dashboard, adminKey, defaultTicketFormat, stateDir, ApiServers.DEFAULT,
-                ApiServerOptions.defaults().withHandlerThreads(httpThreads), Optional.empty(), List.of(), true,
-                ShutdownAction.KEEP, DEFAULT_SHUTDOWN_TIMEOUT, OrphanPolicy.DESTROY, DEFAULT_ORPHAN_GRACE, SpendCap.NONE, Optional.empty());
-    }
-
-    /** Without an admin key (admin API off), endpoints defaulting to {@code vast-rsa}. */
-    public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
-                        byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
-                        Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
-                        String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
-                        List<EndpointConfig> endpoints, boolean dashboard) {
-        this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
-                ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
-                dashboard, Optional.empty(), EndpointConfig.DEFAULT_TICKET_FORMAT, Path.of(DEFAULT_STATE_DIR),
-                ApiServers.DEFAULT, ApiServerOptions.defaults().withHandlerThreads(httpThreads), Optional.empty(), List.of(),
-                true, ShutdownAction.KEEP, DEFAULT_SHUTDOWN_TIMEOUT, OrphanPolicy.DESTROY, DEFAULT_ORPHAN_GRACE, SpendCap.NONE, Optional.empty());
-    }
-
     public ServerConfig {
         adminKey = Objects.requireNonNull(adminKey, "adminKey");
         Objects.requireNonNull(defaultTicketFormat, "defaultTicketFormat");
@@ -170,16 +97,6 @@ public record ServerConfig(String listenHost, int listenPort, String publicUrl, 
         Objects.requireNonNull(postgres, "postgres");
     }
 
-    /** A config with the dashboard on (the default). */
-    public ServerConfig(String listenHost, int listenPort, String publicUrl, List<String> apiKeys,
-                        byte[] engineSecret, String owner, Duration tickInterval, Duration syncInterval,
-                        Optional<Path> rsaKeyFile, Optional<Path> ed25519KeyFile, String routingStrategy,
-                        String providerName, Settings providerSettings, int httpThreads, int maxBodyBytes,
-                        List<EndpointConfig> endpoints) {
-        this(listenHost, listenPort, publicUrl, apiKeys, engineSecret, owner, tickInterval, syncInterval, rsaKeyFile,
-                ed25519KeyFile, routingStrategy, providerName, providerSettings, httpThreads, maxBodyBytes, endpoints,
-                true);
-    }
 
     @Override
     public byte[] engineSecret() {

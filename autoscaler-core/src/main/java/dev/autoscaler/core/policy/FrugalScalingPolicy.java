@@ -44,7 +44,8 @@ import java.util.Set;
  *     for T: a burst of rate r lasting d seconds is served in time by capacity {@code r x d / (d + T)},
  *     so short bursts are absorbed by the queue budget and long ones by workers.</li>
  * <li><b>Capacity</b> = max(forecast / {@value #MAX_UTIL}, burst need, backlog + forecast), where the
- *     backlog (work waiting at the router) is to be cleared within T/2 + 0.3 x the horizon (capacity
+ *     backlog (work waiting at the router, and work the ready workers hold beyond 2T of their perf:
+ *     it waits past the SLO there) is to be cleared within T/2 + 0.3 x the horizon (capacity
  *     asked for now arrives spread over the horizon, and the backlog grows meanwhile); times the
  *     queue-time feedback factor. Counted in the workers' own measured perf: the workers serving
  *     now, best first, then the group's perf estimate for any added. A worker overdue (a resume or
@@ -60,13 +61,15 @@ import java.util.Set;
  *     {@value #SCALE_DOWN_DELAY}, only if 15% more load would fit too, and never on stale figures.</li>
  * <li><b>Stopped pool, kept rather than rented</b>: room for the largest rise of the 60 s mean over
  *     any {@value #BOOT_SECONDS} span (the load a create would come too late for), remembered with a
- *     half-life of {@value #RISE_HALF_LIFE}, and every worker the group needed within boot / 5% seconds
- *     (an hour at 180 s: keeping a stopped worker that long costs what one boot at full price does).
+ *     half-life of {@value #RISE_HALF_LIFE}, and the workers for the highest sustained need (forecast
+ *     and burst need; not a backlog, which is cleared once) within boot / 5% seconds (an hour at
+ *     180 s: keeping a stopped worker that long costs what one boot at full price does).
  *     The pool only keeps workers it has or that this decision stops: renting a worker just to stop
  *     it costs a boot, and a stopped worker this decision resumes is not replaced. The endpoint's {@code cold_workers} floor applies as for every policy, the
  *     engine's caps after.</li>
  * <li><b>Waking from idle</b>: the first demand after the fleet reached zero asks for the remembered
- *     rise at once, so the pool is resumed together rather than one worker per decision.</li>
+ *     rise at once, with the queue that rise builds until the resumes come (as backlog), so the pool
+ *     is resumed together rather than over several decisions.</li>
  * </ol>
  * Several groups share the plan by weight (as with {@code vast}); an overflow group is sized from its
  * spill-over alone, without a pool of its own.
@@ -123,6 +126,15 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
      * most of those are the stalls that last minutes.
      */
     private static final double OVERDUE_FACTOR = 1.5;
+    /**
+     * How many T of work a ready worker may hold before the rest counts as backlog. Its {@code
+     * cur_load} is everything in flight, the requests it serves as well as those queued (Vast's queue
+     * time, (cur_load + reserved) / perf, counts both), and a batch in service delays no one's start:
+     * at 1 x T a busy fleet's ordinary wobble reads as backlog (diurnal: 1.4% more cost, no fewer
+     * violations); at 2 x T a worker is behind by at least T of queued work whenever the work it
+     * serves at once is at most T of its perf.
+     */
+    private static final double WORKER_BACKLOG_T = 2;
     /** The share of its price a stopped worker costs (disk only): about 5% on Vast. */
     private static final double STORAGE_SHARE = 0.05;
 
@@ -138,11 +150,11 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
     private final double maxQueueBoost;
 
     private final TimeSeries rates;
-    /** The 30 s mean at each decision, for the rises. */
+    /** The {@code RISE_MEAN_WINDOW} mean at each decision, for the rises. */
     private final TimeSeries means;
     /** Total active need at each decision, for the scale-down hysteresis. */
     private final TimeSeries needs;
-    /** Total active target at each decision, for the workers worth keeping stopped. */
+    /** The sustained capacity needed at each decision (perf units/s), for the workers worth keeping stopped. */
     private final TimeSeries peaks;
     private final double keepSeconds;
     private double rememberedRise;
@@ -186,23 +198,82 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         if (groups.isEmpty()) {
             return ScalingDecision.of(java.util.Map.of(), "no worker groups to scale");
         }
-        EndpointConfig config = snapshot.config();
-        LoadStats load = snapshot.load();
         double now = GroupTargets.seconds(snapshot);
         double dt = Double.isNaN(lastSeconds) ? 0 : Math.max(0, now - lastSeconds);
         lastSeconds = now;
-        double T = config.targetQueueTime();
         // the utilisation the user accepts is the endpoint's target_util unless max_util overrides it
-        maxUtil = Double.isNaN(maxUtilParam) ? config.targetUtil() : maxUtilParam;
+        maxUtil = Double.isNaN(maxUtilParam) ? snapshot.config().targetUtil() : maxUtilParam;
 
-        // 1. memory
+        double burstRate = remember(now, snapshot.load());
+        double[] shares = VastScalingPolicy.trafficShares(groups);
+        Plan plan = plan(snapshot, shares, now, dt, burstRate);
+        StringBuilder why = new StringBuilder(plan.describe());
+
+        int[] current = new int[groups.size()];
+        for (int i = 0; i < groups.size(); i++) {
+            current[i] = GroupTargets.serving(groups.get(i));
+        }
+        int[] active = activeWorkers(snapshot, shares, plan, current);
+        hold(snapshot, shares, plan, current, active, now, why);
+        // what the pool remembers is the sustained need (the forecast at max_util, the burst need), not
+        // the backlog's: a queue is cleared once, and a pool kept for an hour to clear it again costs
+        // a boot per worker in storage
+        peaks.add(now, Math.max(plan.forecast() / maxUtil, plan.burstNeed()));
+        int[] cold = pool(snapshot, shares, plan, current, active, now, why);
+        return GroupTargets.decide(snapshot, active, cold, why.toString());
+    }
+
+    /**
+     * What one decision plans for, in perf units/s, with what it was made of (for the reason).
+     *
+     * @param horizon        the seconds new capacity takes: a resume while stopped workers are there, else a create
+     * @param resumeRegime   whether stopped workers can serve the rise (the horizon is a resume's)
+     * @param waitingWork    the work waiting, with its growth until capacity comes (0 with nothing waiting)
+     * @param backlogSeconds what the backlog is cleared within
+     * @param queueOverTarget the queue time is above T with nothing on its way
+     * @param capacity       what the active fleet is sized for
+     */
+    private record Plan(double level, double slope, double horizon, boolean resumeRegime, double forecast,
+                        double burstNeed, double waitingWork, double backlogSeconds, double queueFactor,
+                        boolean queueOverTarget, boolean waking, double rise, double capacity) {
+
+        String describe() {
+            StringBuilder why = new StringBuilder("frugal: level ").append(Numbers.format(level)).append("/s");
+            if (slope > 0) {
+                why.append(" + trend ").append(Numbers.format(slope)).append("/s² x ").append(Numbers.format(horizon))
+                        .append(" s (").append(resumeRegime ? "resume" : "create").append(")");
+            }
+            why.append(", burst need ").append(Numbers.format(burstNeed)).append("/s");
+            if (waitingWork > 0) {
+                why.append(", backlog ").append(Numbers.format(waitingWork))
+                        .append(" (waiting and its growth until capacity comes) over ")
+                        .append(Numbers.format(backlogSeconds)).append(" s");
+            }
+            if (queueFactor > 1.0001) {
+                why.append(", queue feedback x").append(Numbers.format(queueFactor));
+            }
+            if (waking) {
+                why.append(", waking for a rise of ").append(Numbers.format(rise)).append("/s");
+            }
+            return why.append(" -> ").append(Numbers.format(capacity)).append("/s").toString();
+        }
+    }
+
+    /** 1. Memory: keeps the 10 s rate and its 60 s mean, and the largest rise; returns the 10 s rate. */
+    private double remember(double now, LoadStats load) {
         double burstRate = Numbers.sane(load.arrivalRateBurst());
         rates.add(now, burstRate);
-        double mean30 = rates.mean(now, RISE_MEAN_WINDOW, burstRate);
-        means.add(now, mean30);
-        updateRise(now, mean30);
+        double mean60 = rates.mean(now, RISE_MEAN_WINDOW, burstRate);
+        means.add(now, mean60);
+        updateRise(now, mean60);
+        return burstRate;
+    }
 
-        double[] shares = VastScalingPolicy.trafficShares(groups);
+    /** 2-5. The level, the forecast over the horizon, the burst need, the backlog and the queue feedback. */
+    private Plan plan(EndpointSnapshot snapshot, double[] shares, double now, double dt, double burstRate) {
+        List<GroupSnapshot> groups = snapshot.groups();
+        LoadStats load = snapshot.load();
+        double T = snapshot.config().targetQueueTime();
         boolean stoppedAvailable = false;
         for (int i = 0; i < groups.size(); i++) {
             if (shares[i] > 0 && groups.get(i).count(WorkerState.STOPPED) > 0) {
@@ -232,8 +303,8 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         // 4-5. capacity, with the queue-time feedback
         double queueTime = Numbers.sane(load.queueTimeSeconds());
         boolean provisioning = false;
-        for (int i = 0; i < groups.size(); i++) {
-            for (WorkerRecord w : groups.get(i).workers()) {
+        for (GroupSnapshot group : groups) {
+            for (WorkerRecord w : group.workers()) {
                 provisioning |= PoolWorkers.isServing(w) && w.state() != WorkerState.READY && !overdue(w, snapshot.nanoTime());
             }
         }
@@ -253,6 +324,10 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         // the backlog: capacity asked for now arrives within the horizon, and should clear it soon after
         double backlogSeconds = T / 2 + BACKLOG_HORIZON_SHARE * horizon;
         double waitingWork = Numbers.sane(load.waitingDemand());
+        // and the work the ready workers hold beyond what they finish within WORKER_BACKLOG_T x T: it
+        // waits past the SLO at the worker as it would at the router (the router sends a worker up to
+        // max_queue_time of work, 30 s by default, three times T)
+        waitingWork += queuedBeyond(groups, shares, WORKER_BACKLOG_T * T);
         if (waitingWork > 0) {
             // while requests wait, the queue grows by what arrives beyond the ready capacity until
             // the capacity asked for now arrives (what is on its way comes at uncertain times: a
@@ -261,6 +336,7 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         }
         double backlog = waitingWork / backlogSeconds;
         double capacity = Math.max(Math.max(forecast / maxUtil, burstNeed), backlog + forecast) * queueFactor;
+
         // waking from idle: the burst that starts is expected to rise as the remembered ones did, and
         // the pool is there to be resumed at once rather than one worker per decision
         double rise = decayedRise(now);
@@ -269,62 +345,60 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
             servingNow += GroupTargets.serving(group);
         }
         boolean waking = servingNow == 0 && (burstRate > 0 || load.waitingRequests() > 0);
-        if (waking && rise / maxUtil > capacity) {
-            capacity = rise / maxUtil;
-        }
-        StringBuilder why = new StringBuilder("frugal: level ").append(Numbers.format(level)).append("/s");
-        if (slope > 0) {
-            why.append(" + trend ").append(Numbers.format(slope)).append("/s² x ").append(Numbers.format(horizon))
-                    .append(" s (").append(stoppedAvailable ? "resume" : "create").append(")");
-        }
-        why.append(", burst need ").append(Numbers.format(burstNeed)).append("/s");
-        if (backlog > 0) {
-            why.append(", backlog ").append(Numbers.format(waitingWork)).append(" (waiting and its growth until capacity comes) over ").append(Numbers.format(backlogSeconds)).append(" s");
-        }
-        if (queueFactor > 1.0001) {
-            why.append(", queue feedback x").append(Numbers.format(queueFactor));
-        }
         if (waking) {
-            why.append(", waking for a rise of ").append(Numbers.format(rise)).append("/s");
+            // the burst that starts is expected at the remembered rise: the queue grows at that rate
+            // until the resumes come, and that growth is backlog as for any other queue
+            double wakeGrowth = Math.max(0, rise - level) * horizon / backlogSeconds;
+            capacity = Math.max(capacity, Math.max(rise / maxUtil, (rise + wakeGrowth) * queueFactor));
         }
-        why.append(" -> ").append(Numbers.format(capacity)).append("/s");
+        return new Plan(level, slope, horizon, stoppedAvailable, forecast, burstNeed, waitingWork, backlogSeconds,
+                queueFactor, queueTime > T && !provisioning, waking, rise, capacity);
+    }
 
-        int n = groups.size();
-        int[] active = new int[n];
-        int[] cold = new int[n];
-        int[] current = new int[n];
-        for (int i = 0; i < n; i++) {
+    /**
+     * The active workers each group needs for the plan: a primary group its share of the capacity, an
+     * overflow group its spill-over alone; none above the endpoint's max_workers (counting beyond it
+     * would overflow sums).
+     */
+    private int[] activeWorkers(EndpointSnapshot snapshot, double[] shares, Plan plan, int[] current) {
+        List<GroupSnapshot> groups = snapshot.groups();
+        int[] active = new int[groups.size()];
+        for (int i = 0; i < groups.size(); i++) {
             GroupSnapshot group = groups.get(i);
-            current[i] = GroupTargets.serving(group);
             double perf = Numbers.sane(group.perfEstimate());
             if (group.config().overflow()) {
                 double spill = Math.max(Numbers.sane(group.spillRateShort()), Numbers.sane(group.spillRateLong()));
                 active[i] = spill <= 0 ? 0 : perf > 0 ? workersFor(group, spill / maxUtil, perf, snapshot.nanoTime()) : Math.max(1, current[i]);
             } else if (shares[i] > 0) {
-                active[i] = primaryWorkers(group, capacity * shares[i], perf, current[i], load, queueTime > T && !provisioning, snapshot.nanoTime());
+                active[i] = primaryWorkers(group, plan.capacity() * shares[i], perf, current[i], snapshot.load(),
+                        plan.queueOverTarget(), snapshot.nanoTime());
             }
+            active[i] = Math.min(active[i], snapshot.config().maxWorkers());
         }
+        return active;
+    }
 
-        // no group can have more than the endpoint's max_workers: counting beyond it would overflow sums
-        for (int i = 0; i < n; i++) {
-            active[i] = Math.min(active[i], config.maxWorkers());
-        }
-
-        // 6. hysteresis: up at once, down only to the highest base need of the delay window
+    /**
+     * 6. Hysteresis, in place on {@code active}: up at once; down only to the highest need of the delay
+     * window, only once the need with {@value #DOWN_BAND} more load fits too, never on stale figures.
+     */
+    private void hold(EndpointSnapshot snapshot, double[] shares, Plan plan, int[] current, int[] active, double now,
+                      StringBuilder why) {
+        List<GroupSnapshot> groups = snapshot.groups();
+        LoadStats load = snapshot.load();
         int wanted = sum(active);
         needs.add(now, wanted);
         int held = (int) needs.max(now, scaleDownDelay + 1e-6, wanted);
         boolean holding = false;
         int currentTotal = sum(current);
         int keep = load.fresh() ? Math.min(currentTotal, held) : currentTotal;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < groups.size(); i++) {
             if (active[i] < current[i]) {
                 int floor = keep >= currentTotal ? current[i]
                         : (int) Math.ceil(keep * (double) current[i] / currentTotal - 1e-9);
-                // and a band: down only once the need with DOWN_BAND more load fits too
                 GroupSnapshot group = groups.get(i);
                 if (shares[i] > 0 && !group.config().overflow()) {
-                    floor = Math.max(floor, primaryWorkers(group, capacity * (1 + DOWN_BAND) * shares[i],
+                    floor = Math.max(floor, primaryWorkers(group, plan.capacity() * (1 + DOWN_BAND) * shares[i],
                             Numbers.sane(group.perfEstimate()), current[i], load, false, snapshot.nanoTime()));
                 }
                 floor = Math.min(current[i], floor);
@@ -340,27 +414,33 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         } else {
             why.append(" -> ").append(sum(active)).append(" active");
         }
+    }
 
-        peaks.add(now, sum(active));
-
-        // 7. stopped pool: with the active fleet, room for the remembered rise above the level
-        for (int i = 0; i < n; i++) {
+    /**
+     * 7. The stopped pool of each group beside its active workers: room for the remembered rise above
+     * the level, and the workers for the highest sustained need within the keep time (renting one
+     * again costs more than keeping it that long); kept, not rented.
+     */
+    private int[] pool(EndpointSnapshot snapshot, double[] shares, Plan plan, int[] current, int[] active, double now,
+                       StringBuilder why) {
+        List<GroupSnapshot> groups = snapshot.groups();
+        int[] cold = new int[groups.size()];
+        double rise = plan.rise();
+        for (int i = 0; i < groups.size(); i++) {
             GroupSnapshot group = groups.get(i);
             double perf = Numbers.sane(group.perfEstimate());
             if (shares[i] > 0 && perf > 0) {
-                // room for the remembered rise above the level, and every worker the group needed
-                // within the keep time (renting one again costs more than keeping it that long) ...
-                int total = Math.max(rise > 0 ? Numbers.workersFor((level + rise) * shares[i] / maxUtil, perf) : 0,
-                        (int) Math.ceil(peaks.max(now, keepSeconds, 0) * shares[i] - 1e-9));
-                // ... kept, not rented: a worker rented for the pool costs a boot at full price, one
-                // kept costs 5% of its price. The pool keeps the workers it has and those this
-                // decision stops (the endpoint's cold_workers floor is applied after, as for all).
-                // (a stopped worker this decision resumes leaves the pool: replacing it would rent one)
+                int total = Math.max(rise > 0 ? Numbers.workersFor((plan.level() + rise) * shares[i] / maxUtil, perf) : 0,
+                        Numbers.workersFor(peaks.max(now, keepSeconds, 0) * shares[i], perf));
+                // kept, not rented: a worker rented for the pool costs a boot at full price, one kept
+                // costs 5% of its price. The pool keeps the workers it has and those this decision
+                // stops (the endpoint's cold_workers floor is applied after, as for all); a stopped
+                // worker this decision resumes leaves the pool (replacing it would rent one)
                 int resumed = (int) Math.min(group.count(WorkerState.STOPPED), Math.max(0, active[i] - current[i]));
                 int available = (int) group.coldCount() - resumed + PoolWorkers.count(group) + Math.max(0, current[i] - active[i]);
-                cold[i] = Math.min(Math.min(Math.max(0, total - active[i]), available), config.maxWorkers());
+                cold[i] = Math.min(Math.min(Math.max(0, total - active[i]), available), snapshot.config().maxWorkers());
             }
-            if (!load.fresh()) {
+            if (!snapshot.load().fresh()) {
                 int poolNow = (int) group.coldCount() + PoolWorkers.count(group);
                 cold[i] = Math.max(cold[i], poolNow);
             }
@@ -369,7 +449,7 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         if (rise > 0) {
             why.append(" (largest rise remembered ").append(Numbers.format(rise)).append("/s)");
         }
-        return GroupTargets.decide(snapshot, active, cold, why.toString());
+        return cold;
     }
 
     /**
@@ -428,6 +508,24 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
             count++;
         }
         return (int) Math.min(Integer.MAX_VALUE, (long) count + overdue + Numbers.workersFor(capacity - sum, estimate));
+    }
+
+    /** Work the ready workers of the primary groups hold beyond {@code seconds} of their perf, in all. */
+    private static double queuedBeyond(List<GroupSnapshot> groups, double[] shares, double seconds) {
+        double queued = 0;
+        double perf = 0;
+        for (int i = 0; i < groups.size(); i++) {
+            if (shares[i] <= 0) {
+                continue;
+            }
+            for (WorkerRecord w : groups.get(i).workers()) {
+                if (w.state() == WorkerState.READY && w.perf() > 0) {
+                    queued += Numbers.sane(w.curLoad()) + Numbers.sane(w.reservedLoad());
+                    perf += w.perf();
+                }
+            }
+        }
+        return Math.max(0, queued - perf * seconds);
     }
 
     /**
@@ -516,10 +614,10 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         return need;
     }
 
-    /** The largest rise of the 30 s mean over a boot-time span ending now, remembered with decay. */
-    private void updateRise(double now, double mean30) {
-        double lowest = means.min(now, bootSeconds + 1e-6, mean30);
-        double rise = Math.max(0, mean30 - lowest);
+    /** The largest rise of the {@code RISE_MEAN_WINDOW} mean over a boot-time span ending now, remembered with decay. */
+    private void updateRise(double now, double mean) {
+        double lowest = means.min(now, bootSeconds + 1e-6, mean);
+        double rise = Math.max(0, mean - lowest);
         if (rise >= decayedRise(now)) {
             rememberedRise = rise;
             riseAt = now;

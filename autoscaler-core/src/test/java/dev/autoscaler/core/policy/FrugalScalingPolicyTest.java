@@ -148,6 +148,22 @@ class FrugalScalingPolicyTest {
     }
 
     @Test
+    @DisplayName("work queued on the workers past 2 x T is backlog, as at the router: more workers though no request waits there")
+    void workerQueueIsBacklog() {
+        // 2,500/s on three workers of 1,000/s; T = 10 s
+        java.util.function.DoubleFunction<ScalingDecision> holding = load -> FrugalScalingPolicy.ofDefaults().decide(
+                SnapshotFixture.endpoint().config(c -> c.coldWorkers(0)).group("main", 1000)
+                        .readyHolding(3, load).workers(WorkerState.STOPPED, 4).rate(2500).burst(2500).at(0).build());
+        // 15 s of work each: within 2 x T, a busy fleet, no backlog
+        assertThat(holding.apply(15_000).targets().get("main").active()).isEqualTo(3);
+        // 30 s each: 3 x 10,000 beyond 20 s, cleared within 5 s + 0.3 x 30 s (a resume) = 14 s:
+        // 2,500 + 2,143 = 4,643/s, five workers
+        ScalingDecision behind = holding.apply(30_000);
+        assertThat(behind.targets().get("main").active()).isEqualTo(5);
+        assertThat(behind.reason()).contains("backlog 30,000");
+    }
+
+    @Test
     @DisplayName("a stopped worker resumed to serve is not replaced in the pool by a rented one")
     void resumeDoesNotRentForThePool() {
         FrugalScalingPolicy policy = FrugalScalingPolicy.ofDefaults();

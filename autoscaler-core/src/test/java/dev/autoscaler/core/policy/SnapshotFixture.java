@@ -91,6 +91,17 @@ final class SnapshotFixture {
         return this;
     }
 
+    /** {@code count} ready workers of the last group added, each holding {@code load} of work (its cur_load). */
+    SnapshotFixture readyHolding(int count, double load) {
+        GroupSpec group = lastGroup();
+        for (int i = 0; i < count; i++) {
+            String id = group.config.name() + "-" + group.workers.size();
+            group.workers.add(WorkerRecord.builder(id, ENDPOINT, group.config.name(), "autoscaler:" + id, "mtoken-" + id)
+                    .state(WorkerState.READY).intent(WorkerIntent.ACTIVE).maxPerf(group.perf).curLoad(load).build());
+        }
+        return this;
+    }
+
     /** {@code count} ready workers of the last group added, each with {@code requests} in flight. */
     SnapshotFixture readyWorking(int count, long requests) {
         GroupSpec group = lastGroup();

@@ -83,22 +83,73 @@ class MetricOutageTest {
                 .anySatisfy(t -> assertThat(t.reason()).contains("held for stale data"));
         assertThat(h.events(AutoscalerEvent.TickCompleted.class))
                 .anySatisfy(t -> assertThat(t.snapshot().staleWorkers()).hasSize(FLEET));
-        // silent past twice silent_after: treated as failed, and rebooted (as a worker that reports an error)
-        assertThat(h.events(AutoscalerEvent.WorkerStateChanged.class))
-                .filteredOn(e -> e.to() == WorkerState.ERROR).hasSize(FLEET)
-                .allSatisfy(e -> assertThat(e.reason()).contains("silent for"));
-        assertThat(h.count(WorkerState.REBOOTING)).isEqualTo(FLEET);
+        // the whole fleet fell silent together: a shared cause (the path to the engine), not four
+        // failures; nobody is rebooted within 10 x silent_after (15 minutes)
+        assertThat(h.events(AutoscalerEvent.WorkerStateChanged.class)).noneMatch(e -> e.to() == WorkerState.ERROR);
+        assertThat(h.provider.count("reboot")).isZero();
 
-        // the reports come back: every worker serves again, nothing was replaced
-        for (int s = 0; s < 6; s++) {
+        // the reports come back: every worker serves again at once, nothing was rebooted or replaced
+        reportAll(h);
+        h.tick();
+        assertThat(h.count(WorkerState.READY)).isEqualTo(FLEET);
+        assertThat(router.route("llm", 10, 0)).isInstanceOf(RouteAnswer.Routed.class);
+        for (int s = 0; s < 5; s++) {
             reportAll(h);
             h.tick();
         }
-        assertThat(h.count(WorkerState.READY)).isEqualTo(FLEET);
         assertThat(h.provider.count("create")).isEqualTo(FLEET);
+        assertThat(h.provider.count("reboot")).isZero();
         assertThat(router.route("llm", 10, 0)).isInstanceOf(RouteAnswer.Routed.class);
         assertThat(h.engine.targets("llm").get("main").active()).isEqualTo(FLEET);
         assertThat(h.engine.lastDecisionReason("llm")).doesNotContain("stale");
+    }
+
+    @Test
+    @DisplayName("a fleet silent together past 10 x silent_after is failed and rebooted: a fleet that died together still heals")
+    void fleetSilentForLong() {
+        EndpointConfig config = EndpointConfig.builder("llm").coldWorkers(0).coldDestroyDelay(Duration.ZERO)
+                .staleAfter(Duration.ofSeconds(20)).silentAfter(Duration.ofSeconds(40))
+                .addGroup(WorkerGroupConfig.builder("main").build()).build();
+        EngineHarness h = new EngineHarness(config);
+        h.target(3, 0);
+        h.tick();
+        h.allReady(100);
+        reportAll(h);
+        for (int s = 0; s < 79; s++) { // 395 s: within 10 x 40 s
+            h.tick();
+        }
+        assertThat(h.count(WorkerState.READY)).isEqualTo(3);
+        for (int s = 0; s < 3; s++) { // 410 s: failed at the first pass past 400 s, rebooted at the next
+            h.tick();
+        }
+        assertThat(h.events(AutoscalerEvent.WorkerStateChanged.class))
+                .filteredOn(e -> e.to() == WorkerState.ERROR).hasSize(3)
+                .allSatisfy(e -> assertThat(e.reason()).contains("silent for").contains("the whole fleet silent together"));
+        assertThat(h.count(WorkerState.REBOOTING)).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("two workers that fell silent minutes apart are two failures: each failed past twice silent_after")
+    void silentApartAreSeparateFailures() {
+        EndpointConfig config = EndpointConfig.builder("llm").coldWorkers(0).coldDestroyDelay(Duration.ZERO)
+                .staleAfter(Duration.ofSeconds(20)).silentAfter(Duration.ofSeconds(40))
+                .addGroup(WorkerGroupConfig.builder("main").build()).build();
+        EngineHarness h = new EngineHarness(config);
+        h.target(2, 0);
+        h.tick();
+        h.allReady(100);
+        WorkerRecord first = h.workers().get(0);
+        WorkerRecord second = h.workers().get(1);
+        h.report(first, 100, "");
+        for (int s = 0; s < 12; s++) { // the second goes on reporting for 60 s, then falls silent too
+            h.report(second, 100, "");
+            h.tick();
+        }
+        for (int s = 0; s < 6; s++) { // 90 s after the first's last report: past twice silent_after
+            h.tick();
+        }
+        assertThat(h.engine.workers("llm")).filteredOn(w -> w.workerId().equals(first.workerId()))
+                .extracting(WorkerRecord::state).containsExactly(WorkerState.REBOOTING);
     }
 
     @Test
