@@ -63,12 +63,18 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>What the batching costs: a re-poll or a worker's report that reaches another replica within one
- * flush interval of the first call does not find the record yet (the re-poll is then a first call,
- * counted again as demand; the report leaves the reservation to the timeout sweep, counted twice
- * meanwhile with the worker's {@code cur_load}). A replica that dies loses the records of its last
- * flush interval and their reservations (the workers report that load). The worker rows themselves
- * are written through at once, with their compare-and-set (reports and the leader's writes); only
- * reads are served from the view, refreshed by each flush and by this replica's own writes.
+ * flush interval of the first call does not find the record yet. The re-poll is then a first call,
+ * counted again as demand. The report's (or {@code /delete_requests/}'s) names of requests it does
+ * not find are written with that replica's next flush ({@link #requestEndedUnseen}, table
+ * {@code ended_requests}, kept a minute), and every flush removes the records they name, so the
+ * record ends when it arrives, within about two flush intervals, not at the timeout; meanwhile its
+ * cost is in both the reservation and the worker's {@code cur_load} (counted twice, the cautious
+ * side). This replica's own removals and routes of records it did not write itself are one round
+ * trip each, and show in its reservations from the next flush's read on. A replica that dies loses
+ * the records of its last flush interval and their reservations (the workers report that load). The
+ * worker rows themselves are written through at once, with their compare-and-set (reports and the
+ * leader's writes); only reads are served from the view, refreshed by each flush and by this
+ * replica's own writes.
  *
  * <p>Call {@link #flush()} every {@link Builder#flushInterval} ({@link #scheduleFlushes}), or step it
  * yourself in tests. Thread safe.
@@ -248,6 +254,7 @@ public final class ReplicaStore implements StateStore {
             }
             unflushed.forEach((w, a) -> acc(flushing, w).add(a.load, a.count));
             unflushed.clear();
+            pending.values().removeIf(a -> a.count == 0 && Math.abs(a.load) < 1e-9); // workers long gone, too
         }
         return b;
     }
@@ -603,7 +610,7 @@ public final class ReplicaStore implements StateStore {
                 return Optional.of(l.record);
             }
             RequestRecord stored = new RequestRecord(request.requestIdx(), request.endpoint(), request.cost(),
-                    request.firstSeenNanos(), request.workerId(), request.reqnum(), l == null ? 1 : l.record.version() + 1);
+                    request.firstSeenNanos(), request.workerId(), request.reqnum(), 1);
             if (l == null) {
                 local.put(request.requestIdx(), new Local(stored));
             } else {
