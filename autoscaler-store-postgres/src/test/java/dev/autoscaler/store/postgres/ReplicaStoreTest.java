@@ -300,6 +300,29 @@ class ReplicaStoreTest {
     }
 
     @Test
+    @DisplayName("worker rows: another replica's changes show from the next flush; a write on a stale row re-reads it and wins")
+    void workerRowsFollowTheOtherReplica() {
+        readyWorker("w1", "101");
+        b.flush();
+        engineB.report(LoadReport.builder(101, "m-w1").maxPerf(PERF).curLoad(30).build());
+        assertThat(a.worker("w1").orElseThrow().curLoad()).as("A's view is a flush old").isZero();
+        // A's next report lands on its stale row: the compare-and-set fails, the row is read again
+        engineA.report(LoadReport.builder(101, "m-w1").maxPerf(PERF).curLoad(40).build());
+        assertThat(a.worker("w1").orElseThrow().curLoad()).isEqualTo(40);
+        assertThat(a.worker("w1").orElseThrow().version()).isEqualTo(3);
+        b.flush();
+        assertThat(b.worker("w1").orElseThrow().curLoad()).isEqualTo(40);
+
+        b.insertWorker(WorkerRecord.builder("w2", ENDPOINT, "g", "own:" + ENDPOINT + ":g:w2", "m-w2").instanceId("102")
+                .state(WorkerState.READY).intent(WorkerIntent.ACTIVE).url("http://10.0.0.1:102").maxPerf(PERF).build());
+        b.removeWorker("w1");
+        assertThat(a.workers(ENDPOINT)).extracting(WorkerRecord::workerId).containsExactly("w1");
+        a.flush();
+        assertThat(a.workers(ENDPOINT)).extracting(WorkerRecord::workerId).containsExactly("w2");
+        assertThat(b.workers(ENDPOINT)).extracting(WorkerRecord::workerId).containsExactly("w2");
+    }
+
+    @Test
     @DisplayName("a reservation nobody reports ends by the timeout sweep, once, on any replica")
     void sweepEndsAForgottenReservationOnce() {
         readyWorker("w1", "101");
