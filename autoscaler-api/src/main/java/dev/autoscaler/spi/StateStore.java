@@ -124,6 +124,64 @@ public interface StateStore extends AutoCloseable {
         }
     }
 
+    /**
+     * The router's reservation: adds {@code cost} (and one request) to the worker's
+     * {@link WorkerRecord#reservedLoad()} when {@code condition} holds for it, atomically with the test
+     * (concurrent reservations cannot both pass a bound that only one fits). The reservation is then
+     * carried by the request record the router marks routed, or given back with {@link #unreserve}.
+     * By default one {@link #updateWorkerIf}; a shared store may keep it in memory (see
+     * {@link #reservationsFollowRequests()}).
+     *
+     * @return the worker as reserved, or empty when it is gone or the condition failed
+     */
+    default Optional<WorkerRecord> reserve(String workerId, Predicate<? super WorkerRecord> condition, double cost) {
+        return updateWorkerIf(workerId, condition, w -> w.toBuilder().reservedLoad(w.reservedLoad() + cost)
+                .reservedRequests(w.reservedRequests() + 1).build()).ifApplied();
+    }
+
+    /**
+     * Gives back a reservation made by {@link #reserve} that no request record took up (the route
+     * failed after reserving), or, unless {@link #reservationsFollowRequests()}, the reservation of a
+     * routed request record that was removed. Clamped at zero.
+     *
+     * @param workerId the worker
+     * @param cost     the cost reserved
+     */
+    default void unreserve(String workerId, double cost) {
+        updateWorker(workerId, w -> {
+            double left = w.reservedLoad() - cost;
+            return w.toBuilder().reservedLoad(left < 1e-9 ? 0 : left).reservedRequests(w.reservedRequests() - 1).build();
+        });
+    }
+
+    /**
+     * Whether this store derives each worker's {@code reservedLoad} and {@code reservedRequests} from
+     * its routed request records (a record marked routed to a worker holds its cost there until it is
+     * removed). Then removing a routed record ends its reservation by itself, exactly once, and the
+     * engine must not give it back again; the reserved fields of a worker written through
+     * {@link #replaceWorker} are ignored. False by default: the reservation is a field of the worker,
+     * which whoever removes the record gives back.
+     *
+     * @return true when removing a routed record ends its reservation
+     */
+    default boolean reservationsFollowRequests() {
+        return false;
+    }
+
+    /**
+     * A worker named a request that this store has no record of, as working (its report's
+     * {@code working_request_idxs}) or done (its {@code /delete_requests/}). Usually the request ended
+     * already; a store whose records can arrive after such a name (written in batches by another
+     * replica) keeps the name for a while and removes the record, if it is reserved on that worker,
+     * when it arrives, so that its reservation ends then rather than at the router's timeout. By
+     * default nothing.
+     *
+     * @param workerId   the worker that named it
+     * @param requestIdx the request's index
+     */
+    default void requestEndedUnseen(String workerId, long requestIdx) {
+    }
+
     // ---- requests (request_idx bookkeeping) ----
 
     /**

@@ -6,10 +6,13 @@ import dev.autoscaler.core.store.InMemoryStateStore;
 import dev.autoscaler.core.ticket.TicketFormats;
 import dev.autoscaler.spi.StateStore;
 import dev.autoscaler.store.postgres.PostgresStore;
+import dev.autoscaler.store.postgres.ReplicaStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,7 +32,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code postgres-3} spreads the same threads over three replicas in this JVM (each its own store,
  * connection pool, engine and router, on one schema; one leads and made the workers, two follow),
  * so {@code route[postgres-3] / route[postgres]} says whether more replicas add throughput or
- * contend for the same rows.
+ * contend for the same rows. Each replica routes through its {@link ReplicaStore} (counters from
+ * per-replica blocks, reservations and request records in memory, flushed every 100 ms on a thread of
+ * its own), as {@code serve} does.
  *
  * <p>Run (a throwaway PostgreSQL from {@code scripts/postgres-throwaway.sh start}):
  * {@code mvn -B -q -pl autoscaler-benchmarks -am package -DskipTests && java
@@ -46,6 +51,7 @@ public class StoreRoutingBenchmark {
     private final List<StateStore> stateStores = new ArrayList<>();
     private final List<Router> routers = new ArrayList<>();
     private final AtomicInteger nextThread = new AtomicInteger();
+    private ScheduledExecutorService flushes;
 
     @Setup
     public void setUp() {
@@ -53,8 +59,15 @@ public class StoreRoutingBenchmark {
         if (store.startsWith("postgres")) {
             String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
             int replicas = store.equals("postgres-3") ? 3 : 1;
+            flushes = Executors.newScheduledThreadPool(1, r -> {
+                Thread t = new Thread(r, "bench-flush");
+                t.setDaemon(true);
+                return t;
+            });
             for (int i = 0; i < replicas; i++) {
-                stateStores.add(postgres(schema));
+                ReplicaStore replica = ReplicaStore.builder(postgres(schema)).build();
+                flushes.scheduleWithFixedDelay(replica::flush, 100, 100, TimeUnit.MILLISECONDS);
+                stateStores.add(replica);
             }
         } else {
             stateStores.add(new InMemoryStateStore());
@@ -65,7 +78,7 @@ public class StoreRoutingBenchmark {
         }
     }
 
-    private static StateStore postgres(String schema) {
+    private static PostgresStore postgres(String schema) {
         String url = System.getProperty("autoscaler.bench.jdbc", "jdbc:postgresql://127.0.0.1:55432/postgres");
         return PostgresStore.builder().url(url).user(System.getProperty("autoscaler.bench.user", "postgres"))
                 .password(System.getProperty("autoscaler.bench.password")).schema(schema).maxPoolSize(16).build();
@@ -73,6 +86,9 @@ public class StoreRoutingBenchmark {
 
     @TearDown
     public void tearDown() {
+        if (flushes != null) {
+            flushes.shutdownNow();
+        }
         stateStores.forEach(StateStore::close);
     }
 

@@ -13,6 +13,7 @@ import dev.autoscaler.spi.RequestRecord;
 import dev.autoscaler.spi.StateStore;
 import dev.autoscaler.store.postgres.LeaseLostException;
 import dev.autoscaler.store.postgres.PostgresStore;
+import dev.autoscaler.store.postgres.ReplicaStore;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,11 +49,16 @@ import org.slf4j.LoggerFactory;
  */
 final class Replication implements AutoCloseable {
     static final String LEASE = "leader";
+    /** How often a replica writes its request records and reads the others' reservations (ReplicaStore). */
+    static final Duration FLUSH_INTERVAL = Duration.ofMillis(100);
     private static final Logger log = LoggerFactory.getLogger(Replication.class);
     /** The fence of the control-loop task running on this thread; null outside the control loop. */
     private static final ThreadLocal<PostgresStore.Fence> FENCE = new ThreadLocal<>();
 
     private final PostgresStore store;
+    /** The hot path's view of {@link #store}: routes, reports and the engine's reads go through it. */
+    private final ReplicaStore routing;
+    private final ScheduledExecutorService flushThread;
     private final PostgresSettings settings;
     private final ScheduledExecutorService leaseThread;
     private final AtomicLong refused = new AtomicLong();
@@ -69,6 +75,20 @@ final class Replication implements AutoCloseable {
         settings.user().ifPresent(b::user);
         settings.password().ifPresent(b::password);
         this.store = b.build();
+        this.routing = ReplicaStore.builder(store).build();
+        this.flushThread = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "autoscaler-flush");
+            t.setDaemon(true);
+            return t;
+        });
+        // its own thread, so that a slow database delays no lease renewal
+        flushThread.scheduleWithFixedDelay(() -> {
+            try {
+                routing.flush();
+            } catch (RuntimeException e) {
+                log.warn("replica {}: flushing the routing state failed; the next flush retries", settings.replicaId(), e);
+            }
+        }, FLUSH_INTERVAL.toMillis(), FLUSH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         this.leaseThread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "autoscaler-lease");
             t.setDaemon(true);
@@ -293,8 +313,10 @@ final class Replication implements AutoCloseable {
     }
 
     /**
-     * The shared store as the engine sees it: the control loop's worker writes (on a thread with a
-     * fence) conditional on the epoch; the hot path's (routes, reports, deletes) plain.
+     * The shared store as the engine sees it, through this replica's {@link ReplicaStore} (routes in
+     * memory, records and reservations flushed every {@link #FLUSH_INTERVAL}): the control loop's worker
+     * writes (on a thread with a fence) conditional on the epoch; the hot path's (routes, reports,
+     * deletes) plain.
      */
     StateStore engineStore() {
         return new StateStore() {
@@ -309,83 +331,99 @@ final class Replication implements AutoCloseable {
 
             @Override
             public long nextReqnum(String endpoint) {
-                return store.nextReqnum(endpoint);
+                return routing.nextReqnum(endpoint);
             }
 
             @Override
             public long nextRequestIdx() {
-                return store.nextRequestIdx();
+                return routing.nextRequestIdx();
             }
 
             @Override
             public Optional<WorkerRecord> worker(String workerId) {
-                return store.worker(workerId);
+                return routing.worker(workerId);
             }
 
             @Override
             public Optional<WorkerRecord> workerByInstanceId(String instanceId) {
-                return store.workerByInstanceId(instanceId);
+                return routing.workerByInstanceId(instanceId);
             }
 
             @Override
             public List<WorkerRecord> workers(String endpoint) {
-                return store.workers(endpoint);
+                return routing.workers(endpoint);
             }
 
             @Override
             public List<WorkerRecord> allWorkers() {
-                return store.allWorkers();
+                return routing.allWorkers();
             }
 
             @Override
             public WorkerRecord insertWorker(WorkerRecord worker) {
                 PostgresStore.Fence fence = FENCE.get();
-                return fence == null ? store.insertWorker(worker) : counted(() -> store.insertWorker(worker, fence));
+                return fence == null ? routing.insertWorker(worker) : counted(() -> routing.insertWorker(worker, fence));
             }
 
             @Override
             public WorkerRecord replaceWorker(WorkerRecord current, WorkerRecord next) {
                 PostgresStore.Fence fence = FENCE.get();
-                return fence == null ? store.replaceWorker(current, next)
-                        : counted(() -> store.replaceWorker(current, next, fence));
+                return fence == null ? routing.replaceWorker(current, next)
+                        : counted(() -> routing.replaceWorker(current, next, fence));
             }
 
             @Override
             public void removeWorker(String workerId) {
                 PostgresStore.Fence fence = FENCE.get();
                 if (fence == null) {
-                    store.removeWorker(workerId);
+                    routing.removeWorker(workerId);
                 } else {
                     counted(() -> {
-                        store.removeWorker(workerId, fence);
+                        routing.removeWorker(workerId, fence);
                         return null;
                     });
                 }
             }
 
             @Override
+            public Optional<WorkerRecord> reserve(String workerId,
+                                                  java.util.function.Predicate<? super WorkerRecord> condition, double cost) {
+                return routing.reserve(workerId, condition, cost);
+            }
+
+            @Override
+            public void unreserve(String workerId, double cost) {
+                routing.unreserve(workerId, cost);
+            }
+
+            @Override
+            public boolean reservationsFollowRequests() {
+                return routing.reservationsFollowRequests();
+            }
+
+            @Override
             public Optional<RequestRecord> putRequestIfAbsent(RequestRecord request) {
-                return store.putRequestIfAbsent(request);
+                return routing.putRequestIfAbsent(request);
             }
 
             @Override
             public Optional<RequestRecord> request(long requestIdx) {
-                return store.request(requestIdx);
+                return routing.request(requestIdx);
             }
 
             @Override
             public boolean replaceRequest(RequestRecord current, RequestRecord next) {
-                return store.replaceRequest(current, next);
+                return routing.replaceRequest(current, next);
             }
 
             @Override
             public Optional<RequestRecord> removeRequest(long requestIdx) {
-                return store.removeRequest(requestIdx);
+                return routing.removeRequest(requestIdx);
             }
 
             @Override
             public List<RequestRecord> requests(String endpoint) {
-                return store.requests(endpoint);
+                return routing.requests(endpoint);
             }
         };
     }
@@ -435,6 +473,13 @@ final class Replication implements AutoCloseable {
             }
         }
         leader = false;
-        store.close();
+        flushThread.shutdownNow();
+        try {
+            flushThread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        routing.close(); // a last flush, then the pool
+
     }
 }

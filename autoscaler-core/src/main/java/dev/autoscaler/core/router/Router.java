@@ -236,8 +236,10 @@ public final class Router {
         long now = clock.nanoTime();
         lastSweep.set(now);
         int ended = 0;
+        java.util.Set<Long> live = new java.util.HashSet<>();
         for (String endpoint : engine.endpointNames()) {
             for (RequestRecord r : store.requests(endpoint)) {
+                live.add(r.requestIdx());
                 long idle = now - times.lastTouched(r.requestIdx(), r.firstSeenNanos());
                 long limit = r.isWaiting() ? waitingTimeoutNanos : reservationTimeoutNanos;
                 if (idle > limit && hooks.releaseRequest(r.requestIdx())) {
@@ -249,7 +251,9 @@ public final class Router {
                 }
             }
         }
-        times.retainIf(idx -> store.request(idx).isPresent());
+        // from the lists just read, not one store read per request (on a shared store each is a
+        // round trip); a request touched since the lists were read keeps its time
+        times.retainIf(live::contains, now);
         return ended;
     }
 
@@ -336,10 +340,8 @@ public final class Router {
                                            Number wireCost, String requestId, long now) {
         double cost = record.cost();
         // The condition fails when the worker changed since we looked: a report, a stop, another route.
-        Optional<WorkerRecord> after = store.updateWorkerIf(chosen.workerId(),
-                w -> isRoutable(config, w) && hasRoom(w, cost, config.maxQueueTime()),
-                w -> w.toBuilder().reservedLoad(w.reservedLoad() + cost).reservedRequests(w.reservedRequests() + 1)
-                        .build()).ifApplied();
+        Optional<WorkerRecord> after = store.reserve(chosen.workerId(),
+                w -> isRoutable(config, w) && hasRoom(w, cost, config.maxQueueTime()), cost);
         if (after.isEmpty()) {
             return Optional.empty();
         }
@@ -394,10 +396,7 @@ public final class Router {
     }
 
     private void unreserve(String workerId, double cost) {
-        store.updateWorker(workerId, w -> {
-            double left = w.reservedLoad() - cost;
-            return w.toBuilder().reservedLoad(left < 1e-9 ? 0 : left).reservedRequests(w.reservedRequests() - 1).build();
-        });
+        store.unreserve(workerId, cost);
     }
 
     // ---- request bookkeeping ----

@@ -90,6 +90,137 @@ public final class PostgresStore implements StateStore, EndpointConfigStore {
         return query("SELECT nextval('request_idx_seq')", s -> { }, r -> r.getLong(1)).get(0);
     }
 
+    /**
+     * {@code n} request indices at once, for {@link ReplicaStore}'s per-replica block: drawn from the
+     * same sequence as {@link #nextRequestIdx()}, so they are unique across every caller (not
+     * necessarily consecutive).
+     */
+    long[] requestIdxBlock(int n) {
+        List<Long> values = query("SELECT nextval('request_idx_seq') FROM generate_series(1, ?)",
+                s -> s.setInt(1, n), r -> r.getLong(1));
+        return values.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * Reserves the {@code n} reqnums after the endpoint's counter in one statement and returns the
+     * last of them: the caller owns {@code (last - n, last]}, and no other caller gets any of them.
+     */
+    long reqnumBlockEnd(String endpoint, int n) {
+        return query("INSERT INTO counters (name, value) VALUES (?, ?) "
+                        + "ON CONFLICT (name) DO UPDATE SET value = counters.value + EXCLUDED.value RETURNING value",
+                s -> {
+                    s.setString(1, "reqnum:" + endpoint);
+                    s.setLong(2, n);
+                }, r -> r.getLong(1)).get(0);
+    }
+
+    /** A request a worker named as working or done, by its index and the worker's id. */
+    record Ended(long requestIdx, String workerId) {
+    }
+
+    /** What {@link #writeRequests} did with each record: whether it is in the database now. */
+    record RequestWrites(boolean[] inserted, boolean[] updated) {
+    }
+
+    /**
+     * One batch of a replica's request records in one transaction (the connection's asynchronous
+     * commit): new records inserted unless the index exists, changed ones updated when still there,
+     * ended ones deleted; then the names of requests that workers reported through a replica that did
+     * not know them yet ({@code ended}: request index and worker id) are added, every record such a
+     * name matches (from any replica) is removed, and names older than a minute are forgotten.
+     */
+    RequestWrites writeRequests(List<RequestRecord> inserts, List<RequestRecord> updates, List<Long> deletes,
+                                List<Ended> ended) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                boolean[] inserted = new boolean[inserts.size()];
+                boolean[] updated = new boolean[updates.size()];
+                if (!deletes.isEmpty()) {
+                    try (PreparedStatement s = c.prepareStatement("DELETE FROM requests WHERE request_idx = ANY (?)")) {
+                        s.setArray(1, c.createArrayOf("bigint", deletes.toArray()));
+                        s.executeUpdate();
+                    }
+                }
+                if (!inserts.isEmpty()) {
+                    try (PreparedStatement s = c.prepareStatement("INSERT INTO requests (request_idx, endpoint, cost, "
+                            + "first_seen_nanos, worker_id, reqnum, version) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                            + "ON CONFLICT (request_idx) DO NOTHING")) {
+                        for (RequestRecord r : inserts) {
+                            s.setLong(1, r.requestIdx());
+                            s.setString(2, r.endpoint());
+                            s.setDouble(3, r.cost());
+                            s.setLong(4, r.firstSeenNanos());
+                            s.setString(5, r.workerId());
+                            s.setLong(6, r.reqnum());
+                            s.setLong(7, r.version());
+                            s.addBatch();
+                        }
+                        int[] counts = s.executeBatch();
+                        for (int i = 0; i < counts.length; i++) {
+                            inserted[i] = counts[i] != 0;
+                        }
+                    }
+                }
+                if (!updates.isEmpty()) {
+                    try (PreparedStatement s = c.prepareStatement("UPDATE requests SET cost = ?, first_seen_nanos = ?, "
+                            + "worker_id = ?, reqnum = ?, version = ? WHERE request_idx = ?")) {
+                        for (RequestRecord r : updates) {
+                            s.setDouble(1, r.cost());
+                            s.setLong(2, r.firstSeenNanos());
+                            s.setString(3, r.workerId());
+                            s.setLong(4, r.reqnum());
+                            s.setLong(5, r.version());
+                            s.setLong(6, r.requestIdx());
+                            s.addBatch();
+                        }
+                        int[] counts = s.executeBatch();
+                        for (int i = 0; i < counts.length; i++) {
+                            updated[i] = counts[i] != 0;
+                        }
+                    }
+                }
+                if (!ended.isEmpty()) {
+                    try (PreparedStatement s = c.prepareStatement("INSERT INTO ended_requests (request_idx, worker_id) "
+                            + "VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+                        for (Ended e : ended) {
+                            s.setLong(1, e.requestIdx());
+                            s.setString(2, e.workerId());
+                            s.addBatch();
+                        }
+                        s.executeBatch();
+                    }
+                }
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("DELETE FROM requests r USING ended_requests e "
+                            + "WHERE r.request_idx = e.request_idx AND r.worker_id = e.worker_id");
+                    s.executeUpdate("DELETE FROM ended_requests WHERE ended_at < now() - interval '60 seconds'");
+                }
+                c.commit();
+                return new RequestWrites(inserted, updated);
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** The reservation each worker holds: the summed cost and the number of its routed request records. */
+    record Reserved(double load, int requests) {
+    }
+
+    /** Every worker's reservation as the request records in the database say, by worker id. */
+    java.util.Map<String, Reserved> reservationsByWorker() {
+        java.util.Map<String, Reserved> byWorker = new java.util.HashMap<>();
+        query("SELECT worker_id, sum(cost), count(*) FROM requests WHERE worker_id <> '' GROUP BY worker_id",
+                s -> { }, r -> byWorker.put(r.getString(1), new Reserved(r.getDouble(2), r.getInt(3))));
+        return byWorker;
+    }
+
     // ---- workers ----
 
     @Override

@@ -13,7 +13,9 @@ import java.util.Optional;
  * <em>whoever removes the request record gives back its reservation</em>. {@link StateStore#removeRequest}
  * returns the record to exactly one caller, so a reservation is given back once whichever of the
  * three ways ends it first (the worker's report lists the request in {@code working_request_idxs}, the
- * worker's {@code /delete_requests/} names it, or the router's timeout) and never leaks.
+ * worker's {@code /delete_requests/} names it, or the router's timeout) and never leaks. A store whose
+ * reservations follow its request records ({@link StateStore#reservationsFollowRequests()}) ends the
+ * reservation by the removal itself, so nothing is given back here.
  */
 public final class RequestLedger {
     private final StateStore store;
@@ -29,7 +31,8 @@ public final class RequestLedger {
      */
     public Optional<RequestRecord> release(long requestIdx) {
         Optional<RequestRecord> removed = store.removeRequest(requestIdx);
-        removed.filter(r -> !r.isWaiting()).ifPresent(r -> unreserve(r.workerId(), r.cost()));
+        removed.filter(r -> !r.isWaiting() && !store.reservationsFollowRequests())
+                .ifPresent(r -> unreserve(r.workerId(), r.cost()));
         return removed;
     }
 
@@ -48,7 +51,9 @@ public final class RequestLedger {
             }
             Optional<RequestRecord> removed = store.removeRequest(idx);
             if (removed.isPresent() && !removed.get().isWaiting()) {
-                unreserve(removed.get().workerId(), removed.get().cost());
+                if (!store.reservationsFollowRequests()) {
+                    unreserve(removed.get().workerId(), removed.get().cost());
+                }
                 released++;
             }
         }
@@ -69,7 +74,7 @@ public final class RequestLedger {
                 continue;
             }
             Optional<RequestRecord> removed = store.removeRequest(idx);
-            if (removed.isEmpty() || removed.get().isWaiting()) {
+            if (removed.isEmpty() || removed.get().isWaiting() || store.reservationsFollowRequests()) {
                 continue;
             }
             if (removed.get().workerId().equals(workerId)) {
@@ -94,12 +99,18 @@ public final class RequestLedger {
         }
     }
 
+    /** Whether the request is reserved on the worker; a request the store has no record of is told to it. */
     private boolean isReservedOn(long idx, String workerId) {
-        return store.request(idx).filter(r -> r.workerId().equals(workerId)).isPresent();
+        Optional<RequestRecord> r = store.request(idx);
+        if (r.isEmpty()) {
+            store.requestEndedUnseen(workerId, idx);
+            return false;
+        }
+        return r.get().workerId().equals(workerId);
     }
 
     private void unreserve(String workerId, double cost) {
-        store.updateWorker(workerId, w -> new Taken(cost, 1).from(w));
+        store.unreserve(workerId, cost);
     }
 
     /** Clamped at zero: a stopped worker's reservation was zeroed while its requests were still recorded. */

@@ -25,9 +25,12 @@ public final class RequestTimes {
         touched.remove(requestIdx);
     }
 
-    /** Drops the times of requests that no longer exist. */
-    public void retainIf(LongPredicate exists) {
-        touched.keySet().removeIf(idx -> !exists.test(idx));
+    /**
+     * Drops the times of requests that {@code exists} does not know, except those touched at or after
+     * {@code sinceNanos} (a request recorded after {@code exists} was read).
+     */
+    public void retainIf(LongPredicate exists, long sinceNanos) {
+        touched.entrySet().removeIf(e -> e.getValue() - sinceNanos < 0 && !exists.test(e.getKey()));
     }
 
     public int size() {
