@@ -267,8 +267,11 @@ final class Replication implements AutoCloseable {
 
             @Override
             public Instance create(CreateInstanceRequest request) {
-                check("create an instance (" + request.label() + ")");
-                return provider.create(request);
+                String what = "create an instance (" + request.label() + ")";
+                check(what);
+                // and before each later offer the provider tries: a pause past the lease in between
+                // must not rent one more
+                return dev.autoscaler.spi.ProviderMutations.guarded(() -> check(what), () -> provider.create(request));
             }
 
             @Override

@@ -9,6 +9,7 @@ import dev.autoscaler.WorkerTemplate;
 import dev.autoscaler.spi.CreateInstanceRequest;
 import dev.autoscaler.spi.Instance;
 import dev.autoscaler.spi.InstanceProvider;
+import dev.autoscaler.spi.ProviderMutations;
 import dev.autoscaler.spi.InstanceStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -163,6 +164,10 @@ public final class VastInstanceProvider implements InstanceProvider {
         for (VastOffer offer : offers) {
             if (attempts++ >= maxOfferAttempts) {
                 break;
+            }
+            if (attempts > 1) {
+                // the host may have lost the right to rent since the first offer (a paused replica)
+                ProviderMutations.checkAllowed();
             }
             try {
                 long id = client.createInstance(offer.id(), body);

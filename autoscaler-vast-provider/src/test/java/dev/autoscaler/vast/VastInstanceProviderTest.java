@@ -156,6 +156,29 @@ class VastInstanceProviderTest {
         }
 
         @Test
+        @DisplayName("a host's veto between offers (a replica that lost its lease) stops the create before the next offer")
+        void vetoBetweenOffers() {
+            fake.loseNextOffers(1);
+            java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+            Runnable leaseLost = () -> {
+                checks.incrementAndGet();
+                throw new ProviderException(Kind.UNAVAILABLE, "not the leader any more");
+            };
+
+            ProviderException e = catchThrowableOfType(ProviderException.class, () -> dev.autoscaler.spi.ProviderMutations
+                    .guarded(leaseLost, () -> provider.create(request(group().build()))));
+
+            assertThat(e).hasMessageContaining("not the leader");
+            assertThat(checks.get()).isEqualTo(1); // not before the first offer: that check is the host's own
+            assertThat(fake.callCount(Api.CREATE)).isEqualTo(1);
+            assertThat(fake.instances()).isEmpty();
+            // without a guard the same create goes on to the next offer
+            fake.loseNextOffers(1);
+            provider.create(request(group().build()));
+            assertThat(fake.instances()).hasSize(1);
+        }
+
+        @Test
         @DisplayName("after max_offer_attempts gone offers, NO_OFFER")
         void allGone() {
             fake.loseNextOffers(10);
