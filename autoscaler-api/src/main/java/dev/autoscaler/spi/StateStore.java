@@ -2,6 +2,8 @@ package dev.autoscaler.spi;
 
 import dev.autoscaler.StaleStateException;
 import dev.autoscaler.WorkerRecord;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -180,6 +182,34 @@ public interface StateStore extends AutoCloseable {
      * @param requestIdx the request's index
      */
     default void requestEndedUnseen(String workerId, long requestIdx) {
+    }
+
+    /**
+     * Removes, of the requests a worker names (its report's {@code working_request_idxs}, its {@code
+     * /delete_requests/}), those routed to that worker, and returns the records removed; a name this
+     * store has no record of is told to {@link #requestEndedUnseen}. Requests still waiting or routed
+     * to another worker are left alone: a worker ends only its own. By default one
+     * {@link #request} and one {@link #removeRequest} per name; a shared store does it in one round
+     * trip, so that a report's cost does not grow with the requests it lists.
+     *
+     * @param workerId    the worker that named them
+     * @param requestIdxs the names, in any order; nulls are skipped
+     * @return the records removed (each handed to this caller only)
+     */
+    default List<RequestRecord> removeRoutedTo(String workerId, Collection<Long> requestIdxs) {
+        List<RequestRecord> removed = new ArrayList<>();
+        for (Long idx : requestIdxs) {
+            if (idx == null) {
+                continue;
+            }
+            Optional<RequestRecord> r = request(idx);
+            if (r.isEmpty()) {
+                requestEndedUnseen(workerId, idx);
+            } else if (r.get().workerId().equals(workerId)) {
+                removeRequest(idx).ifPresent(removed::add);
+            }
+        }
+        return removed;
     }
 
     // ---- requests (request_idx bookkeeping) ----

@@ -405,6 +405,16 @@ final class Replication implements AutoCloseable {
             }
 
             @Override
+            public void requestEndedUnseen(String workerId, long requestIdx) {
+                routing.requestEndedUnseen(workerId, requestIdx);
+            }
+
+            @Override
+            public List<RequestRecord> removeRoutedTo(String workerId, java.util.Collection<Long> requestIdxs) {
+                return routing.removeRoutedTo(workerId, requestIdxs);
+            }
+
+            @Override
             public Optional<RequestRecord> putRequestIfAbsent(RequestRecord request) {
                 return routing.putRequestIfAbsent(request);
             }

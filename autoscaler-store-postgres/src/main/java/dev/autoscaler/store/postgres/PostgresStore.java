@@ -337,6 +337,52 @@ public final class PostgresStore implements StateStore, EndpointConfigStore {
                 }) == 1;
     }
 
+    /** One round trip: see {@link #removeRoutedToReporting}; names with no record are told to {@link #requestEndedUnseen}. */
+    @Override
+    public List<RequestRecord> removeRoutedTo(String workerId, java.util.Collection<Long> requestIdxs) {
+        RoutedRemoval done = removeRoutedToReporting(workerId, requestIdxs);
+        done.unseen().forEach(idx -> requestEndedUnseen(workerId, idx));
+        return done.removed();
+    }
+
+    /** What {@link #removeRoutedToReporting} did: the records removed, and the names with no record at all. */
+    record RoutedRemoval(List<RequestRecord> removed, List<Long> unseen) {
+    }
+
+    /**
+     * Removes the named requests routed to {@code workerId} and finds the names that have no record,
+     * in one statement (the existence test reads the snapshot before the delete, so a record removed
+     * here is not also unseen).
+     */
+    RoutedRemoval removeRoutedToReporting(String workerId, java.util.Collection<Long> requestIdxs) {
+        Long[] idxs = requestIdxs.stream().filter(java.util.Objects::nonNull).distinct().toArray(Long[]::new);
+        if (idxs.length == 0) {
+            return new RoutedRemoval(List.of(), List.of());
+        }
+        List<RequestRecord> removed = new ArrayList<>();
+        List<Long> unseen = new ArrayList<>();
+        query("WITH asked AS (SELECT unnest(?::bigint[]) AS idx), "
+                + "gone AS (DELETE FROM requests r USING asked a WHERE r.request_idx = a.idx AND r.worker_id = ? "
+                + "RETURNING r.request_idx, r.endpoint, r.cost, r.first_seen_nanos, r.worker_id, r.reqnum, r.version) "
+                + "SELECT true AS removed, request_idx, endpoint, cost, first_seen_nanos, worker_id, reqnum, version FROM gone "
+                + "UNION ALL SELECT false, a.idx, NULL::text, NULL::double precision, NULL::bigint, NULL::text, "
+                + "NULL::bigint, NULL::bigint FROM asked a "
+                + "WHERE NOT EXISTS (SELECT 1 FROM requests r WHERE r.request_idx = a.idx)",
+                st -> {
+                    st.setArray(1, st.getConnection().createArrayOf("bigint", idxs));
+                    st.setString(2, workerId);
+                },
+                r -> {
+                    if (r.getBoolean("removed")) {
+                        removed.add(request(r));
+                    } else {
+                        unseen.add(r.getLong("request_idx"));
+                    }
+                    return Boolean.TRUE;
+                });
+        return new RoutedRemoval(removed, unseen);
+    }
+
     @Override
     public Optional<RequestRecord> removeRequest(long requestIdx) {
         return first(query("DELETE FROM requests WHERE request_idx = ? "

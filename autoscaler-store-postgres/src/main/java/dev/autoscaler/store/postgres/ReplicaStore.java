@@ -692,6 +692,47 @@ public final class ReplicaStore implements StateStore {
         return removed;
     }
 
+    /**
+     * This replica's own records as {@link #removeRequest} removes them, in memory; the rest (other
+     * replicas' records, and those written already) in one statement, whatever the report lists.
+     */
+    @Override
+    public List<RequestRecord> removeRoutedTo(String workerId, java.util.Collection<Long> requestIdxs) {
+        List<RequestRecord> removed = new ArrayList<>();
+        List<Long> inDatabaseOnly = new ArrayList<>();
+        for (Long idx : requestIdxs) {
+            if (idx == null) {
+                continue;
+            }
+            boolean own;
+            synchronized (resLock) {
+                own = local.containsKey(idx);
+            }
+            if (!own) {
+                inDatabaseOnly.add(idx);
+                continue;
+            }
+            // (an entry settled meanwhile is read and removed from the database by these calls)
+            Optional<RequestRecord> r = request(idx);
+            if (r.isEmpty()) {
+                requestEndedUnseen(workerId, idx);
+            } else if (r.get().workerId().equals(workerId)) {
+                removeRequest(idx).ifPresent(removed::add);
+            }
+        }
+        if (!inDatabaseOnly.isEmpty()) {
+            PostgresStore.RoutedRemoval done = db.removeRoutedToReporting(workerId, inDatabaseOnly);
+            if (!done.removed().isEmpty()) {
+                synchronized (resLock) {
+                    done.removed().forEach(r -> recentlyEnded.put(r.requestIdx(), Boolean.TRUE));
+                }
+                removed.addAll(done.removed());
+            }
+            done.unseen().forEach(idx -> requestEndedUnseen(workerId, idx));
+        }
+        return removed;
+    }
+
     @Override
     public List<RequestRecord> requests(String endpoint) {
         List<RequestRecord> read = db.requests(endpoint);

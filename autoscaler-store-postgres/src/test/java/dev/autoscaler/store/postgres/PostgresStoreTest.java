@@ -171,6 +171,26 @@ class PostgresStoreTest {
     }
 
     @Test
+    @DisplayName("a worker's list of requests ends, in one statement, those routed to it: not another's, not a waiting one; names with no record are told apart")
+    void removeRoutedTo() {
+        store.putRequestIfAbsent(new RequestRecord(1, "llm", 10, 1_000, "w1", 5, 0));
+        store.putRequestIfAbsent(new RequestRecord(2, "llm", 20, 1_000, "w1", 6, 0));
+        store.putRequestIfAbsent(new RequestRecord(3, "llm", 30, 1_000, "w2", 7, 0));
+        store.putRequestIfAbsent(new RequestRecord(4, "llm", 40, 1_000, "", 0, 0));
+
+        PostgresStore.RoutedRemoval done = replica.removeRoutedToReporting("w1", java.util.Arrays.asList(1L, 2L, 3L, 4L, 99L, null, 1L));
+
+        assertThat(done.removed()).extracting(RequestRecord::requestIdx).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(done.removed()).extracting(RequestRecord::cost).containsExactlyInAnyOrder(10.0, 20.0);
+        assertThat(done.unseen()).containsExactly(99L);
+        assertThat(store.request(3)).isPresent();
+        assertThat(store.request(4)).isPresent();
+        assertThat(store.removeRoutedTo("w1", List.of(1L, 2L))).as("each record ends once").isEmpty();
+        assertThat(store.removeRoutedTo("w2", List.of(3L))).extracting(RequestRecord::workerId).containsExactly("w2");
+        assertThat(store.removeRoutedTo("w1", List.of())).isEmpty();
+    }
+
+    @Test
     @DisplayName("request bookkeeping: added once, compare-and-set on the version, removed once")
     void requests() {
         RequestRecord waiting = new RequestRecord(7, "llm", 120.5, 1_000, "", 0, 0);

@@ -45,14 +45,10 @@ public final class RequestLedger {
      */
     public int releaseOwn(String workerId, Collection<Long> requestIdxs) {
         int released = 0;
-        for (Long idx : requestIdxs) {
-            if (idx == null || !isReservedOn(idx, workerId)) {
-                continue;
-            }
-            Optional<RequestRecord> removed = store.removeRequest(idx);
-            if (removed.isPresent() && !removed.get().isWaiting()) {
+        for (RequestRecord removed : store.removeRoutedTo(workerId, requestIdxs)) {
+            if (!removed.isWaiting()) {
                 if (!store.reservationsFollowRequests()) {
-                    unreserve(removed.get().workerId(), removed.get().cost());
+                    unreserve(removed.workerId(), removed.cost());
                 }
                 released++;
             }
@@ -69,19 +65,15 @@ public final class RequestLedger {
     Taken takeListed(String workerId, Collection<Long> workingRequestIdxs) {
         double taken = 0;
         int count = 0;
-        for (Long idx : workingRequestIdxs) {
-            if (idx == null || !isReservedOn(idx, workerId)) {
+        for (RequestRecord removed : store.removeRoutedTo(workerId, workingRequestIdxs)) {
+            if (removed.isWaiting() || store.reservationsFollowRequests()) {
                 continue;
             }
-            Optional<RequestRecord> removed = store.removeRequest(idx);
-            if (removed.isEmpty() || removed.get().isWaiting() || store.reservationsFollowRequests()) {
-                continue;
-            }
-            if (removed.get().workerId().equals(workerId)) {
-                taken += removed.get().cost();
+            if (removed.workerId().equals(workerId)) {
+                taken += removed.cost();
                 count++;
             } else {
-                unreserve(removed.get().workerId(), removed.get().cost()); // cannot happen: routed records keep their worker
+                unreserve(removed.workerId(), removed.cost()); // cannot happen: routed records keep their worker
             }
         }
         return new Taken(taken, count);
@@ -97,16 +89,6 @@ public final class RequestLedger {
         WorkerRecord from(WorkerRecord w) {
             return w.toBuilder().reservedLoad(lessReserved(w, cost)).reservedRequests(w.reservedRequests() - count).build();
         }
-    }
-
-    /** Whether the request is reserved on the worker; a request the store has no record of is told to it. */
-    private boolean isReservedOn(long idx, String workerId) {
-        Optional<RequestRecord> r = store.request(idx);
-        if (r.isEmpty()) {
-            store.requestEndedUnseen(workerId, idx);
-            return false;
-        }
-        return r.get().workerId().equals(workerId);
     }
 
     private void unreserve(String workerId, double cost) {
