@@ -101,6 +101,7 @@ public final class Autoscaler implements AutoCloseable {
     private final List<TaskScheduler.Cancellable> scheduled = new ArrayList<>();
     private final List<ReportObserver> reportObservers = new CopyOnWriteArrayList<>();
     private final RoutingHooks routingHooks = new EngineRoutingHooks();
+    private final TrafficTap trafficTap;
     private volatile boolean started;
     private volatile boolean ticked;
     private volatile long lastTickStartNanos;
@@ -120,6 +121,7 @@ public final class Autoscaler implements AutoCloseable {
         b.listeners.forEach(events::add);
         StateStore store = Objects.requireNonNullElseGet(b.store, InMemoryStateStore::new);
         RandomGenerator random = Objects.requireNonNullElseGet(b.random, SecureRandom::new);
+        this.trafficTap = Objects.requireNonNullElse(b.trafficTap, (endpoint, group, cost) -> { });
         byte[] secret = b.secret;
         if (secret == null) {
             secret = new byte[32];
@@ -501,6 +503,30 @@ public final class Autoscaler implements AutoCloseable {
         return routingHooks;
     }
 
+    /**
+     * Counts traffic another engine's router saw (a replica's, on the same shared store) in this
+     * engine's load windows, as if its own router had: {@code group} empty for arriving work, a
+     * group's name for spill-over to that overflow group. Not passed to this engine's
+     * {@link Builder#trafficTap}: what came from another engine does not go back to it.
+     *
+     * @throws NotFoundException for an endpoint or group this engine does not have
+     */
+    public void countTraffic(String endpoint, String group, double cost) {
+        Objects.requireNonNull(group, "group");
+        if (!(cost >= 0) || Double.isInfinite(cost)) {
+            throw new IllegalArgumentException("cost must be finite and >= 0, got " + cost);
+        }
+        EndpointController c = controller(endpoint);
+        if (!group.isEmpty() && c.config().group(group).isEmpty()) {
+            throw new NotFoundException("endpoint '" + endpoint + "' has no group named '" + group + "'");
+        }
+        if (group.isEmpty()) {
+            c.tracker().recordRouted(cost, ctx.clock().nanoTime());
+        } else {
+            c.spillTracker(group).recordRouted(cost, ctx.clock().nanoTime());
+        }
+    }
+
     /** The interval of the scheduled control ticks. */
     public Duration tickInterval() {
         return tickInterval;
@@ -759,11 +785,13 @@ public final class Autoscaler implements AutoCloseable {
         @Override
         public void recordRoutedRequest(String endpoint, double cost) {
             controller(endpoint).tracker().recordRouted(cost, ctx.clock().nanoTime());
+            trafficTap.counted(endpoint, "", cost);
         }
 
         @Override
         public void recordSpillOver(String endpoint, String group, double cost) {
             controller(endpoint).spillTracker(group).recordRouted(cost, ctx.clock().nanoTime());
+            trafficTap.counted(endpoint, group, cost);
         }
 
         @Override
@@ -792,6 +820,7 @@ public final class Autoscaler implements AutoCloseable {
         private WorkerUrlCheck workerUrlCheck = WorkerUrlCheck.providerAddresses();
         private Executor executor;
         private RandomGenerator random;
+        private TrafficTap trafficTap;
         private BiFunction<String, Settings, ScalingPolicy> policies;
         private java.util.OptionalDouble maxCostPerHour = java.util.OptionalDouble.empty();
         private double storagePriceFraction = 0.05;
@@ -992,6 +1021,18 @@ public final class Autoscaler implements AutoCloseable {
          */
         public Builder random(RandomGenerator random) {
             this.random = random;
+            return this;
+        }
+
+        /**
+         * Sees the traffic this engine's router counts, for a host that shares it with other engines
+         * on the same store ({@link Autoscaler#countTraffic}); none by default.
+         *
+         * @param tap the new value
+         * @return this builder
+         */
+        public Builder trafficTap(TrafficTap tap) {
+            this.trafficTap = Objects.requireNonNull(tap, "tap");
             return this;
         }
 
