@@ -337,6 +337,60 @@ public final class PostgresStore implements StateStore, EndpointConfigStore {
                 }) == 1;
     }
 
+    // ---- traffic shared between replicas ----
+
+    /**
+     * One row of traffic a replica's router counted: the summed cost of one endpoint's arrivals
+     * ({@code group} empty) or of its spill-over to one overflow group, since that replica's previous row.
+     *
+     * @param replica     the replica that counted it
+     * @param incarnation that replica's process (a restarted replica starts a new one)
+     * @param seq         increasing within the incarnation
+     */
+    public record Traffic(String replica, String incarnation, long seq, String endpoint, String group, double cost) {
+    }
+
+    /** Appends a replica's traffic rows, in one statement. */
+    public void addTraffic(List<Traffic> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        query("INSERT INTO traffic (replica, incarnation, seq, endpoint, grp, cost) "
+                + "SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::float8[]) "
+                + "RETURNING seq",
+                s -> {
+                    java.sql.Connection c = s.getConnection();
+                    s.setArray(1, c.createArrayOf("text", rows.stream().map(Traffic::replica).toArray()));
+                    s.setArray(2, c.createArrayOf("text", rows.stream().map(Traffic::incarnation).toArray()));
+                    s.setArray(3, c.createArrayOf("bigint", rows.stream().map(Traffic::seq).toArray()));
+                    s.setArray(4, c.createArrayOf("text", rows.stream().map(Traffic::endpoint).toArray()));
+                    s.setArray(5, c.createArrayOf("text", rows.stream().map(Traffic::group).toArray()));
+                    s.setArray(6, c.createArrayOf("float8", rows.stream().map(Traffic::cost).toArray()));
+                },
+                r -> r.getLong(1));
+    }
+
+    /**
+     * Other replicas' traffic rows written within {@code window}, by incarnation then seq: the reader
+     * keeps the last seq it saw of each incarnation.
+     */
+    public List<Traffic> trafficOfOthers(String replica, Duration window) {
+        return query("SELECT replica, incarnation, seq, endpoint, grp, cost FROM traffic "
+                        + "WHERE replica <> ? AND at > now() - make_interval(secs => ?) ORDER BY incarnation, seq",
+                s -> {
+                    s.setString(1, replica);
+                    s.setDouble(2, window.toMillis() / 1000.0);
+                },
+                r -> new Traffic(r.getString(1), r.getString(2), r.getLong(3), r.getString(4), r.getString(5),
+                        r.getDouble(6)));
+    }
+
+    /** Deletes traffic rows older than {@code age}. */
+    public void forgetTraffic(Duration age) {
+        query("WITH gone AS (DELETE FROM traffic WHERE at < now() - make_interval(secs => ?) RETURNING 1) "
+                + "SELECT count(*) FROM gone", s -> s.setDouble(1, age.toMillis() / 1000.0), r -> r.getLong(1));
+    }
+
     /** One round trip: see {@link #removeRoutedToReporting}; names with no record are told to {@link #requestEndedUnseen}. */
     @Override
     public List<RequestRecord> removeRoutedTo(String workerId, java.util.Collection<Long> requestIdxs) {

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 final class SchemaMigrations {
     private static final Logger log = LoggerFactory.getLogger(SchemaMigrations.class);
     /** The scripts, in order; script i brings the schema to version i + 1. */
-    static final List<String> SCRIPTS = List.of("V1__state.sql", "V2__ended_requests.sql");
+    static final List<String> SCRIPTS = List.of("V1__state.sql", "V2__ended_requests.sql", "V3__traffic.sql");
     /** An arbitrary constant: the advisory lock all replicas of this library agree on. */
     private static final long LOCK_KEY = 0x6175746f7363616cL; // "autoscal"
 

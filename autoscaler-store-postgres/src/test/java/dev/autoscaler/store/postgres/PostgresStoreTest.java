@@ -191,6 +191,26 @@ class PostgresStoreTest {
     }
 
     @Test
+    @DisplayName("traffic rows: appended in one statement, read by the other replicas only, in seq order, forgotten by age")
+    void traffic() {
+        store.addTraffic(List.of(new PostgresStore.Traffic("a", "a-1", 1, "llm", "", 100),
+                new PostgresStore.Traffic("a", "a-1", 2, "llm", "spare", 40.5)));
+        replica.addTraffic(List.of(new PostgresStore.Traffic("b", "b-1", 1, "llm", "", 7)));
+        store.addTraffic(List.of());
+
+        assertThat(replica.trafficOfOthers("b", java.time.Duration.ofMinutes(1)))
+                .extracting(PostgresStore.Traffic::seq, PostgresStore.Traffic::group, PostgresStore.Traffic::cost)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, "", 100.0),
+                        org.assertj.core.groups.Tuple.tuple(2L, "spare", 40.5));
+        assertThat(store.trafficOfOthers("a", java.time.Duration.ofMinutes(1))).extracting(PostgresStore.Traffic::replica)
+                .containsExactly("b");
+        store.forgetTraffic(java.time.Duration.ofMinutes(5));
+        assertThat(store.trafficOfOthers("z", java.time.Duration.ofMinutes(1))).hasSize(3);
+        store.forgetTraffic(java.time.Duration.ZERO);
+        assertThat(store.trafficOfOthers("z", java.time.Duration.ofMinutes(1))).isEmpty();
+    }
+
+    @Test
     @DisplayName("request bookkeeping: added once, compare-and-set on the version, removed once")
     void requests() {
         RequestRecord waiting = new RequestRecord(7, "llm", 120.5, 1_000, "", 0, 0);
