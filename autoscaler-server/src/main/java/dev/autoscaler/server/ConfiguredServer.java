@@ -106,9 +106,12 @@ public final class ConfiguredServer implements AutoCloseable {
         config.spendCap().maxCostPerHour().ifPresent(b::maxCostPerHour);
         endpoints.forEach(b::endpoint);
         if (replication != null) {
-            b.stateStore(replication.engineStore());
+            b.stateStore(replication.engineStore()).trafficTap(replication.trafficTap());
         }
         this.engine = b.build();
+        if (replication != null) {
+            replication.shareTraffic(engine);
+        }
         this.router = Router.builder(engine).tickets(tickets).strategy(config.routingStrategy())
                 .wakeExecutor(replication != null ? replication.leaderOnly(wakes) : wakes).build();
         router.scheduleSweeps(scheduler, Duration.ofSeconds(1));

@@ -8,6 +8,7 @@ import dev.autoscaler.core.Autoscaler;
 import dev.autoscaler.core.json.EndpointConfigJson;
 import dev.autoscaler.spi.CreateInstanceRequest;
 import dev.autoscaler.spi.Instance;
+import dev.autoscaler.core.TrafficTap;
 import dev.autoscaler.spi.InstanceProvider;
 import dev.autoscaler.spi.RequestRecord;
 import dev.autoscaler.spi.StateStore;
@@ -67,6 +68,8 @@ final class Replication implements AutoCloseable {
     private volatile long validUntilNanos;
     private volatile boolean leader;
     private volatile Consumer<PostgresStore.Fence> onElected = f -> { };
+    private final TrafficExchange traffic;
+    private volatile Autoscaler trafficEngine;
 
     Replication(PostgresSettings settings) {
         this.settings = settings;
@@ -76,6 +79,7 @@ final class Replication implements AutoCloseable {
         settings.password().ifPresent(b::password);
         this.store = b.build();
         this.routing = ReplicaStore.builder(store).build();
+        this.traffic = new TrafficExchange(store, settings.replicaId());
         this.flushThread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "autoscaler-flush");
             t.setDaemon(true);
@@ -88,6 +92,15 @@ final class Replication implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("replica {}: flushing the routing state failed; the next flush retries", settings.replicaId(), e);
             }
+            Autoscaler engine = trafficEngine;
+            if (engine != null) {
+                try {
+                    traffic.exchange(engine);
+                } catch (RuntimeException e) {
+                    log.warn("replica {}: sharing the traffic counts failed; the next flush retries: {}",
+                            settings.replicaId(), e.getMessage());
+                }
+            }
         }, FLUSH_INTERVAL.toMillis(), FLUSH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         this.leaseThread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "autoscaler-lease");
@@ -98,6 +111,16 @@ final class Replication implements AutoCloseable {
 
     PostgresStore store() {
         return store;
+    }
+
+    /** What the engine's router counts, to share with the other replicas ({@link Autoscaler.Builder#trafficTap}). */
+    TrafficTap trafficTap() {
+        return traffic;
+    }
+
+    /** From now on every flush also shares the traffic counts with the other replicas, into {@code engine}. */
+    void shareTraffic(Autoscaler engine) {
+        this.trafficEngine = engine;
     }
 
     String replicaId() {
