@@ -61,7 +61,9 @@ public final class ConfiguredServer implements AutoCloseable {
     private ConfiguredServer(ServerConfig config, DecisionLog decisionLog) {
         this.config = config;
         AutoscalerHttpServer.configureJdkServer();
-        Clock clock = Clock.system();
+        // replicas compare each other's times (a report written by one, checked for silence by the
+        // leader): the monotonic times must share an origin across machines
+        Clock clock = config.postgres().isPresent() ? Clock.systemAnchored() : Clock.system();
         InstanceProviderFactory factory = InstanceProviderFactories.load().require(config.providerName());
         TicketFormats.Builder ticketKeys = TicketFormats.builder();
         createStateDir(config.stateDir()); // before the keys: by default they live in it
