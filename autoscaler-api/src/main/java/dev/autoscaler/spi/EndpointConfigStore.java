@@ -3,6 +3,7 @@ package dev.autoscaler.spi;
 import dev.autoscaler.EndpointConfig;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Where the endpoint set changed at run time (through the admin API) is kept, so that a restarted
@@ -27,4 +28,27 @@ public interface EndpointConfigStore {
      * @throws java.io.UncheckedIOException when it could not be saved
      */
     void save(List<EndpointConfig> endpoints);
+
+    /**
+     * Whether other processes save to this store too (replicas on one database). Then every change
+     * first brings the engine up to the set last saved, and runs {@link #exclusively}, so that two
+     * changes made at once on two replicas both survive. False by default (one process).
+     *
+     * @return true when the store is shared
+     */
+    default boolean shared() {
+        return false;
+    }
+
+    /**
+     * Runs a change (load, change, save) with the other writers of this store kept out until it
+     * returns. By default it just runs it: one process, whose admin serialises its own changes.
+     *
+     * @param change the change
+     * @param <T>    what it returns
+     * @return what {@code change} returned
+     */
+    default <T> T exclusively(Supplier<T> change) {
+        return change.get();
+    }
 }

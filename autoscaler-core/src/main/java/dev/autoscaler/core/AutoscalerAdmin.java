@@ -31,6 +31,7 @@ import java.util.function.Supplier;
  * run one at a time, so that the saved set is always the latest one.
  */
 public final class AutoscalerAdmin {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AutoscalerAdmin.class);
     private final Autoscaler engine;
     private final EndpointConfigStore store;
 
@@ -58,11 +59,52 @@ public final class AutoscalerAdmin {
      * that fails throws (the change is applied in memory but would not survive a restart).
      */
     private synchronized <T> T saved(Supplier<T> change) {
-        T result = change.get();
-        if (store != null) {
-            store.save(engine.endpointNames().stream().map(engine::endpoint).toList());
+        if (store == null) {
+            return change.get();
         }
-        return result;
+        return store.exclusively(() -> {
+            if (store.shared()) {
+                // another replica may have saved a change this engine has not followed yet: start from
+                // it, or this save of the whole set would undo that change
+                store.load().ifPresent(latest -> follow(engine, latest));
+            }
+            T result = change.get();
+            store.save(engine.endpointNames().stream().map(engine::endpoint).toList());
+            return result;
+        });
+    }
+
+    /**
+     * Brings {@code engine} to a saved endpoint set: endpoints added or changed there are put, endpoints
+     * not there are removed; an endpoint equal to the saved one (compared as stored) is left alone.
+     * For replicas that follow what another replica's admin API saved.
+     *
+     * @param engine the engine to change
+     * @param saved  the endpoint set as saved
+     */
+    public static void follow(Autoscaler engine, List<EndpointConfig> saved) {
+        java.util.Map<String, EndpointConfig> wanted = new java.util.LinkedHashMap<>();
+        saved.forEach(e -> wanted.put(e.name(), e));
+        for (EndpointConfig e : wanted.values()) {
+            EndpointConfig have;
+            try {
+                have = engine.endpoint(e.name());
+            } catch (NotFoundException absent) {
+                have = null;
+            }
+            // compared as stored, so that a round trip through the store is not a change
+            if (have == null || !dev.autoscaler.core.json.EndpointConfigJson.toStoredJson(have)
+                    .equals(dev.autoscaler.core.json.EndpointConfigJson.toStoredJson(e))) {
+                log.info("endpoint {} {} as saved by another replica's admin API", e.name(), have == null ? "added" : "changed");
+                engine.putEndpoint(e);
+            }
+        }
+        for (String name : engine.endpointNames()) {
+            if (!wanted.containsKey(name)) {
+                log.info("endpoint {} removed as saved by another replica's admin API", name);
+                engine.removeEndpoint(name);
+            }
+        }
     }
 
     /**

@@ -191,7 +191,7 @@ public final class ConfiguredServer implements AutoCloseable {
 
     private void followSavedEndpoints() {
         try {
-            replication.store().load().ifPresent(saved -> Replication.applySavedEndpoints(engine, saved));
+            replication.store().load().ifPresent(saved -> dev.autoscaler.core.AutoscalerAdmin.follow(engine, saved));
         } catch (RuntimeException e) {
             log.warn("cannot reload the endpoint set from the store: {}", e.getMessage());
         }

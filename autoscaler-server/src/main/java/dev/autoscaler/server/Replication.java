@@ -1,11 +1,9 @@
 package dev.autoscaler.server;
 
 import dev.autoscaler.EndpointConfig;
-import dev.autoscaler.NotFoundException;
 import dev.autoscaler.TaskScheduler;
 import dev.autoscaler.WorkerRecord;
 import dev.autoscaler.core.Autoscaler;
-import dev.autoscaler.core.json.EndpointConfigJson;
 import dev.autoscaler.spi.CreateInstanceRequest;
 import dev.autoscaler.spi.Instance;
 import dev.autoscaler.core.TrafficTap;
@@ -16,7 +14,6 @@ import dev.autoscaler.store.postgres.LeaseLostException;
 import dev.autoscaler.store.postgres.PostgresStore;
 import dev.autoscaler.store.postgres.ReplicaStore;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -462,34 +459,6 @@ final class Replication implements AutoCloseable {
                 return routing.requests(endpoint);
             }
         };
-    }
-
-    /**
-     * Applies the endpoint set another replica's admin API saved, when it differs from the engine's:
-     * endpoints added or changed are put, endpoints gone are removed.
-     */
-    static void applySavedEndpoints(Autoscaler engine, List<EndpointConfig> saved) {
-        Map<String, EndpointConfig> wanted = new LinkedHashMap<>();
-        saved.forEach(e -> wanted.put(e.name(), e));
-        for (EndpointConfig e : wanted.values()) {
-            EndpointConfig have;
-            try {
-                have = engine.endpoint(e.name());
-            } catch (NotFoundException absent) {
-                have = null;
-            }
-            // compared as stored, so that a round trip through the database is not a change
-            if (have == null || !EndpointConfigJson.toStoredJson(have).equals(EndpointConfigJson.toStoredJson(e))) {
-                log.info("endpoint {} {} by another replica's admin API", e.name(), have == null ? "added" : "changed");
-                engine.putEndpoint(e);
-            }
-        }
-        for (String name : engine.endpointNames()) {
-            if (!wanted.containsKey(name)) {
-                log.info("endpoint {} removed by another replica's admin API", name);
-                engine.removeEndpoint(name);
-            }
-        }
     }
 
     /** Gives the lease up when held, so that another replica takes over at once, and closes the pool. */

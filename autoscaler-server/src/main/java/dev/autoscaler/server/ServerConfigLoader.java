@@ -365,8 +365,9 @@ public final class ServerConfigLoader {
         }, "autoscaler");
         int poolSize = p.attempt(() -> {
             int n = pg.integer("pool_size").orElse(8);
-            if (n < 1) {
-                throw new InvalidConfigException(pg.path("pool_size"), "must be >= 1, got " + n);
+            if (n < 2) {
+                // one connection holds the admin lock while the change's statements use another
+                throw new InvalidConfigException(pg.path("pool_size"), "must be >= 2, got " + n);
             }
             return n;
         }, 8);

@@ -202,7 +202,7 @@ class ServerConfigLoaderTest {
                 "store.postgres.url");
         assertField(FULL.replaceFirst("\\{", "{\"store\": {\"redis\": {}},"), "store.postgres");
         ServerConfigLoader withDb = new ServerConfigLoader(Map.of("DB", "jdbc:postgresql://db/a", "SECRET", "x")::get);
-        for (String bad : new String[] {"\"lease_ttl\": 0", "\"pool_size\": 0", "\"schema\": \"Bad-Name\"",
+        for (String bad : new String[] {"\"lease_ttl\": 0", "\"pool_size\": 1", "\"schema\": \"Bad-Name\"",
                 "\"refresh_interval\": -1", "\"lease\": 5"}) {
             String field = bad.substring(1, bad.indexOf('"', 1));
             assertThatThrownBy(() -> withDb.parseJson(FULL.replaceFirst("\\{",

@@ -473,6 +473,32 @@ public final class PostgresStore implements StateStore, EndpointConfigStore {
         }
     }
 
+    /** Several replicas save the endpoint set here. */
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    /**
+     * Holds a PostgreSQL advisory lock (one per schema) on a connection of its own while {@code change}
+     * runs, so that an admin change on one replica (load, change, save) does not interleave with one on
+     * another. The lock is the session's: a replica that dies holding it releases it with its
+     * connection. Needs a second connection for the change's own statements (pool size 2 or more).
+     */
+    @Override
+    public <T> T exclusively(java.util.function.Supplier<T> change) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_advisory_lock(hashtext('autoscaler.endpoint_set.' || current_schema()))");
+            try {
+                return change.get();
+            } finally {
+                s.execute("SELECT pg_advisory_unlock(hashtext('autoscaler.endpoint_set.' || current_schema()))");
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
     @Override
     public void save(List<EndpointConfig> endpoints) {
         ArrayNode list = JSON.createArrayNode();
