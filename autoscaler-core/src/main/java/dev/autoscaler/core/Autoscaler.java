@@ -517,14 +517,14 @@ public final class Autoscaler implements AutoCloseable {
             throw new IllegalArgumentException("cost must be finite and >= 0, got " + cost);
         }
         EndpointController c = controller(endpoint);
-        if (!group.isEmpty() && c.config().group(group).isEmpty()) {
-            throw new NotFoundException("endpoint '" + endpoint + "' has no group named '" + group + "'");
-        }
         if (group.isEmpty()) {
             c.tracker().recordRouted(cost, ctx.clock().nanoTime());
-        } else {
-            c.spillTracker(group).recordRouted(cost, ctx.clock().nanoTime());
+            return;
         }
+        if (c.config().group(group).isEmpty()) {
+            throw new NotFoundException("endpoint '" + endpoint + "' has no group named '" + group + "'");
+        }
+        c.spillTracker(group).recordRouted(cost, ctx.clock().nanoTime());
     }
 
     /** The interval of the scheduled control ticks. */

@@ -355,9 +355,8 @@ public final class PostgresStore implements StateStore, EndpointConfigStore {
         if (rows.isEmpty()) {
             return;
         }
-        query("INSERT INTO traffic (replica, incarnation, seq, endpoint, grp, cost) "
-                + "SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::float8[]) "
-                + "RETURNING seq",
+        update("INSERT INTO traffic (replica, incarnation, seq, endpoint, grp, cost) "
+                + "SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::float8[])",
                 s -> {
                     java.sql.Connection c = s.getConnection();
                     s.setArray(1, c.createArrayOf("text", rows.stream().map(Traffic::replica).toArray()));
@@ -366,8 +365,7 @@ public final class PostgresStore implements StateStore, EndpointConfigStore {
                     s.setArray(4, c.createArrayOf("text", rows.stream().map(Traffic::endpoint).toArray()));
                     s.setArray(5, c.createArrayOf("text", rows.stream().map(Traffic::group).toArray()));
                     s.setArray(6, c.createArrayOf("float8", rows.stream().map(Traffic::cost).toArray()));
-                },
-                r -> r.getLong(1));
+                });
     }
 
     /**
@@ -387,8 +385,8 @@ public final class PostgresStore implements StateStore, EndpointConfigStore {
 
     /** Deletes traffic rows older than {@code age}. */
     public void forgetTraffic(Duration age) {
-        query("WITH gone AS (DELETE FROM traffic WHERE at < now() - make_interval(secs => ?) RETURNING 1) "
-                + "SELECT count(*) FROM gone", s -> s.setDouble(1, age.toMillis() / 1000.0), r -> r.getLong(1));
+        update("DELETE FROM traffic WHERE at < now() - make_interval(secs => ?)",
+                s -> s.setDouble(1, age.toMillis() / 1000.0));
     }
 
     /** One round trip: see {@link #removeRoutedToReporting}; names with no record are told to {@link #requestEndedUnseen}. */

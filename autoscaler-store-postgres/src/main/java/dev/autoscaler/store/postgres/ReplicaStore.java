@@ -698,28 +698,17 @@ public final class ReplicaStore implements StateStore {
      */
     @Override
     public List<RequestRecord> removeRoutedTo(String workerId, java.util.Collection<Long> requestIdxs) {
-        List<RequestRecord> removed = new ArrayList<>();
+        List<Long> own = new ArrayList<>();
         List<Long> inDatabaseOnly = new ArrayList<>();
-        for (Long idx : requestIdxs) {
-            if (idx == null) {
-                continue;
-            }
-            boolean own;
-            synchronized (resLock) {
-                own = local.containsKey(idx);
-            }
-            if (!own) {
-                inDatabaseOnly.add(idx);
-                continue;
-            }
-            // (an entry settled meanwhile is read and removed from the database by these calls)
-            Optional<RequestRecord> r = request(idx);
-            if (r.isEmpty()) {
-                requestEndedUnseen(workerId, idx);
-            } else if (r.get().workerId().equals(workerId)) {
-                removeRequest(idx).ifPresent(removed::add);
+        synchronized (resLock) {
+            for (Long idx : requestIdxs) {
+                if (idx != null) {
+                    (local.containsKey(idx) ? own : inDatabaseOnly).add(idx);
+                }
             }
         }
+        // (an own entry settled meanwhile is read and removed from the database by the default's calls)
+        List<RequestRecord> removed = new ArrayList<>(StateStore.super.removeRoutedTo(workerId, own));
         if (!inDatabaseOnly.isEmpty()) {
             PostgresStore.RoutedRemoval done = db.removeRoutedToReporting(workerId, inDatabaseOnly);
             if (!done.removed().isEmpty()) {
