@@ -67,6 +67,10 @@ import java.util.Set;
  *     The pool only keeps workers it has or that this decision stops: renting a worker just to stop
  *     it costs a boot, and a stopped worker this decision resumes is not replaced. The endpoint's {@code cold_workers} floor applies as for every policy, the
  *     engine's caps after.</li>
+ * <li><b>Standby</b> ({@value #STANDBY_RATIO}, off by default): for traffic whose owner knows it rises
+ *     without warning, the pool also holds, rented if need be, the workers for that many times the
+ *     median level of the keep time (the usual level: a spike does not raise it). The one pool rented
+ *     on purpose; what it costs where no such rise comes is in the README.</li>
  * <li><b>Waking from idle</b>: the first demand after the fleet reached zero asks for the remembered
  *     rise at once, with the queue that rise builds until the resumes come (as backlog), so the pool
  *     is resumed together rather than over several decisions.</li>
@@ -77,7 +81,7 @@ import java.util.Set;
  * <h2>Parameters ({@code policy_params}, all optional)</h2>
  * {@value #MAX_UTIL} the endpoint's {@code target_util}, {@value #RESUME_SECONDS} 30, {@value #BOOT_SECONDS} 180,
  * {@value #BURST_MEMORY} 10, {@value #TREND_WINDOW} 120, {@value #SCALE_DOWN_DELAY} 120,
- * {@value #RISE_HALF_LIFE} 3600, {@value #MAX_QUEUE_BOOST} 1.5 (seconds where a duration); the
+ * {@value #RISE_HALF_LIFE} 3600, {@value #MAX_QUEUE_BOOST} 1.5, {@value #STANDBY_RATIO} 0 (off) (seconds where a duration); the
  * README's "Scaling policies" gives each default's reasoning. Unknown parameters are rejected.
  *
  * <p>Stateful: one instance per endpoint, called from one thread at a time (the engine's contract).
@@ -93,8 +97,9 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
     public static final String SCALE_DOWN_DELAY = "scale_down_delay";
     public static final String RISE_HALF_LIFE = "rise_half_life";
     public static final String MAX_QUEUE_BOOST = "max_queue_boost";
+    public static final String STANDBY_RATIO = "standby_ratio";
     static final Set<String> PARAMS = Set.of(MAX_UTIL, RESUME_SECONDS, BOOT_SECONDS, BURST_MEMORY, TREND_WINDOW,
-            SCALE_DOWN_DELAY, RISE_HALF_LIFE, MAX_QUEUE_BOOST);
+            SCALE_DOWN_DELAY, RISE_HALF_LIFE, MAX_QUEUE_BOOST, STANDBY_RATIO);
 
     /** The burst windows, seconds: from the engine's finest (10 s) to two minutes. */
     private static final double[] BURST_WINDOWS = {10, 20, 30, 60, 120};
@@ -148,6 +153,7 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
     private final double scaleDownDelay;
     private final double riseHalfLife;
     private final double maxQueueBoost;
+    private final double standbyRatio;
 
     private final TimeSeries rates;
     /** The {@code RISE_MEAN_WINDOW} mean at each decision, for the rises. */
@@ -157,6 +163,8 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
     /** The sustained capacity needed at each decision (perf units/s), for the workers worth keeping stopped. */
     private final TimeSeries peaks;
     private final double keepSeconds;
+    /** The level at each decision over the keep time, for the standby's median (empty with standby off). */
+    private final TimeSeries levels;
     private double rememberedRise;
     private double riseAt = Double.NaN;
     private double queueFactor = 1;
@@ -172,6 +180,7 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         scaleDownDelay = PolicyParams.between(params, SCALE_DOWN_DELAY, 120, 0, 86400);
         riseHalfLife = PolicyParams.between(params, RISE_HALF_LIFE, 3600, 1, 30 * 86400.0);
         maxQueueBoost = PolicyParams.atLeast(params, MAX_QUEUE_BOOST, 1.5, 1);
+        standbyRatio = PolicyParams.between(params, STANDBY_RATIO, 0, 0, 1000);
         rates = new TimeSeries(Math.max(Math.max(burstMemory, trendWindow), 60));
         means = new TimeSeries(bootSeconds + RISE_MEAN_WINDOW);
         needs = new TimeSeries(scaleDownDelay);
@@ -179,6 +188,7 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         // boot at full price: keeping it is cheaper for boot / STORAGE_SHARE seconds (an hour at 180 s)
         keepSeconds = bootSeconds / STORAGE_SHARE;
         peaks = new TimeSeries(keepSeconds);
+        levels = new TimeSeries(keepSeconds);
     }
 
     /** The policy with every parameter at its default. */
@@ -207,6 +217,9 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         double burstRate = remember(now, snapshot.load());
         double[] shares = VastScalingPolicy.trafficShares(groups);
         Plan plan = plan(snapshot, shares, now, dt, burstRate);
+        if (standbyRatio > 0) {
+            levels.add(now, plan.level());
+        }
         StringBuilder why = new StringBuilder(plan.describe());
 
         int[] current = new int[groups.size()];
@@ -426,6 +439,9 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         List<GroupSnapshot> groups = snapshot.groups();
         int[] cold = new int[groups.size()];
         double rise = plan.rise();
+        // the median, not the mean or the peak: the usual level, which a spike does not raise (a
+        // standby grown by each spike would be kept, rented, for an hour at the spike's size times the ratio)
+        double standby = standbyRatio > 0 ? standbyRatio * levels.median(now, keepSeconds, 0) : 0;
         for (int i = 0; i < groups.size(); i++) {
             GroupSnapshot group = groups.get(i);
             double perf = Numbers.sane(group.perfEstimate());
@@ -439,6 +455,12 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
                 int resumed = (int) Math.min(group.count(WorkerState.STOPPED), Math.max(0, active[i] - current[i]));
                 int available = (int) group.coldCount() - resumed + PoolWorkers.count(group) + Math.max(0, current[i] - active[i]);
                 cold[i] = Math.min(Math.min(Math.max(0, total - active[i]), available), snapshot.config().maxWorkers());
+                if (standby > 0) {
+                    // the one pool rented on purpose: the owner says rises of standby_ratio x the usual
+                    // level come without warning, and a resume is the only way to meet them in time
+                    int standing = Numbers.workersFor(standby * shares[i] / maxUtil, perf);
+                    cold[i] = Math.max(cold[i], Math.min(Math.max(0, standing - active[i]), snapshot.config().maxWorkers()));
+                }
             }
             if (!snapshot.load().fresh()) {
                 int poolNow = (int) group.coldCount() + PoolWorkers.count(group);
@@ -448,6 +470,10 @@ public final class FrugalScalingPolicy implements ScalingPolicy {
         why.append("; pool (kept, not rented) -> ").append(sum(cold)).append(" cold");
         if (rise > 0) {
             why.append(" (largest rise remembered ").append(Numbers.format(rise)).append("/s)");
+        }
+        if (standby > 0) {
+            why.append(", standby for ").append(Numbers.format(standby)).append("/s (")
+                    .append(Numbers.format(standbyRatio)).append(" x the median level)");
         }
         return cold;
     }

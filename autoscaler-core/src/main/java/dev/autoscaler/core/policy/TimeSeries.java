@@ -91,6 +91,22 @@ final class TimeSeries {
         return min == Double.POSITIVE_INFINITY ? otherwise : min;
     }
 
+    /** Median of the samples in {@code (now - window, now]} (the upper one of an even count); {@code otherwise} when none was. */
+    double median(double now, double window, double otherwise) {
+        double[] values = new double[samples.size()];
+        int n = 0;
+        for (double[] s : samples) {
+            if (s[0] > now - window && s[0] <= now) {
+                values[n++] = s[1];
+            }
+        }
+        if (n == 0) {
+            return otherwise;
+        }
+        java.util.Arrays.sort(values, 0, n);
+        return values[n / 2];
+    }
+
     /** Time of the oldest sample, or NaN. */
     double firstTime() {
         return samples.isEmpty() ? Double.NaN : samples.peekFirst()[0];

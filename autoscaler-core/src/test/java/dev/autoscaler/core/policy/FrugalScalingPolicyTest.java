@@ -177,6 +177,41 @@ class FrugalScalingPolicyTest {
     }
 
     @Test
+    @DisplayName("standby_ratio rents stopped workers for that many times the median level, which a spike does not raise; off by default")
+    void standbyRentsForTheMedianLevel() {
+        for (String ratio : new String[] {null, "4"}) {
+            FrugalScalingPolicy policy = ratio == null ? FrugalScalingPolicy.ofDefaults()
+                    : FrugalScalingPolicy.fromParams(Settings.of(Map.of("standby_ratio", ratio)));
+            int active = 1;
+            int cold = 0;
+            GroupTarget target = null;
+            ScalingDecision decision = null;
+            // ten minutes at 1,000/s, one of 8,000/s, five more at 1,000/s; the fleet follows the targets
+            for (int t = 0; t < 960; t += 5) {
+                double rate = t >= 600 && t < 660 ? 8000 : 1000;
+                decision = policy.decide(SnapshotFixture.endpoint().config(c -> c.coldWorkers(0).maxWorkers(20))
+                        .group("main", 1000).workers(WorkerState.READY, active).workers(WorkerState.STOPPED, cold)
+                        .rates(rate, rate).burst(rate).at(t).build());
+                target = decision.targets().get("main");
+                active = target.active();
+                cold = target.cold();
+                if (t == 595) {
+                    // 4 x 1,000/s at target_util 0.9 and 1,000/s a worker: five workers, rented for the pool
+                    assertThat(target.total()).isEqualTo(ratio == null ? 2 : 5);
+                }
+            }
+            if (ratio == null) {
+                assertThat(decision.reason()).doesNotContain("standby");
+            } else {
+                // the median of the hour is still 1,000/s: the standby did not grow with the spike
+                assertThat(decision.reason()).contains("standby for 4,000/s (4 x the median level)");
+            }
+        }
+        assertThatThrownBy(() -> FrugalScalingPolicy.fromParams(Settings.of(Map.of("standby_ratio", "-1"))))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("standby_ratio");
+    }
+
+    @Test
     @DisplayName("without max_util the endpoint's target_util sets the utilisation planned for")
     void maxUtilDefaultsToTargetUtil() {
         java.util.function.Function<FrugalScalingPolicy, Integer> at1000PerSecond = policy -> policy.decide(
