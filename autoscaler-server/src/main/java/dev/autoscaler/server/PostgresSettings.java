@@ -17,12 +17,21 @@ import java.util.Optional;
  *                        it is renewed every third of that): a dead leader is replaced within it plus one tick
  * @param refreshInterval how often a replica reloads the endpoint set other replicas' admin API changed
  *                        ({@code refresh_interval}, seconds, default 2)
+ * @param flushInterval   how often a replica writes the request records it routed and reads the others'
+ *                        reservations ({@code flush_interval}, seconds, default 0.1): replicas together
+ *                        over-reserve a worker by at most this much of each other's routes
+ * @param maxStaleness    how long a replica that cannot reach the database goes on routing on its last
+ *                        view ({@code max_staleness}, seconds, default 5) before answering 503; more than
+ *                        {@code flushInterval}
  * @param replicaId       this replica's name in the lease ({@code replica_id}; default host name and process id)
  */
 public record PostgresSettings(String url, Optional<String> user, Optional<String> password, String schema,
-                               int poolSize, Duration leaseTtl, Duration refreshInterval, String replicaId) {
+                               int poolSize, Duration leaseTtl, Duration refreshInterval, Duration flushInterval,
+                               Duration maxStaleness, String replicaId) {
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(15);
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(100);
+    public static final Duration DEFAULT_MAX_STALENESS = Duration.ofSeconds(5);
 
     public PostgresSettings {
         Objects.requireNonNull(url, "url");
@@ -31,6 +40,8 @@ public record PostgresSettings(String url, Optional<String> user, Optional<Strin
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(leaseTtl, "leaseTtl");
         Objects.requireNonNull(refreshInterval, "refreshInterval");
+        Objects.requireNonNull(flushInterval, "flushInterval");
+        Objects.requireNonNull(maxStaleness, "maxStaleness");
         Objects.requireNonNull(replicaId, "replicaId");
     }
 

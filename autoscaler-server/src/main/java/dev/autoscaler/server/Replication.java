@@ -47,8 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Replication implements AutoCloseable {
     static final String LEASE = "leader";
-    /** How often a replica writes its request records and reads the others' reservations (ReplicaStore). */
-    static final Duration FLUSH_INTERVAL = Duration.ofMillis(100);
     private static final Logger log = LoggerFactory.getLogger(Replication.class);
     /** The fence of the control-loop task running on this thread; null outside the control loop. */
     private static final ThreadLocal<PostgresStore.Fence> FENCE = new ThreadLocal<>();
@@ -75,7 +73,8 @@ final class Replication implements AutoCloseable {
         settings.user().ifPresent(b::user);
         settings.password().ifPresent(b::password);
         this.store = b.build();
-        this.routing = ReplicaStore.builder(store).build();
+        this.routing = ReplicaStore.builder(store).flushInterval(settings.flushInterval())
+                .maxStaleness(settings.maxStaleness()).build();
         this.traffic = new TrafficExchange(store, settings.replicaId());
         this.flushThread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "autoscaler-flush");
@@ -98,7 +97,7 @@ final class Replication implements AutoCloseable {
                             settings.replicaId(), e.getMessage());
                 }
             }
-        }, FLUSH_INTERVAL.toMillis(), FLUSH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        }, settings.flushInterval().toNanos(), settings.flushInterval().toNanos(), TimeUnit.NANOSECONDS);
         this.leaseThread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "autoscaler-lease");
             t.setDaemon(true);
@@ -337,7 +336,7 @@ final class Replication implements AutoCloseable {
 
     /**
      * The shared store as the engine sees it, through this replica's {@link ReplicaStore} (routes in
-     * memory, records and reservations flushed every {@link #FLUSH_INTERVAL}): the control loop's worker
+     * memory, records and reservations flushed every {@code flush_interval}): the control loop's worker
      * writes (on a thread with a fence) conditional on the epoch; the hot path's (routes, reports,
      * deletes) plain.
      */

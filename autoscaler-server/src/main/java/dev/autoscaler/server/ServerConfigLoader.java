@@ -375,11 +375,23 @@ public final class ServerConfigLoader {
                 PostgresSettings.DEFAULT_LEASE_TTL);
         Duration refresh = p.attempt(() -> positiveSeconds(pg, "refresh_interval",
                 PostgresSettings.DEFAULT_REFRESH_INTERVAL), PostgresSettings.DEFAULT_REFRESH_INTERVAL);
+        Duration flush = p.attempt(() -> positiveSeconds(pg, "flush_interval", PostgresSettings.DEFAULT_FLUSH_INTERVAL),
+                PostgresSettings.DEFAULT_FLUSH_INTERVAL);
+        Duration staleness = p.attempt(() -> {
+            Duration d = positiveSeconds(pg, "max_staleness", PostgresSettings.DEFAULT_MAX_STALENESS);
+            if (d.compareTo(flush) <= 0) {
+                // a view is always up to one flush old: a bound within that fails routes between flushes
+                throw new InvalidConfigException(pg.path("max_staleness"), "must be more than flush_interval ("
+                        + flush.toMillis() / 1000.0 + " s), got " + d.toMillis() / 1000.0);
+            }
+            return d;
+        }, PostgresSettings.DEFAULT_MAX_STALENESS);
         String replicaId = p.attempt(() -> pg.string("replica_id").orElseGet(PostgresSettings::defaultReplicaId),
                 "replica");
         pg.rejectUnknown(p);
         return url == null ? Optional.empty()
-                : Optional.of(new PostgresSettings(url, user, password, schema, poolSize, lease, refresh, replicaId));
+                : Optional.of(new PostgresSettings(url, user, password, schema, poolSize, lease, refresh, flush,
+                        staleness, replicaId));
     }
 
     private static Duration positiveSeconds(ConfigNode node, String field, Duration otherwise) {

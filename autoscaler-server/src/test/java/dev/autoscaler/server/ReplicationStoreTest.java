@@ -21,7 +21,8 @@ class ReplicationStoreTest {
         PostgresTestServer pg = PostgresTestServer.get();
         PostgresSettings settings = new PostgresSettings(pg.url, Optional.ofNullable(pg.user).or(() -> Optional.of("postgres")),
                 Optional.ofNullable(pg.password), PostgresTestServer.freshSchema(), 2, PostgresSettings.DEFAULT_LEASE_TTL,
-                PostgresSettings.DEFAULT_REFRESH_INTERVAL, "test-replica");
+                PostgresSettings.DEFAULT_REFRESH_INTERVAL, PostgresSettings.DEFAULT_FLUSH_INTERVAL,
+                PostgresSettings.DEFAULT_MAX_STALENESS, "test-replica");
         try (Replication replication = new Replication(settings)) {
             Class<?> engineStore = replication.engineStore().getClass();
             List<String> missing = Arrays.stream(StateStore.class.getMethods())

@@ -179,7 +179,8 @@ class ServerConfigLoaderTest {
 
         ServerConfig c = withDb.parseJson(FULL.replaceFirst("\\{", "{\"store\": {\"postgres\": {\"url_env\": \"DB\", "
                 + "\"user\": \"scaler\", \"password_env\": \"PW\", \"schema\": \"prod\", \"pool_size\": 4, "
-                + "\"lease_ttl\": 6, \"refresh_interval\": 0.5, \"replica_id\": \"r1\"}},"));
+                + "\"lease_ttl\": 6, \"refresh_interval\": 0.5, \"flush_interval\": 0.25, \"max_staleness\": 2, "
+                + "\"replica_id\": \"r1\"}},"));
 
         PostgresSettings pg = c.postgres().orElseThrow();
         assertThat(pg.url()).isEqualTo("jdbc:postgresql://db:5432/a");
@@ -189,6 +190,12 @@ class ServerConfigLoaderTest {
         assertThat(pg.poolSize()).isEqualTo(4);
         assertThat(pg.leaseTtl()).isEqualTo(Duration.ofSeconds(6));
         assertThat(pg.refreshInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(pg.flushInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(pg.maxStaleness()).isEqualTo(Duration.ofSeconds(2));
+        PostgresSettings defaults = withDb.parseJson(FULL.replaceFirst("\\{",
+                "{\"store\": {\"postgres\": {\"url_env\": \"DB\"}},")).postgres().orElseThrow();
+        assertThat(defaults.flushInterval()).isEqualTo(PostgresSettings.DEFAULT_FLUSH_INTERVAL);
+        assertThat(defaults.maxStaleness()).isEqualTo(PostgresSettings.DEFAULT_MAX_STALENESS);
         assertThat(pg.replicaId()).isEqualTo("r1");
         assertThat(c.toString()).contains("store=postgres").doesNotContain("db:5432");
     }
@@ -203,7 +210,8 @@ class ServerConfigLoaderTest {
         assertField(FULL.replaceFirst("\\{", "{\"store\": {\"redis\": {}},"), "store.postgres");
         ServerConfigLoader withDb = new ServerConfigLoader(Map.of("DB", "jdbc:postgresql://db/a", "SECRET", "x")::get);
         for (String bad : new String[] {"\"lease_ttl\": 0", "\"pool_size\": 1", "\"schema\": \"Bad-Name\"",
-                "\"refresh_interval\": -1", "\"lease\": 5"}) {
+                "\"refresh_interval\": -1", "\"lease\": 5", "\"flush_interval\": 0",
+                "\"max_staleness\": 0.05", "\"max_staleness\": 1, \"flush_interval\": 1"}) {
             String field = bad.substring(1, bad.indexOf('"', 1));
             assertThatThrownBy(() -> withDb.parseJson(FULL.replaceFirst("\\{",
                     "{\"store\": {\"postgres\": {\"url_env\": \"DB\", " + bad + "}},")))
