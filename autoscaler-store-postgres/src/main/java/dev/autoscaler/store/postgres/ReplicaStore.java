@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Counters from per-replica blocks.</b> {@code request_idx} comes from blocks of
  *       {@link Builder#blockSize} values of the shared sequence, {@code reqnum} from blocks the
- *       endpoint's counter row hands out in one statement. Both are unique across replicas; neither
+ *       endpoint's counter row hands out in one statement; each flush fetches the next block of each
+ *       ahead, so routes take their numbers without a round trip, also through an outage. Both are unique across replicas; neither
  *       is increasing across replicas, which nothing needs (the {@code vast-rsa} signature covers the
  *       URL only, the {@code ed25519} ticket carries its own unique id against replays, and a
  *       worker's report names requests by {@code request_idx}).</li>
@@ -94,6 +95,8 @@ public final class ReplicaStore implements StateStore {
     private final Object idxLock = new Object();
     private long[] idxBlock = new long[0];
     private int idxNext;
+    /** The next block, fetched ahead by a flush so that the hot path takes it without a round trip; null when none. */
+    private long[] idxSpare;
     private final ConcurrentHashMap<String, ReqnumBlock> reqnums = new ConcurrentHashMap<>();
 
     // ---- the worker rows, as last read or written here (their reserved fields are not used) ----
@@ -189,6 +192,12 @@ public final class ReplicaStore implements StateStore {
             }
             lastFlushNanos = clock.nanoTime();
             lastFailure = null;
+            try {
+                topUpCounters(workers);
+            } catch (RuntimeException e) {
+                // the view is fresh; the next flush fetches the spares
+                log.warn("replica store: cannot fetch the next counter blocks ahead: {}", e.getMessage());
+            }
             return true;
         }
     }
@@ -363,7 +372,9 @@ public final class ReplicaStore implements StateStore {
         requireFresh(); // a first call's first step: refused before anything is recorded for it
         synchronized (idxLock) {
             if (idxNext == idxBlock.length) {
-                idxBlock = db.requestIdxBlock(blockSize);
+                // the spare a flush fetched; a round trip here only when routes used both blocks within one flush
+                idxBlock = idxSpare != null ? idxSpare : db.requestIdxBlock(blockSize);
+                idxSpare = null;
                 idxNext = 0;
             }
             return idxBlock[idxNext++];
@@ -379,6 +390,7 @@ public final class ReplicaStore implements StateStore {
         private final String endpoint;
         private long next;
         private long end; // exclusive
+        private long spareLast; // the last reqnum of the block fetched ahead; 0: none
 
         ReqnumBlock(String endpoint) {
             this.endpoint = endpoint;
@@ -386,11 +398,54 @@ public final class ReplicaStore implements StateStore {
 
         synchronized long next() {
             if (next == end) {
-                long last = db.reqnumBlockEnd(endpoint, blockSize);
+                long last = spareLast != 0 ? spareLast : db.reqnumBlockEnd(endpoint, blockSize);
+                spareLast = 0;
                 next = last - blockSize + 1;
                 end = last + 1;
             }
             return next++;
+        }
+
+        /** Fetches the next block ahead unless one is there (the round trip outside the lock: routes go on). */
+        void topUp() {
+            synchronized (this) {
+                if (spareLast != 0) {
+                    return;
+                }
+            }
+            long last = db.reqnumBlockEnd(endpoint, blockSize);
+            synchronized (this) {
+                if (spareLast == 0) {
+                    spareLast = last;
+                } // else another top-up won: this block stays unused, as a restart leaves one
+            }
+        }
+    }
+
+    /**
+     * Keeps a spare block of each counter (request_idx, and reqnum of every endpoint this replica
+     * routed for or holds workers of), so that routes take their numbers without a round trip even
+     * while the database is out of reach: the outage a view is served through ({@code maxStaleness})
+     * would otherwise end at the first route that finishes a block.
+     */
+    private void topUpCounters(List<WorkerRecord> workers) {
+        boolean needed;
+        synchronized (idxLock) {
+            needed = idxSpare == null;
+        }
+        if (needed) {
+            long[] block = db.requestIdxBlock(blockSize);
+            synchronized (idxLock) {
+                if (idxSpare == null) {
+                    idxSpare = block;
+                }
+            }
+        }
+        for (WorkerRecord w : workers) {
+            reqnums.computeIfAbsent(w.endpoint(), ReqnumBlock::new);
+        }
+        for (ReqnumBlock b : reqnums.values()) {
+            b.topUp();
         }
     }
 

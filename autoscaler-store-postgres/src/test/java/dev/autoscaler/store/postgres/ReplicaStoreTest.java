@@ -373,6 +373,25 @@ class ReplicaStoreTest {
     }
 
     @Test
+    @DisplayName("during an outage routes take request_idx and reqnum from the blocks a flush fetched ahead, across a block's end")
+    void countersNeedNoRoundTripDuringAnOutage() {
+        readyWorker("w1", "101");
+        a.flush();
+        RouteAnswer first = routerA.route(ENDPOINT, COST, 0); // the first block of each counter, fetched ahead
+        a.flush(); // and the next ones
+
+        dataSourceA.down = true;
+        java.util.Set<Long> idxs = new java.util.HashSet<>();
+        idxs.add(first.requestIdx());
+        for (int i = 0; i < 7; i++) { // blocks of 7: the seventh route starts the second block
+            RouteAnswer r = routerA.route(ENDPOINT, COST, 0);
+            assertThat(r).as("route %d during the outage", i + 2).isInstanceOf(RouteAnswer.Routed.class);
+            idxs.add(r.requestIdx());
+        }
+        assertThat(idxs).hasSize(8);
+    }
+
+    @Test
     @DisplayName("a record removed while its first write is under way is deleted by the next flush, not left behind")
     void removalDuringAFlushIsNotLost() {
         readyWorker("w1", "101");
