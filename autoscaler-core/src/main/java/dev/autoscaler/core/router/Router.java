@@ -94,6 +94,12 @@ public final class Router {
     private final RequestTimes times = new RequestTimes();
     private final ConcurrentHashMap<String, Long> lastWake = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep;
+    /**
+     * How many {@link #scheduleSweeps} tasks run. While one does, routes do not sweep: on a shared
+     * store a sweep reads every request record from the database, and a route (on the HTTP event
+     * loop) would wait for that read, or for the connection timeout while the database is away.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger scheduledSweeps = new java.util.concurrent.atomic.AtomicInteger();
 
     private Router(Builder b) {
         this.engine = b.engine;
@@ -257,15 +263,26 @@ public final class Router {
         return ended;
     }
 
-    /** Runs {@link #sweep()} every {@code period} on {@code scheduler}. */
+    /**
+     * Runs {@link #sweep()} every {@code period} on {@code scheduler}; until the task is cancelled,
+     * {@link #route} no longer sweeps by itself (the sweep stays off the request path).
+     */
     public TaskScheduler.Cancellable scheduleSweeps(TaskScheduler scheduler, Duration period) {
-        return scheduler.scheduleAtFixedRate(() -> {
+        TaskScheduler.Cancellable task = scheduler.scheduleAtFixedRate(() -> {
             try {
                 sweep();
             } catch (RuntimeException e) {
                 log.warn("sweeping stale requests failed; the next sweep retries", e);
             }
         }, period, period);
+        scheduledSweeps.incrementAndGet();
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            task.cancel();
+            if (cancelled.compareAndSet(false, true)) {
+                scheduledSweeps.decrementAndGet();
+            }
+        };
     }
 
     /**
@@ -420,6 +437,9 @@ public final class Router {
     }
 
     private void maybeSweep(long now) {
+        if (scheduledSweeps.get() > 0) {
+            return;
+        }
         long last = lastSweep.get();
         if (now - last >= sweepIntervalNanos && lastSweep.compareAndSet(last, now)) {
             try {

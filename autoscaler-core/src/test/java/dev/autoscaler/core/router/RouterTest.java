@@ -200,6 +200,25 @@ class RouterTest {
         }
 
         @Test
+        void a_route_sweeps_only_while_no_sweeps_are_scheduled() {
+            RouterHarness h = new RouterHarness(1);
+            h.scaleTo(1);
+            h.route(50);
+            // scheduled on a scheduler nobody steps: only a route could sweep
+            dev.autoscaler.TaskScheduler.Cancellable sweeps =
+                    h.router.scheduleSweeps(new dev.autoscaler.ManualScheduler(h.clock), Duration.ofSeconds(1));
+
+            h.advance(Duration.ofSeconds(121));
+            h.route(50);
+            assertThat(h.engine.stateStore().requests("llm")).hasSize(2); // the expired wait is still there
+
+            sweeps.cancel();
+            h.advance(Duration.ofSeconds(121));
+            long idx = h.route(50).requestIdx();
+            assertThat(h.engine.stateStore().requests("llm")).extracting(RequestRecord::requestIdx).containsExactly(idx);
+        }
+
+        @Test
         void a_wait_that_keeps_polling_does_not_expire() {
             RouterHarness h = new RouterHarness(1);
             h.scaleTo(1);

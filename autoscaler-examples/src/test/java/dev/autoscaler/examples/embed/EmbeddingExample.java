@@ -59,7 +59,7 @@ final class EmbeddingExample {
 
         TicketFormats tickets = TicketFormats.builder().rsaKeyFile(keyFile).build();  // /pubkey/ survives restarts
         Router router = Router.builder(engine).tickets(tickets).build();
-        router.scheduleSweeps(scheduler, java.time.Duration.ofSeconds(1));
+        router.scheduleSweeps(scheduler, java.time.Duration.ofSeconds(1));  // expired waits and reservations, off the request path
         AutoscalerHttpServer http = AutoscalerHttpServer.start(
                 AutoscalerApi.builder(router).tickets(tickets).build(), new InetSocketAddress("127.0.0.1", port));
         engine.start();  // after the HTTP surface is up: booting workers fetch /pubkey/ at once
