@@ -171,6 +171,18 @@ public interface StateStore extends AutoCloseable {
     }
 
     /**
+     * Whether a call may wait on I/O (a database across a network). A non-blocking HTTP server then
+     * answers the API on worker threads rather than on its event loops, so that a slow or unreachable
+     * database holds those threads, not every connection of an event loop. False by default: an
+     * in-memory store answers in microseconds.
+     *
+     * @return true when calls may block on I/O
+     */
+    default boolean mayBlock() {
+        return false;
+    }
+
+    /**
      * A worker named a request that this store has no record of, as working (its report's
      * {@code working_request_idxs}) or done (its {@code /delete_requests/}). Usually the request ended
      * already; a store whose records can arrive after such a name (written in batches by another

@@ -424,6 +424,11 @@ final class Replication implements AutoCloseable {
             }
 
             @Override
+            public boolean mayBlock() {
+                return routing.mayBlock();
+            }
+
+            @Override
             public void requestEndedUnseen(String workerId, long requestIdx) {
                 routing.requestEndedUnseen(workerId, requestIdx);
             }

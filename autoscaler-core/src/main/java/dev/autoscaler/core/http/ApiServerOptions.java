@@ -9,7 +9,9 @@ import java.util.Objects;
  * it; the JDK server ({@link AutoscalerHttpServer}) applies only {@code handlerThreads} (its own
  * {@code sun.net.httpserver.maxReqTime} bounds a whole exchange instead).
  *
- * @param handlerThreads           threads that run exchanges on the JDK server ({@code http_threads})
+ * @param handlerThreads           threads that run exchanges on the JDK server ({@code http_threads}); on a
+ *                                 non-blocking server, the size of each of its two answer pools when the
+ *                                 API may block ({@link AutoscalerApi#mayBlock()})
  * @param ioThreads                event-loop threads of a non-blocking server (default: one per core, at least 2)
  * @param headerTimeout            from a request's first byte to the end of its headers; past it: 408
  *                                 ({@code http_header_timeout}, default 10 s)

@@ -185,6 +185,14 @@ public final class AutoscalerApi {
         return maxBodyBytes;
     }
 
+    /**
+     * Whether {@link #handle} may wait on I/O: when the engine's state store does ({@link
+     * dev.autoscaler.spi.StateStore#mayBlock()}). A non-blocking server then answers on worker threads.
+     */
+    public boolean mayBlock() {
+        return engine.stateStore().mayBlock();
+    }
+
     /** Answers one request. Never throws. */
     public ApiResponse handle(ApiRequest request) {
         try {

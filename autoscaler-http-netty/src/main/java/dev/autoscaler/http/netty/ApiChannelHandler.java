@@ -25,18 +25,24 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One connection's exchanges, after Netty's HTTP codec: collects each request's body within the API's
- * limit, answers it with {@link AutoscalerApi#handle} on the event loop (the API does no I/O and never
- * blocks: a route is a choice, a reservation and a signature), and enforces {@link RequestDeadlines}.
+ * limit, answers it with {@link AutoscalerApi#handle}, and enforces {@link RequestDeadlines}. The answer
+ * is computed on the event loop when the API does no I/O (a route is a choice, a reservation and a
+ * signature), else on the worker thread pool {@code offload} picks for the path: the connection then
+ * reads nothing more until the answer is written, so answers keep the order of the requests, and what
+ * a pipelining client sent meanwhile is held and read after.
  * What HTTP prescribes instead of a reset: 408 when the headers or body do not arrive in time, 413 for
  * a body over the limit (the rest is read and dropped, up to {@link #MAX_DISCARD_BYTES}, so that the
  * client gets the answer), 431 for headers over the limit, 414 for a request line over it, 400 for a
@@ -49,6 +55,11 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
     private static final byte[] NO_BYTES = new byte[0];
 
     private final Function<ApiRequest, ApiResponse> handler;
+    /** The pool that answers a path, or null (and null for every path): answer on the event loop. */
+    private final Function<String, Executor> offload;
+    /** An answer is being computed off the event loop: what arrives meanwhile waits in {@link #held}. */
+    private boolean answering;
+    private final ArrayDeque<Object> held = new ArrayDeque<>();
     private final int maxBodyBytes;
     private final RequestDeadlines deadlines;
     private ChannelHandlerContext ctx;
@@ -60,9 +71,10 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
     private int bodyLength;
     private long discarded;
 
-    ApiChannelHandler(Function<ApiRequest, ApiResponse> handler, int maxBodyBytes, long headerNanos, long bodyNanos,
-                      long idleNanos) {
+    ApiChannelHandler(Function<ApiRequest, ApiResponse> handler, Function<String, Executor> offload, int maxBodyBytes,
+                      long headerNanos, long bodyNanos, long idleNanos) {
         this.handler = handler;
+        this.offload = offload;
         this.maxBodyBytes = maxBodyBytes;
         this.deadlines = new RequestDeadlines(headerNanos, bodyNanos, idleNanos, this::expired);
     }
@@ -95,11 +107,21 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext context) {
         deadlines.stop();
         body = null;
+        held.forEach(ReferenceCountUtil::release);
+        held.clear();
         context.fireChannelInactive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (answering) {
+            held.addLast(msg); // released once read, after the answer in progress
+            return;
+        }
+        read(msg);
+    }
+
+    private void read(Object msg) {
         try {
             if (msg instanceof HttpRequest head) {
                 onHeaders(head);
@@ -198,18 +220,64 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
         byte[] bytes = bodyLength == body.length ? body : java.util.Arrays.copyOf(body, bodyLength);
         request = null;
         body = null;
-        ApiResponse response;
+        boolean isHead = HttpMethod.HEAD.equals(head.method());
+        boolean keep = keepAlive;
+        ApiRequest apiRequest;
         try {
             String uri = originForm(head.uri());
             QueryStringDecoder decoder = new QueryStringDecoder(uri);
-            response = handler.apply(new ApiRequest(head.method().name(), decoder.path(), decoder.rawQuery(),
-                    headers(head), bytes));
+            apiRequest = new ApiRequest(head.method().name(), decoder.path(), decoder.rawQuery(), headers(head), bytes);
         } catch (IllegalArgumentException badUri) {
-            response = ApiResponse.json(400, AutoscalerApi.errorBody("Malformed request target"));
+            answered(ApiResponse.json(400, AutoscalerApi.errorBody("Malformed request target")), isHead, keep);
+            return;
         }
-        boolean isHead = HttpMethod.HEAD.equals(head.method());
-        write(response, isHead, keepAlive ? Close.NO : Close.NOW);
-        if (keepAlive) {
+        Executor pool = offload == null ? null : offload.apply(apiRequest.path());
+        if (pool == null) {
+            answered(handler.apply(apiRequest), isHead, keep);
+            return;
+        }
+        answering = true;
+        ctx.channel().config().setAutoRead(false);
+        try {
+            pool.execute(() -> {
+                ApiResponse response;
+                try {
+                    response = handler.apply(apiRequest);
+                } catch (RuntimeException e) {
+                    log.error("{} {}: unexpected failure", apiRequest.method(), apiRequest.path(), e);
+                    response = ApiResponse.json(500, AutoscalerApi.errorBody("Internal error"));
+                }
+                ApiResponse out = response;
+                ctx.executor().execute(() -> resumeAfter(out, isHead, keep));
+            });
+        } catch (RejectedExecutionException closing) {
+            resumeAfter(ApiResponse.json(503, AutoscalerApi.errorBody("Server shutting down")), isHead, keep);
+        }
+    }
+
+    /** On the event loop: writes an answer computed off it, then reads what was held meanwhile. */
+    private void resumeAfter(ApiResponse response, boolean isHead, boolean keep) {
+        answering = false;
+        if (!ctx.channel().isActive()) {
+            return; // closed meanwhile: channelInactive released what was held
+        }
+        answered(response, isHead, keep);
+        if (!keep) {
+            held.forEach(ReferenceCountUtil::release); // the connection closes with this answer
+            held.clear();
+            return;
+        }
+        while (!answering && !held.isEmpty()) {
+            read(held.pollFirst());
+        }
+        if (!answering) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void answered(ApiResponse response, boolean isHead, boolean keep) {
+        write(response, isHead, keep ? Close.NO : Close.NOW);
+        if (keep) {
             deadlines.enter(Phase.IDLE);
         }
     }

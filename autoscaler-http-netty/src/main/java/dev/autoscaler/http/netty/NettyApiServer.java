@@ -48,11 +48,13 @@ public final class NettyApiServer implements ApiServer {
     private final EventLoopGroup group;
     private final Channel listener;
     private final ConnectionLimiter limiter;
+    private final AnswerPools pools;
 
-    private NettyApiServer(EventLoopGroup group, Channel listener, ConnectionLimiter limiter) {
+    private NettyApiServer(EventLoopGroup group, Channel listener, ConnectionLimiter limiter, AnswerPools pools) {
         this.group = group;
         this.listener = listener;
         this.limiter = limiter;
+        this.pools = pools;
     }
 
     /** Starts serving on {@code address} (port 0 for an ephemeral port) with the default options. */
@@ -60,10 +62,18 @@ public final class NettyApiServer implements ApiServer {
         return start(api, address, ApiServerOptions.defaults());
     }
 
-    /** Starts serving on {@code address} (port 0 for an ephemeral port). */
+    /**
+     * Starts serving on {@code address} (port 0 for an ephemeral port). When the API may block ({@link
+     * AutoscalerApi#mayBlock()}: its state store is a database), answers are computed on two pools of
+     * {@link ApiServerOptions#handlerThreads()} threads each, one for {@code /route/} and one for the
+     * rest: a report waiting on a slow or unreachable database then holds a thread of the second pool,
+     * never an event loop, and never delays a route.
+     */
     public static NettyApiServer start(AutoscalerApi api, InetSocketAddress address, ApiServerOptions options) {
         Objects.requireNonNull(api, "api");
-        return start(api::handle, api.maxBodyBytes(), address, options);
+        Objects.requireNonNull(options, "options");
+        return start(api::handle, api.mayBlock() ? new AnswerPools(options.handlerThreads()) : null, api.maxBodyBytes(),
+                address, options);
     }
 
     /**
@@ -72,6 +82,11 @@ public final class NettyApiServer implements ApiServer {
      */
     public static NettyApiServer start(Function<ApiRequest, ApiResponse> handler, int maxBodyBytes,
                                        InetSocketAddress address, ApiServerOptions options) {
+        return start(handler, null, maxBodyBytes, address, options);
+    }
+
+    static NettyApiServer start(Function<ApiRequest, ApiResponse> handler, AnswerPools pools, int maxBodyBytes,
+                                InetSocketAddress address, ApiServerOptions options) {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
@@ -91,7 +106,8 @@ public final class NettyApiServer implements ApiServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ApiChannelHandler exchanges = new ApiChannelHandler(handler, maxBodyBytes, header, body, idle);
+                        ApiChannelHandler exchanges = new ApiChannelHandler(handler, pools == null ? null : pools::forPath,
+                                maxBodyBytes, header, body, idle);
                         ch.pipeline().addLast("limit", limiter)
                                 .addLast("deadline-start", exchanges.byteWatcher())
                                 .addLast("codec", new HttpServerCodec(decoding))
@@ -101,12 +117,16 @@ public final class NettyApiServer implements ApiServer {
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            if (pools != null) {
+                pools.close();
+            }
             Throwable cause = bound.cause();
             throw new UncheckedIOException("cannot listen on " + address,
                     cause instanceof IOException io ? io : new IOException(cause));
         }
-        NettyApiServer server = new NettyApiServer(group, bound.channel(), limiter);
-        log.info("autoscaler API listening on {} (netty, {} event loops)", server.address(), options.ioThreads());
+        NettyApiServer server = new NettyApiServer(group, bound.channel(), limiter, pools);
+        log.info("autoscaler API listening on {} (netty, {} event loops{})", server.address(), options.ioThreads(),
+                pools == null ? "" : ", answers on 2 x " + options.handlerThreads() + " threads: the state store does I/O");
         return server;
     }
 
@@ -129,5 +149,8 @@ public final class NettyApiServer implements ApiServer {
     public void close() {
         listener.close().syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (pools != null) {
+            pools.close();
+        }
     }
 }

@@ -389,6 +389,12 @@ public final class PostgresStore implements StateStore, EndpointConfigStore {
                 s -> s.setDouble(1, age.toMillis() / 1000.0));
     }
 
+    /** Every call is a round trip to the database. */
+    @Override
+    public boolean mayBlock() {
+        return true;
+    }
+
     /** One round trip: see {@link #removeRoutedToReporting}; names with no record are told to {@link #requestEndedUnseen}. */
     @Override
     public List<RequestRecord> removeRoutedTo(String workerId, java.util.Collection<Long> requestIdxs) {

@@ -617,6 +617,12 @@ public final class ReplicaStore implements StateStore {
         return true;
     }
 
+    /** Routes are served from memory, but reports, re-polls of other replicas' records and the engine's writes are round trips. */
+    @Override
+    public boolean mayBlock() {
+        return true;
+    }
+
     @Override
     public Optional<WorkerRecord> reserve(String workerId, Predicate<? super WorkerRecord> condition, double cost) {
         requireFresh();
