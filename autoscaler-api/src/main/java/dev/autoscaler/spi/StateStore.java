@@ -183,6 +183,18 @@ public interface StateStore extends AutoCloseable {
     }
 
     /**
+     * Checks that the store can serve now: what a readiness probe asks. By default one lookup. A
+     * store that serves from its own view of a shared database checks that view's age instead, with
+     * no round trip, so that it reports ready exactly while it routes.
+     *
+     * @throws RuntimeException (a {@link dev.autoscaler.StoreUnavailableException} for a store out of
+     *                          reach) when it cannot
+     */
+    default void checkAvailable() {
+        worker("");
+    }
+
+    /**
      * A worker named a request that this store has no record of, as working (its report's
      * {@code working_request_idxs}) or done (its {@code /delete_requests/}). Usually the request ended
      * already; a store whose records can arrive after such a name (written in batches by another

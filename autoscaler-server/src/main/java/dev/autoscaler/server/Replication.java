@@ -429,6 +429,11 @@ final class Replication implements AutoCloseable {
             }
 
             @Override
+            public void checkAvailable() {
+                routing.checkAvailable();
+            }
+
+            @Override
             public void requestEndedUnseen(String workerId, long requestIdx) {
                 routing.requestEndedUnseen(workerId, requestIdx);
             }

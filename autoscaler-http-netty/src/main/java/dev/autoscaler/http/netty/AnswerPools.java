@@ -6,12 +6,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The worker threads that answer an API whose state store does I/O: one pool for what is answered
- * from memory ({@code /route/}, the liveness probe {@code /healthz/}, {@code /pubkey/}), one for
- * everything else (reports, deletes, the admin API, {@code /readyz/}, which looks the store up). Two,
- * not one, so that reports waiting on a slow or unreachable database cannot take every thread while
- * routes, which a replica serves from its view, and the liveness probe, which an orchestrator times
- * (a late one restarts the process), wait behind them. Each connection has at most one request being
+ * The worker threads that answer an API whose state store does I/O: one pool for what a replica
+ * answers from memory ({@code /route/}, the probes, {@code /pubkey/}), one for everything else
+ * (reports, deletes, the admin API). Two, not one, so that reports waiting on a slow or unreachable
+ * database cannot take every thread while routes, which a replica serves from its view, and the
+ * probes, which an orchestrator times (a late liveness answer restarts the process, a late readiness
+ * one takes a replica that still routes out of the load balancer), wait behind them. Each connection has at most one request being
  * answered, so the queues are bounded by the open connections.
  */
 final class AnswerPools implements AutoCloseable {
@@ -25,8 +25,8 @@ final class AnswerPools implements AutoCloseable {
 
     ExecutorService forPath(String path) {
         String p = path.endsWith("/") ? path : path + "/";
-        return p.equals(AutoscalerApi.ROUTE) || p.equals(AutoscalerApi.HEALTHZ) || p.equals(AutoscalerApi.PUBKEY)
-                ? routes : others;
+        return p.equals(AutoscalerApi.ROUTE) || p.equals(AutoscalerApi.HEALTHZ) || p.equals(AutoscalerApi.READYZ)
+                || p.equals(AutoscalerApi.PUBKEY) ? routes : others;
     }
 
     @Override

@@ -617,6 +617,12 @@ public final class ReplicaStore implements StateStore {
         return true;
     }
 
+    /** Ready while the view is within the staleness bound: exactly while routes are served. */
+    @Override
+    public void checkAvailable() {
+        requireFresh();
+    }
+
     /** Routes are served from memory, but reports, re-polls of other replicas' records and the engine's writes are round trips. */
     @Override
     public boolean mayBlock() {

@@ -356,9 +356,11 @@ class ReplicaStoreTest {
         clock.advance(Duration.ofSeconds(4));
         RouteAnswer during = routerA.route(ENDPOINT, COST, 0);
         assertThat(during).isInstanceOf(RouteAnswer.Routed.class);
+        a.checkAvailable(); // ready while it routes: no round trip to the database that is gone
         assertThat(a.flush()).isFalse();
         clock.advance(Duration.ofSeconds(2));
         assertThatThrownBy(() -> routerA.route(ENDPOINT, COST, 0)).isInstanceOf(StoreUnavailableException.class);
+        assertThatThrownBy(a::checkAvailable).isInstanceOf(StoreUnavailableException.class);
         assertThat(rowsInDatabase()).isZero();
 
         dataSourceA.down = false;
