@@ -81,8 +81,9 @@ import java.util.Set;
  * <h2>Parameters ({@code policy_params}, all optional)</h2>
  * {@value #MAX_UTIL} the endpoint's {@code target_util}, {@value #RESUME_SECONDS} 30, {@value #BOOT_SECONDS} 180,
  * {@value #BURST_MEMORY} 10, {@value #TREND_WINDOW} 120, {@value #SCALE_DOWN_DELAY} 120,
- * {@value #RISE_HALF_LIFE} 3600, {@value #MAX_QUEUE_BOOST} 1.5, {@value #STANDBY_RATIO} 0 (off) (seconds where a duration); the
- * README's "Scaling policies" gives each default's reasoning. Unknown parameters are rejected.
+ * {@value #RISE_HALF_LIFE} 3600, {@value #MAX_QUEUE_BOOST} 1.5, {@value #STANDBY_RATIO} 0 (off)
+ * (seconds where a duration); the README's "Scaling policies" gives each default's reasoning.
+ * Unknown parameters are rejected.
  *
  * <p>Stateful: one instance per endpoint, called from one thread at a time (the engine's contract).
  * Deterministic: the same snapshots in the same order give the same decisions.

@@ -34,6 +34,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -96,10 +98,10 @@ public final class Router {
     private final AtomicLong lastSweep;
     /**
      * How many {@link #scheduleSweeps} tasks run. While one does, routes do not sweep: on a shared
-     * store a sweep reads every request record from the database, and a route (on the HTTP event
-     * loop) would wait for that read, or for the connection timeout while the database is away.
+     * store a sweep reads every request record from the database, and the route that fell due would
+     * wait for that read, or for the connection timeout while the database is away.
      */
-    private final java.util.concurrent.atomic.AtomicInteger scheduledSweeps = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger scheduledSweeps = new AtomicInteger();
 
     private Router(Builder b) {
         this.engine = b.engine;
@@ -276,7 +278,7 @@ public final class Router {
             }
         }, period, period);
         scheduledSweeps.incrementAndGet();
-        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean cancelled = new AtomicBoolean();
         return () -> {
             task.cancel();
             if (cancelled.compareAndSet(false, true)) {

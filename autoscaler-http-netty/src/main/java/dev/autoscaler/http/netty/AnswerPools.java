@@ -11,8 +11,8 @@ import java.util.concurrent.Executors;
  * (reports, deletes, the admin API). Two, not one, so that reports waiting on a slow or unreachable
  * database cannot take every thread while routes, which a replica serves from its view, and the
  * probes, which an orchestrator times (a late liveness answer restarts the process, a late readiness
- * one takes a replica that still routes out of the load balancer), wait behind them. Each connection has at most one request being
- * answered, so the queues are bounded by the open connections.
+ * one takes a replica that still routes out of the load balancer), wait behind them. Each connection
+ * has at most one request being answered, so the queues are bounded by the open connections.
  */
 final class AnswerPools implements AutoCloseable {
     private final ExecutorService routes;

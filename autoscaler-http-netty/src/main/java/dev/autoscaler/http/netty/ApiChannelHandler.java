@@ -243,7 +243,8 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
                 ApiResponse response;
                 try {
                     response = handler.apply(apiRequest);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
+                    // answered whatever happens: the connection reads nothing more until it is
                     log.error("{} {}: unexpected failure", apiRequest.method(), apiRequest.path(), e);
                     response = ApiResponse.json(500, AutoscalerApi.errorBody("Internal error"));
                 }

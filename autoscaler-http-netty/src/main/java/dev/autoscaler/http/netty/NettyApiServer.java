@@ -65,9 +65,9 @@ public final class NettyApiServer implements ApiServer {
     /**
      * Starts serving on {@code address} (port 0 for an ephemeral port). When the API may block ({@link
      * AutoscalerApi#mayBlock()}: its state store is a database), answers are computed on two pools of
-     * {@link ApiServerOptions#handlerThreads()} threads each, one for {@code /route/} and one for the
-     * rest: a report waiting on a slow or unreachable database then holds a thread of the second pool,
-     * never an event loop, and never delays a route.
+     * {@link ApiServerOptions#handlerThreads()} threads each, one for {@code /route/}, the probes and
+     * {@code /pubkey/}, one for the rest ({@link AnswerPools}): a report waiting on a slow or unreachable
+     * database then holds a thread of the second pool, never an event loop, and never delays a route.
      */
     public static NettyApiServer start(AutoscalerApi api, InetSocketAddress address, ApiServerOptions options) {
         Objects.requireNonNull(api, "api");

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * The answers of {@code GET /healthz} and {@code GET /readyz}. Liveness is the process answering at
- * all. Readiness is four checks: the state store can serve ({@link dev.autoscaler.spi.StateStore#checkAvailable()}), the control loop started a tick
+ * all. Readiness is four checks: the state store can serve
+ * ({@link dev.autoscaler.spi.StateStore#checkAvailable()}), the control loop started a tick
  * within one and a half tick intervals (so a loop that stops shows within half an interval of its
  * first missed tick), every endpoint's ticket format has its signing key, and every provider in use
  * has answered a list since start ({@link #waitingReason} says why the engine waits). The answer names each
