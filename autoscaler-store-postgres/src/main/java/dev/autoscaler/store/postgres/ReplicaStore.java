@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Counters from per-replica blocks.</b> {@code request_idx} comes from blocks of
  *       {@link Builder#blockSize} values of the shared sequence, {@code reqnum} from blocks the
  *       endpoint's counter row hands out in one statement; each flush fetches the next block of each
- *       ahead, so routes take their numbers without a round trip, also through an outage. Both are unique across replicas; neither
+ *       ahead, so routes take their numbers without a round trip, also through an outage. Both are
+ *       unique across replicas; neither
  *       is increasing across replicas, which nothing needs (the {@code vast-rsa} signature covers the
  *       URL only, the {@code ed25519} ticket carries its own unique id against replays, and a
  *       worker's report names requests by {@code request_idx}).</li>
@@ -92,12 +93,8 @@ public final class ReplicaStore implements StateStore {
     private final int blockSize;
 
     // ---- counters ----
-    private final Object idxLock = new Object();
-    private long[] idxBlock = new long[0];
-    private int idxNext;
-    /** The next block, fetched ahead by a flush so that the hot path takes it without a round trip; null when none. */
-    private long[] idxSpare;
-    private final ConcurrentHashMap<String, ReqnumBlock> reqnums = new ConcurrentHashMap<>();
+    private final Blocks requestIdxs;
+    private final ConcurrentHashMap<String, Blocks> reqnums = new ConcurrentHashMap<>();
 
     // ---- the worker rows, as last read or written here (their reserved fields are not used) ----
     private final Object workerLock = new Object();
@@ -139,6 +136,7 @@ public final class ReplicaStore implements StateStore {
         this.flushInterval = b.flushInterval;
         this.maxStalenessNanos = b.maxStaleness.toNanos();
         this.blockSize = b.blockSize;
+        this.requestIdxs = new Blocks(() -> db.requestIdxBlock(blockSize));
     }
 
     /**
@@ -370,53 +368,61 @@ public final class ReplicaStore implements StateStore {
     @Override
     public long nextRequestIdx() {
         requireFresh(); // a first call's first step: refused before anything is recorded for it
-        synchronized (idxLock) {
-            if (idxNext == idxBlock.length) {
-                // the spare a flush fetched; a round trip here only when routes used both blocks within one flush
-                idxBlock = idxSpare != null ? idxSpare : db.requestIdxBlock(blockSize);
-                idxSpare = null;
-                idxNext = 0;
-            }
-            return idxBlock[idxNext++];
-        }
+        return requestIdxs.next();
     }
 
     @Override
     public long nextReqnum(String endpoint) {
-        return reqnums.computeIfAbsent(endpoint, ReqnumBlock::new).next();
+        return reqnums(endpoint).next();
     }
 
-    private final class ReqnumBlock {
-        private final String endpoint;
-        private long next;
-        private long end; // exclusive
-        private long spareLast; // the last reqnum of the block fetched ahead; 0: none
+    private Blocks reqnums(String endpoint) {
+        return reqnums.computeIfAbsent(endpoint, e -> new Blocks(() -> {
+            // the endpoint's counter row hands out (last - n, last]
+            long last = db.reqnumBlockEnd(e, blockSize);
+            long[] block = new long[blockSize];
+            for (int i = 0; i < blockSize; i++) {
+                block[i] = last - blockSize + 1 + i;
+            }
+            return block;
+        }));
+    }
 
-        ReqnumBlock(String endpoint) {
-            this.endpoint = endpoint;
+    /**
+     * One counter's numbers, taken from blocks: the one in use and a spare that a flush fetches ahead
+     * ({@link #topUp}), so that routes take numbers without a round trip unless they use up both
+     * blocks within one flush, also while the database is out of reach.
+     */
+    private static final class Blocks {
+        private final java.util.function.Supplier<long[]> fetch;
+        private long[] block = new long[0];
+        private int next;
+        private long[] spare; // null: none
+
+        Blocks(java.util.function.Supplier<long[]> fetch) {
+            this.fetch = fetch;
         }
 
         synchronized long next() {
-            if (next == end) {
-                long last = spareLast != 0 ? spareLast : db.reqnumBlockEnd(endpoint, blockSize);
-                spareLast = 0;
-                next = last - blockSize + 1;
-                end = last + 1;
+            if (next == block.length) {
+                block = spare != null ? spare : fetch.get();
+                spare = null;
+                next = 0;
             }
-            return next++;
+            return block[next++];
         }
 
-        /** Fetches the next block ahead unless one is there (the round trip outside the lock: routes go on). */
+        /** Fetches the spare unless one is there (the round trip outside the lock: routes go on). */
         void topUp() {
             synchronized (this) {
-                if (spareLast != 0) {
+                if (spare != null) {
                     return;
                 }
             }
-            long last = db.reqnumBlockEnd(endpoint, blockSize);
+            long[] fetched = fetch.get();
             synchronized (this) {
-                if (spareLast == 0) {
-                    spareLast = last;
+                if (spare == null) {
+                    spare = fetched;
                 } // else another top-up won: this block stays unused, as a restart leaves one
             }
         }
@@ -429,22 +435,11 @@ public final class ReplicaStore implements StateStore {
      * would otherwise end at the first route that finishes a block.
      */
     private void topUpCounters(List<WorkerRecord> workers) {
-        boolean needed;
-        synchronized (idxLock) {
-            needed = idxSpare == null;
-        }
-        if (needed) {
-            long[] block = db.requestIdxBlock(blockSize);
-            synchronized (idxLock) {
-                if (idxSpare == null) {
-                    idxSpare = block;
-                }
-            }
-        }
+        requestIdxs.topUp();
         for (WorkerRecord w : workers) {
-            reqnums.computeIfAbsent(w.endpoint(), ReqnumBlock::new);
+            reqnums(w.endpoint());
         }
-        for (ReqnumBlock b : reqnums.values()) {
+        for (Blocks b : reqnums.values()) {
             b.topUp();
         }
     }
